@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from malpro.accounts.forms import AdminLoginForm
+
+
+class MalproAdminSite(admin.AdminSite):
+    """The back office, for city administrators (by role), through the rate-limited login."""
+
+    site_header = _("Malpro: back office kota")
+    site_title = _("Malpro admin")
+    index_title = _("Administrasi")
+    login_form = AdminLoginForm
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_authenticated and user.is_city_admin)

@@ -1,0 +1,102 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from malpro.accounts import services
+from malpro.core.exceptions import ApplicationError
+from malpro.core.forms import apply_application_error
+
+PHONE_WIDGET = forms.TextInput(
+    attrs={
+        "type": "tel",
+        "inputmode": "tel",
+        "autocomplete": "tel",
+        "placeholder": "0812-3456-7890",
+    }
+)
+
+
+class RegisterForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nama lengkap"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Nomor HP"),
+        max_length=32,
+        widget=PHONE_WIDGET,
+        help_text=_("Dipakai untuk masuk dan dihubungi penjual (WhatsApp)."),
+    )
+    email = forms.EmailField(label=_("Email (opsional)"), required=False)
+    password = forms.CharField(
+        label=_("Kata sandi"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minimal 8 karakter, jangan hanya angka."),
+    )
+    password_again = forms.CharField(
+        label=_("Ulangi kata sandi"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("Kedua kata sandi tidak sama."))
+        return data
+
+    def save(self, request):
+        try:
+            return services.user_register(
+                phone=self.cleaned_data["phone"],
+                password=self.cleaned_data["password"],
+                name=self.cleaned_data["name"],
+                email=self.cleaned_data.get("email", ""),
+                request=request,
+            )
+        except ApplicationError as exc:
+            apply_application_error(self, exc)
+            return None
+
+
+class LoginForm(AuthenticationForm):
+    """Phone + password, through the same rate-limited service as the API."""
+
+    username = forms.CharField(label=_("Nomor HP"), max_length=32, widget=PHONE_WIDGET)
+    password = forms.CharField(
+        label=_("Kata sandi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean(self):
+        phone = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if phone and password:
+            try:
+                self.user_cache = services.login_attempt(
+                    request=self.request, phone=phone, password=password
+                )
+            except ApplicationError as exc:
+                fields = exc.extra.get("fields", {})
+                if "phone" in fields:
+                    raise ValidationError({"username": fields["phone"]}) from None
+                raise ValidationError(exc.message, code="invalid_login") from None
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class AdminLoginForm(LoginForm):
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_city_admin:
+            raise ValidationError(
+                _("Akun ini bukan admin kota, jadi tidak dapat membuka halaman admin."),
+                code="invalid_login",
+            )
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("Nama lengkap"), max_length=120)
+    email = forms.EmailField(label=_("Email (opsional)"), required=False)

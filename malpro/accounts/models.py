@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+import contextlib
+import hashlib
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from malpro.accounts.roles import Role
+from malpro.core import validators
+
+
+class Agency(models.Model):
+    """A city agency (OPD / Perangkat Daerah): dinas, badan, inspectorate, kecamatan office."""
+
+    class Kind(models.TextChoices):
+        SECRETARIAT = "sekretariat", _("Sekretariat")
+        DINAS = "dinas", _("Dinas")
+        BADAN = "badan", _("Badan")
+        INSPECTORATE = "inspektorat", _("Inspektorat")
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        OTHER = "lainnya", _("Lainnya")
+
+    code = models.CharField(_("kode"), max_length=32, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    short_name = models.CharField(_("singkatan"), max_length=60)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.DINAS)
+    district = models.ForeignKey(
+        "regions.District",
+        verbose_name=_("kecamatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Untuk kantor kecamatan: wilayahnya."),
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("perangkat daerah (OPD)")
+        verbose_name_plural = _("perangkat daerah (OPD)")
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # Every login path (pages, admin, API) finds the user by the normalised number.
+        # An unreadable number is looked up as typed, and so simply matches nobody.
+        with contextlib.suppress(ValidationError):
+            username = validators.clean_phone(username)
+        return self.get(phone=username)
+
+    def create_user(self, phone, password=None, **extra):
+        user = self.model(phone=validators.clean_phone(phone), **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, phone, password=None, **extra):
+        extra.setdefault("is_superuser", True)
+        user = self.create_user(phone, password, **extra)
+        RoleAssignment.objects.create(user=user, role=Role.CITY_ADMIN)
+        return user
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with their mobile number. Roles are rows of RoleAssignment."""
+
+    phone = models.CharField(
+        _("nomor HP"),
+        max_length=16,
+        unique=True,
+        help_text=_("Format internasional, mis. +6281234567890."),
+    )
+    name = models.CharField(_("nama"), max_length=120)
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    date_joined = models.DateTimeField(_("terdaftar sejak"), default=timezone.now)
+    phone_verified_at = models.DateTimeField(_("nomor HP terverifikasi"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="accounts_user_email_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(phone__regex=r"^\+62[0-9]{8,13}$"), name="accounts_user_phone_e164"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({validators.mask_phone(self.phone)})"
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else ""
+
+    # --- roles ----------------------------------------------------------------------------------
+    @cached_property
+    def role_assignments(self) -> list[RoleAssignment]:
+        if not self.pk:
+            return []
+        return list(self.roles.select_related("agency", "district", "village__district"))
+
+    def forget_roles(self) -> None:
+        self.__dict__.pop("role_assignments", None)
+
+    def has_role(self, *roles: str) -> bool:
+        return any(a.role in roles for a in self.role_assignments)
+
+    @property
+    def role_names(self) -> list[str]:
+        return sorted({a.role for a in self.role_assignments})
+
+    @property
+    def is_city_admin(self) -> bool:
+        return self.is_active and self.has_role(Role.CITY_ADMIN)
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.has_role(Role.AUDITOR)
+
+    @property
+    def is_staff(self) -> bool:
+        # Django admin and a few of its helpers read is_staff: it means "city admin" here.
+        return self.is_city_admin
+
+    def officer_agency_ids(self) -> set[int]:
+        return {a.agency_id for a in self.role_assignments if a.role == Role.AGENCY_OFFICER}
+
+    def operator_areas(self) -> tuple[set[str], set[str]]:
+        """(district codes, village codes) an area operator covers."""
+        districts = {
+            a.district_id
+            for a in self.role_assignments
+            if a.role == Role.AREA_OPERATOR and a.district_id
+        }
+        villages = {
+            a.village_id
+            for a in self.role_assignments
+            if a.role == Role.AREA_OPERATOR and a.village_id
+        }
+        return districts, villages
+
+
+class RoleAssignment(models.Model):
+    """One role held by one user, with its scope: an agency for officers, an area for operators."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    district = models.ForeignKey(
+        "regions.District",
+        verbose_name=_("kecamatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    village = models.ForeignKey(
+        "regions.Village",
+        verbose_name=_("kelurahan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("diberikan pada"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("peran pengguna")
+        verbose_name_plural = _("peran pengguna")
+        constraints = [
+            models.CheckConstraint(
+                name="accounts_role_scope",
+                condition=(
+                    Q(
+                        role=Role.AGENCY_OFFICER,
+                        agency__isnull=False,
+                        district__isnull=True,
+                        village__isnull=True,
+                    )
+                    | Q(
+                        role=Role.AREA_OPERATOR,
+                        agency__isnull=True,
+                        district__isnull=False,
+                        village__isnull=True,
+                    )
+                    | Q(
+                        role=Role.AREA_OPERATOR,
+                        agency__isnull=True,
+                        district__isnull=True,
+                        village__isnull=False,
+                    )
+                    | (
+                        ~Q(role__in=[Role.AGENCY_OFFICER, Role.AREA_OPERATOR])
+                        & Q(agency__isnull=True, district__isnull=True, village__isnull=True)
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(agency__isnull=True, district__isnull=True, village__isnull=True),
+                name="accounts_role_unique_unscoped",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"],
+                condition=Q(agency__isnull=False),
+                name="accounts_role_unique_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "district"],
+                condition=Q(district__isnull=False),
+                name="accounts_role_unique_district",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "village"],
+                condition=Q(village__isnull=False),
+                name="accounts_role_unique_village",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.scope_label
+        return f"{self.get_role_display()}" + (f" ({scope})" if scope else "")
+
+    @property
+    def scope_label(self) -> str:
+        if self.agency_id:
+            return str(self.agency)
+        if self.district_id:
+            return _("Kec. %(name)s") % {"name": self.district.name}
+        if self.village_id:
+            return _("Kel. %(name)s") % {"name": self.village.name}
+        return ""
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    name = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()

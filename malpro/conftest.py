@@ -1,0 +1,190 @@
+"""Shared test setup: the reference data (Kota Malang's regions and agencies) and named personas.
+
+Tests run against the real database of the leg (SQLite file in WAL mode, or PostgreSQL when
+DATABASE_URL is set) and render real templates.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+
+from malpro.accounts import services as account_services
+from malpro.accounts.roles import Role
+
+PASSWORD = "rahasia-kuat-123"
+
+
+def load_reference_data() -> None:
+    from malpro.regions.models import Village
+
+    if not Village.objects.filter(code__startswith="35.73.").exists():
+        call_command("load_regions", regency="35.73", stdout=io.StringIO())
+        call_command("load_agencies", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state(request, settings, tmp_path):
+    # Rate-limit counters live in the cache; media files go to a per-test folder.
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        # Transactional tests empty every table afterwards; put the reference data back.
+        request.getfixturevalue("transactional_db")
+        load_reference_data()
+    yield
+    cache.clear()
+
+
+def make_user(phone: str, name: str, roles=(), *, password: str = PASSWORD):
+    user = account_services.user_register(phone=phone, password=password, name=name)
+    for role, agency, area in roles:
+        account_services.role_grant(user=user, role=role, agency_code=agency, area_code=area)
+    user.forget_roles()
+    return user
+
+
+@pytest.fixture
+def buyer(db):
+    return make_user("081234500001", "Citra Pembeli")
+
+
+@pytest.fixture
+def other_buyer(db):
+    return make_user("081234500002", "Dodi Pembeli")
+
+
+@pytest.fixture
+def seller(db):
+    return make_user("081234500003", "Bu Sari Penjual", [(Role.SELLER, None, None)])
+
+
+@pytest.fixture
+def other_seller(db):
+    return make_user("081234500004", "Pak Joko Penjual", [(Role.SELLER, None, None)])
+
+
+@pytest.fixture
+def asn_user(db):
+    return make_user("081234500005", "Yuli ASN", [(Role.ASN, None, None)])
+
+
+@pytest.fixture
+def officer(db):
+    """An agency officer of Diskopindag."""
+    return make_user(
+        "081234500006", "Sri Diskopindag", [(Role.AGENCY_OFFICER, "DISKOPINDAG", None)]
+    )
+
+
+@pytest.fixture
+def other_officer(db):
+    """An agency officer of Dispangtan."""
+    return make_user("081234500007", "Agus Dispangtan", [(Role.AGENCY_OFFICER, "DISPANGTAN", None)])
+
+
+@pytest.fixture
+def operator(db):
+    """An area operator for Kecamatan Klojen."""
+    return make_user("081234500008", "Dewi Klojen", [(Role.AREA_OPERATOR, None, "35.73.02")])
+
+
+@pytest.fixture
+def city_admin(db):
+    return make_user("081234500009", "Rina Admin", [(Role.CITY_ADMIN, None, None)])
+
+
+@pytest.fixture
+def auditor(db):
+    return make_user("081234500010", "Bambang Auditor", [(Role.AUDITOR, None, None)])
+
+
+class ApiClient:
+    """A thin JSON client for /api/v1 that carries a bearer token."""
+
+    def __init__(self, token: str | None = None):
+        self.client = Client()
+        self.token = token
+
+    def _headers(self, headers):
+        merged = dict(headers or {})
+        if self.token:
+            merged.setdefault("Authorization", f"Bearer {self.token}")
+        return merged
+
+    def get(self, path, params=None, headers=None):
+        return self.client.get(path, params or {}, headers=self._headers(headers))
+
+    def post(self, path, data=None, headers=None):
+        return self.client.post(
+            path,
+            json.dumps(data if data is not None else {}),
+            content_type="application/json",
+            headers=self._headers(headers),
+        )
+
+    def put(self, path, data=None, headers=None):
+        return self.client.put(
+            path,
+            json.dumps(data if data is not None else {}),
+            content_type="application/json",
+            headers=self._headers(headers),
+        )
+
+    def patch(self, path, data=None, headers=None):
+        return self.client.patch(
+            path,
+            json.dumps(data if data is not None else {}),
+            content_type="application/json",
+            headers=self._headers(headers),
+        )
+
+    def delete(self, path, data=None, headers=None):
+        return self.client.delete(
+            path,
+            json.dumps(data) if data is not None else "",
+            content_type="application/json",
+            headers=self._headers(headers),
+        )
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an ApiClient logged in as `user` (a real token from the login endpoint);
+    api() -> anonymous."""
+
+    def make(user=None, password: str = PASSWORD) -> ApiClient:
+        if user is None:
+            return ApiClient()
+        response = ApiClient().post(
+            "/api/v1/auth/login", {"phone": user.phone, "password": password}
+        )
+        assert response.status_code == 200, response.content
+        return ApiClient(response.json()["token"])
+
+    return make
+
+
+@pytest.fixture
+def web():
+    """web(user) -> a Django test Client logged in as `user` through the login page."""
+
+    def make(user=None, password: str = PASSWORD) -> Client:
+        client = Client()
+        if user is not None:
+            response = client.post("/akun/masuk/", {"username": user.phone, "password": password})
+            assert response.status_code == 302, response.content.decode()[:2000]
+        return client
+
+    return make

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from malpro.core.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "actor", "target_type", "target_id", "ip"]
+    list_filter = ["action"]
+    search_fields = ["action", "target_id"]
+    list_select_related = ["actor"]
+
+    # Append-only: visible, never editable.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,83 @@
+"""Production mode must refuse to start without a real secret key (checked in a fresh process,
+exactly as a server would start)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _start(env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "MALPRO_ENV")}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"DEBUG": "0"},
+        {"MALPRO_ENV": "production", "ALLOWED_HOSTS": "malpro.example"},
+        {"DEBUG": "0", "SECRET_KEY": "malpro-local-development-key-never-use-in-production"},
+        {"DEBUG": "0", "SECRET_KEY": "short", "ALLOWED_HOSTS": "malpro.example"},
+    ],
+)
+def test_production_refuses_to_start_without_a_real_secret_key(overrides):
+    result = _start({"DJANGO_SETTINGS_MODULE": "malpro.settings", **overrides})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_starts_with_a_real_key_and_hosts():
+    result = _start(
+        {
+            "DJANGO_SETTINGS_MODULE": "malpro.settings",
+            "MALPRO_ENV": "production",
+            "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789",
+            "ALLOWED_HOSTS": "malpro.example",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_production_requires_allowed_hosts():
+    result = _start(
+        {
+            "DJANGO_SETTINGS_MODULE": "malpro.settings",
+            "MALPRO_ENV": "production",
+            "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789",
+        }
+    )
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_local_mode_runs_with_no_variables_on_sqlite_in_wal_mode(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "MALPRO_ENV", "DATABASE_URL", "REDIS_URL")
+    }
+    env["MALPRO_VAR_DIR"] = str(tmp_path)
+    code = (
+        "import django; django.setup();"
+        "from django.db import connection;"
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "wal"

@@ -1,0 +1,44 @@
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(request, "core/home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers a query, 503 when it does not (for load balancers)."""
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        logger.error("healthz: database unreachable: %s", exc.__class__.__name__)
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def error_403(request, exception=None):
+    return render(request, "core/error.html", {"code": 403}, status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "core/error.html", {"code": 404}, status=404)
+
+
+def error_500(request):
+    # No request context: the failure may be the database the context processors would query.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("core/500.html").render())

@@ -1,0 +1,103 @@
+"""The demo data set. Each feature adds a step here (in dependency order), so the demo always
+shows everything the app can do. Every step is idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from malpro.accounts import services as account_services
+from malpro.accounts.models import User
+from malpro.accounts.roles import Role
+from malpro.core.validators import format_phone
+
+DEMO_PASSWORD = "malpro-demo"
+
+
+@dataclass
+class DemoContext:
+    users: dict[str, User] = field(default_factory=dict)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (who, phone, what)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return "demo: " + " ".join(f"{k}={v}" for k, v in self.counts.items())
+
+    def logins_table(self) -> str:
+        width = max(len(who) for who, _, _ in self.logins)
+        lines = [
+            "",
+            f"Demo logins (password for all: {DEMO_PASSWORD})",
+            "-" * 72,
+        ]
+        for who, phone, what in self.logins:
+            lines.append(f"{who.ljust(width)}  {format_phone(phone)}  {what}")
+        lines.append("-" * 72)
+        return "\n".join(lines)
+
+
+# (key, phone, name, [(role, agency, area)], description)
+PEOPLE = [
+    (
+        "admin",
+        "081100000001",
+        "Rina Admin Diskominfo",
+        [(Role.CITY_ADMIN, None, None)],
+        "admin kota (Diskominfo): /admin/",
+    ),
+    (
+        "auditor",
+        "081100000002",
+        "Bambang Auditor",
+        [(Role.AUDITOR, None, None)],
+        "auditor Inspektorat (baca saja)",
+    ),
+    (
+        "officer_diskopindag",
+        "081100000003",
+        "Sri Petugas Diskopindag",
+        [(Role.AGENCY_OFFICER, "DISKOPINDAG", None)],
+        "petugas OPD Diskopindag",
+    ),
+    (
+        "officer_dispangtan",
+        "081100000004",
+        "Agus Petugas Dispangtan",
+        [(Role.AGENCY_OFFICER, "DISPANGTAN", None)],
+        "petugas OPD Dispangtan",
+    ),
+    (
+        "operator_klojen",
+        "081100000005",
+        "Dewi Operator Klojen",
+        [(Role.AREA_OPERATOR, None, "35.73.02")],
+        "operator Kecamatan Klojen",
+    ),
+    ("seller", "081100000006", "Bu Siti Keripik", [(Role.SELLER, None, None)], "penjual (UMKM)"),
+    ("buyer", "081100000007", "Andi Pembeli", [], "pembeli (warga)"),
+    ("asn", "081100000008", "Yuli ASN Diskominfo", [(Role.ASN, None, None)], "ASN"),
+]
+
+
+def seed_people(ctx: DemoContext) -> None:
+    created = 0
+    for key, phone, name, roles, what in PEOPLE:
+        normalised = account_services.phone_normalise(phone=phone)
+        user = User.objects.filter(phone=normalised).first()
+        if user is None:
+            user = account_services.user_register(phone=phone, password=DEMO_PASSWORD, name=name)
+            created += 1
+        for role, agency, area in roles:
+            account_services.role_grant(user=user, role=role, agency_code=agency, area_code=area)
+        ctx.users[key] = user
+        ctx.logins.append((name, normalised, what))
+    ctx.counts["users_created"] = created
+
+
+STEPS = [seed_people]
+
+
+def run() -> DemoContext:
+    ctx = DemoContext()
+    for step in STEPS:
+        step(ctx)
+    return ctx

@@ -1,0 +1,258 @@
+"""Malpro settings. Everything that differs between machines comes from environment variables
+(see .env.example); with none set, Malpro runs locally on the embedded SQLite database."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from malpro import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.get_str("MALPRO_VAR_DIR") or BASE_DIR / "var")
+
+# --- mode -------------------------------------------------------------------------------------
+# local: a developer's machine (the default). production: a real deployment. Production mode is
+# also implied by DEBUG=0, so that turning debug off can never run with the development key.
+MALPRO_ENV = env.get_choice("MALPRO_ENV", ("local", "production"), "local")
+DEBUG = env.get_bool("DEBUG", MALPRO_ENV == "local")
+PRODUCTION = MALPRO_ENV == "production" or not DEBUG
+
+DEV_SECRET_KEY = "malpro-local-development-key-never-use-in-production"
+SECRET_KEY = env.get_str("SECRET_KEY") or DEV_SECRET_KEY
+if PRODUCTION:
+    if SECRET_KEY == DEV_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set in production (DEBUG=0 or MALPRO_ENV=production)."
+        )
+    if len(SECRET_KEY) < 40 or len(set(SECRET_KEY)) < 10:
+        raise ImproperlyConfigured("SECRET_KEY is too short or too simple for production.")
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off when MALPRO_ENV=production.")
+
+ALLOWED_HOSTS = env.get_list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
+CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
+
+# The city (or regency) this installation serves, by its Kemendagri code: 35.73 is Kota Malang.
+MALPRO_REGENCY = env.get_str("MALPRO_REGENCY", "35.73") or "35.73"
+if not re.fullmatch(r"\d{2}\.\d{2}", MALPRO_REGENCY):
+    raise ImproperlyConfigured(f"MALPRO_REGENCY must look like 35.73, got {MALPRO_REGENCY!r}")
+MALPRO_SITE_NAME = env.get_str("MALPRO_SITE_NAME", "Malpro") or "Malpro"
+
+# --- applications -----------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "malpro.core.apps.MalproAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "ninja",
+    "malpro.core",
+    "malpro.regions",
+    "malpro.accounts",
+    "malpro.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "malpro.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "malpro.urls"
+WSGI_APPLICATION = "malpro.wsgi.application"
+ASGI_APPLICATION = "malpro.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "malpro.core.context_processors.site",
+            ],
+            "builtins": ["malpro.core.templatetags.malpro"],
+        },
+    }
+]
+
+# --- database ---------------------------------------------------------------------------------
+DATABASE_URL = env.get_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env.get_int("DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "malpro.sqlite3",
+            "OPTIONS": {
+                # WAL lets readers continue while one writer writes; IMMEDIATE takes the write
+                # lock at BEGIN so two writers queue instead of failing with "database is locked".
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA busy_timeout=10000;"
+                    "PRAGMA cache_size=-65536;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 10,
+            },
+            # A file, not memory, so tests run in WAL mode like the real thing.
+            "TEST": {"NAME": str(VAR_DIR / "test-malpro.sqlite3")},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache, sessions, background work ---------------------------------------------------------
+REDIS_URL = env.get_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "malpro",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+# Without Redis there is no worker: tasks run in the caller, which is what the embedded
+# default and the tests want. With Redis they go to the Celery workers.
+CELERY_TASK_ALWAYS_EAGER = env.get_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Jakarta"
+CELERY_BEAT_SCHEDULE: dict = {
+    "purge-api-tokens": {"task": "accounts.api_tokens_purge", "schedule": 24 * 60 * 60},
+}
+
+# --- auth -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["malpro.accounts.backends.PhoneRoleBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "home"
+# Login attempts: per client address, and failures per phone number.
+MALPRO_LOGIN_RATE_IP = env.get_str("MALPRO_LOGIN_RATE_IP", "30/5m")
+MALPRO_LOGIN_RATE_PHONE = env.get_str("MALPRO_LOGIN_RATE_PHONE", "5/15m")
+MALPRO_API_TOKEN_DAYS = env.get_int("MALPRO_API_TOKEN_DAYS", 30)
+# Behind a reverse proxy, the client's address comes from this header (set by the proxy).
+RATELIMIT_IP_META_KEY = env.get_str("MALPRO_CLIENT_IP_HEADER") or None
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- internationalisation ---------------------------------------------------------------------
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+PHONENUMBER_DEFAULT_REGION = "ID"
+
+# --- static and media -------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = not PRODUCTION  # serve app static files without collectstatic locally
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.get_str("MEDIA_ROOT") or VAR_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- security ---------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    if env.get_bool("MALPRO_BEHIND_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- logging ----------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "malpro.core.logging.RedactPersonalNumbers"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- API --------------------------------------------------------------------------------------
+NINJA_PAGINATION_MAX_LIMIT = 100

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from malpro.api import api
+from malpro.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include("malpro.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "malpro.core.views.error_403"
+handler404 = "malpro.core.views.error_404"
+handler500 = "malpro.core.views.error_500"
