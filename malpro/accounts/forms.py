@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +70,13 @@ class LoginForm(AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # AuthenticationForm caps the field at the stored length (16, E.164); people type
+        # spaces and dashes, so allow the typed form.
+        self.fields["username"].max_length = 32
+        self.fields["username"].widget.attrs["maxlength"] = "32"
+
     def clean(self):
         phone = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
@@ -100,3 +107,13 @@ class AdminLoginForm(LoginForm):
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Nama lengkap"), max_length=120)
     email = forms.EmailField(label=_("Email (opsional)"), required=False)
+
+
+class MalproPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with the words the rest of Malpro uses ("kata sandi")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Kata sandi lama")
+        self.fields["new_password1"].label = _("Kata sandi baru")
+        self.fields["new_password2"].label = _("Ulangi kata sandi baru")

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from malpro.accounts import services
-from malpro.accounts.forms import LoginForm, ProfileForm, RegisterForm
+from malpro.accounts.forms import (
+    LoginForm,
+    MalproPasswordChangeForm,
+    ProfileForm,
+    RegisterForm,
+)
 from malpro.core.exceptions import ApplicationError
 from malpro.core.forms import apply_application_error
 
@@ -58,6 +63,7 @@ def profile(request):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = MalproPasswordChangeForm
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):

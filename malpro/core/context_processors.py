@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site_name": settings.MALPRO_SITE_NAME}
+    return {"brand_name": settings.MALPRO_SITE_NAME}

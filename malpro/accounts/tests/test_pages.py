@@ -207,3 +207,9 @@ def test_admin_login_accepts_the_city_admin(client, city_admin):
     )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_login_field_accepts_a_number_typed_with_spaces_and_dashes(client):
+    page = client.get("/akun/masuk/").content.decode()
+    assert 'maxlength="32"' in page

@@ -1,0 +1,71 @@
+"""Background work: Celery tasks run eagerly in the embedded default, and in a real worker
+against Redis when REDIS_URL is set (the PostgreSQL + Redis leg of CI)."""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from malpro.accounts import services
+from malpro.accounts.models import ApiToken
+from malpro.accounts.tasks import api_tokens_purge
+from malpro.celery import app
+
+needs_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set")
+
+
+def _old_and_fresh_tokens(user):
+    _, old = services.api_token_issue(user=user)
+    ApiToken.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(days=31))
+    _, fresh = services.api_token_issue(user=user)
+    return old, fresh
+
+
+@pytest.mark.django_db
+def test_token_purge_deletes_only_long_expired_tokens(buyer):
+    _old, fresh = _old_and_fresh_tokens(buyer)
+    assert api_tokens_purge.apply().get() == 1
+    assert list(ApiToken.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_the_purge_is_scheduled_daily():
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-api-tokens"]
+    assert entry["task"] == api_tokens_purge.name
+    assert entry["schedule"] == 24 * 60 * 60
+
+
+@pytest.mark.skipif(bool(os.environ.get("REDIS_URL")), reason="eager only without Redis")
+@pytest.mark.django_db
+def test_without_redis_tasks_run_in_the_caller(buyer):
+    _old_and_fresh_tokens(buyer)
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    assert api_tokens_purge.delay().get(timeout=5) == 1
+
+
+@pytest.mark.redis
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_the_task_through_redis(buyer):
+    from celery.contrib.testing.worker import start_worker
+
+    assert not settings.CELERY_TASK_ALWAYS_EAGER
+    old, fresh = _old_and_fresh_tokens(buyer)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        result = api_tokens_purge.delay()
+        assert result.get(timeout=20) == 1
+    assert not ApiToken.objects.filter(pk=old.pk).exists()
+    assert ApiToken.objects.filter(pk=fresh.pk).exists()
+
+
+@pytest.mark.redis
+@needs_redis
+def test_the_cache_is_the_redis_server():
+    import redis
+
+    cache.set("malpro-probe", "ada", 30)
+    raw = redis.Redis.from_url(os.environ["REDIS_URL"])
+    assert any(b"malpro-probe" in key for key in raw.keys("*malpro-probe*"))
+    assert cache.get("malpro-probe") == "ada"

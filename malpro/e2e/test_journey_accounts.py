@@ -1,0 +1,56 @@
+import pytest
+from playwright.sync_api import expect
+
+from malpro.accounts.models import User
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_citizen_signs_up_logs_out_logs_in_and_changes_password(phone_page):
+    page = phone_page
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("Belanja produk UMKM kota sendiri")
+    page.get_by_role("link", name="Daftar sekarang").click()
+
+    page.get_by_label("Nama lengkap").fill("Eka Warga Sukun")
+    page.get_by_label("Nomor HP").fill("0857 1234 5678")
+    page.get_by_label("Kata sandi", exact=True).fill("kopi-tubruk-malang")
+    page.get_by_label("Ulangi kata sandi").fill("kopi-tubruk-salah")
+    page.get_by_role("button", name="Daftar").click()
+    expect(page.get_by_text("Kedua kata sandi tidak sama.")).to_be_visible()
+
+    page.get_by_label("Kata sandi", exact=True).fill("kopi-tubruk-malang")
+    page.get_by_label("Ulangi kata sandi").fill("kopi-tubruk-malang")
+    page.get_by_role("button", name="Daftar").click()
+    expect(page.get_by_text("Selamat datang, Eka!")).to_be_visible()
+    expect(page.get_by_text("0857-1234-5678")).to_be_visible()
+    assert User.objects.get(phone="+6285712345678").role_names == ["buyer"]
+
+    page.get_by_role("button", name="Keluar").click()
+    page.get_by_role("link", name="Masuk").first.click()
+    page.get_by_label("Nomor HP").fill("+62 857-1234-5678")
+    page.get_by_label("Kata sandi").fill("salah")
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_text("Nomor HP atau kata sandi salah.")).to_be_visible()
+    page.get_by_label("Kata sandi").fill("kopi-tubruk-malang")
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.locator("h1")).to_have_text("Akun saya")
+
+    page.get_by_role("link", name="Ganti kata sandi").click()
+    page.get_by_label("Kata sandi lama").fill("kopi-tubruk-malang")
+    page.get_by_label("Kata sandi baru", exact=True).fill("rawon-nguling-enak")
+    page.get_by_label("Ulangi kata sandi baru").fill("rawon-nguling-enak")
+    page.get_by_role("button", name="Ganti kata sandi").click()
+    expect(page.get_by_text("Kata sandi diganti.")).to_be_visible()
+    assert User.objects.get(phone="+6285712345678").check_password("rawon-nguling-enak")
+    assert page.js_errors == []
+
+
+def test_the_page_fits_a_phone_screen_and_switches_to_english(phone_page):
+    page = phone_page
+    page.goto("/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"horizontal scroll on a phone: {width}px"
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("h1")).to_have_text("Shop from your own city's small businesses")
+    assert page.js_errors == []
