@@ -9,6 +9,7 @@ from malpro.accounts.api import router as auth_router
 from malpro.accounts.auth import BearerAuth
 from malpro.core.exceptions import ApplicationError
 from malpro.regions.api import router as regions_router
+from malpro.umkm.api import router as umkm_router
 
 api = NinjaAPI(
     title="Malpro API",
@@ -68,3 +69,4 @@ def _http_error(request, exc: HttpError):
 
 api.add_router("/auth", auth_router)
 api.add_router("/regions", regions_router)
+api.add_router("/umkm", umkm_router)

@@ -39,6 +39,17 @@ def _fresh_state(request, settings, tmp_path):
     # Rate-limit counters live in the cache; media files go to a per-test folder.
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         # Transactional tests empty every table afterwards; put the reference data back.
         request.getfixturevalue("transactional_db")

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "malpro.core",
     "malpro.regions",
     "malpro.accounts",
+    "malpro.umkm",
     "malpro.demo",
 ]
 
@@ -209,8 +210,15 @@ WHITENOISE_USE_FINDERS = not PRODUCTION  # serve app static files without collec
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.get_str("MEDIA_ROOT") or VAR_DIR / "media")
+PRIVATE_MEDIA_ROOT = Path(env.get_str("PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents with personal data (KTP photos, permits, uploaded spreadsheets): never under
+    # MEDIA_URL; served only through views that check who is asking.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("malpro.accounts.urls")),
+    path("umkm/", include("malpro.umkm.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

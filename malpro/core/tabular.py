@@ -1,0 +1,268 @@
+"""Reading agencies' spreadsheets (CSV and XLSX) the same way for every import.
+
+Real files differ: encodings (UTF-8 with or without BOM, Windows-1252 from old Excel), separators
+(comma, semicolon, tab), header spellings ("Nama UMKM", "No. HP"), numbers typed as text and text
+typed as numbers. This module turns any of them into (row number, {canonical column: text}) and
+leaves the meaning of each column to the import that uses it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+from malpro.core.exceptions import ApplicationError
+
+
+class UnreadableFile(ApplicationError):
+    """The file as a whole cannot be read (format, encoding, no header, required columns)."""
+
+    status = 422
+
+
+@dataclass
+class RowIssue:
+    row: int
+    column: str
+    message: str
+    level: str = "error"  # "error": the row is skipped; "warning": kept, with a remark
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def normalise_header(text: object) -> str:
+    """'No. HP ' -> 'no_hp'; 'Nama  UMKM' -> 'nama_umkm'."""
+    return re.sub(r"[^0-9a-z]+", "_", str(text or "").strip().lower()).strip("_")
+
+
+@dataclass
+class Columns:
+    """The canonical columns of one kind of import, their aliases and which are required."""
+
+    canonical: list[str]
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    required: set[str] = field(default_factory=set)
+
+    def lookup(self) -> dict[str, str]:
+        table = {normalise_header(c): c for c in self.canonical}
+        for column, names in self.aliases.items():
+            for name in names:
+                table.setdefault(normalise_header(name), column)
+        return table
+
+
+@dataclass
+class HeaderMatch:
+    by_index: dict[int, str]  # column index in the file -> canonical column
+    unknown: list[str]  # headers of the file that match nothing
+    missing: list[str]  # required canonical columns not found
+
+
+def match_headers(
+    headers: list[str], columns: Columns, manual: dict[str, str] | None = None
+) -> HeaderMatch:
+    """Matches a file's headers to canonical columns, case- and space-insensitively and through
+    aliases; `manual` maps a file header to a canonical column ("" ignores it)."""
+    lookup = columns.lookup()
+    manual = {normalise_header(k): v for k, v in (manual or {}).items()}
+    by_index: dict[int, str] = {}
+    unknown: list[str] = []
+    for index, header in enumerate(headers):
+        key = normalise_header(header)
+        if not key:
+            continue
+        if key in manual:
+            target = manual[key]
+            if target and target in columns.canonical and target not in by_index.values():
+                by_index[index] = target
+            continue
+        target = lookup.get(key)
+        if target and target not in by_index.values():
+            by_index[index] = target
+        else:
+            unknown.append(str(header))
+    found = set(by_index.values())
+    missing = [c for c in columns.canonical if c in columns.required and c not in found]
+    return HeaderMatch(by_index=by_index, unknown=unknown, missing=missing)
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class Table:
+    """A header row and an iterator of (spreadsheet row number, cell texts)."""
+
+    def __init__(
+        self,
+        headers: list[str],
+        rows: Iterator[tuple[int, list[str]]],
+        total: int | None,
+        closer=None,
+    ):
+        self.headers = headers
+        self.rows = rows
+        self.total = total
+        self._closer = closer
+
+    def close(self) -> None:
+        if self._closer:
+            self._closer()
+
+    def records(self, match: HeaderMatch) -> Iterator[tuple[int, dict[str, str]]]:
+        for number, cells in self.rows:
+            if not any(cells):
+                continue  # blank lines are not rows
+            record = {
+                name: (cells[i] if i < len(cells) else "") for i, name in match.by_index.items()
+            }
+            yield number, record
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # every byte is a character: never fails
+
+
+HEADER_SEARCH_ROWS = 10
+
+
+def _find_header(rows: Iterator[tuple[int, list[str]]], columns: Columns | None):
+    """The header row: the first non-empty row, or, when the columns are known, the first of
+    the top rows naming at least two of them (agencies put titles above their tables)."""
+    lookup = columns.lookup() if columns else {}
+    seen: list[tuple[int, list[str]]] = []
+    for number, cells in rows:
+        if not any(cells):
+            continue
+        seen.append((number, cells))
+        if not lookup or sum(normalise_header(c) in lookup for c in cells) >= 2:
+            return number, cells, []
+        if len(seen) >= HEADER_SEARCH_ROWS:
+            break
+    if not seen:
+        return None, None, []
+    number, cells = seen[0]
+    return number, cells, seen[1:]
+
+
+def _with_header(rows, columns, total_lines: int | None) -> Table:
+    number, headers, pushed_back = _find_header(rows, columns)
+    if headers is None:
+        raise UnreadableFile(_("Berkas kosong: tidak ada baris judul kolom."))
+
+    def remaining() -> Iterator[tuple[int, list[str]]]:
+        yield from pushed_back
+        yield from rows
+
+    total = max(total_lines - number, 0) if total_lines is not None else None
+    return Table([h.strip() for h in headers], remaining(), total)
+
+
+def _csv_table(data: bytes, columns: Columns | None) -> Table:
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t", "|"], key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for index, row in enumerate(reader, start=1):
+                yield index, [cell.strip() for cell in row]
+        except csv.Error as exc:
+            raise UnreadableFile(_("Berkas CSV rusak: %(e)s") % {"e": exc}) from None
+
+    return _with_header(rows(), columns, text.count("\n") + (not text.endswith("\n")))
+
+
+def _xlsx_table(source: IO[bytes], columns: Columns | None) -> Table:
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UnreadableFile(
+            _("Berkas XLSX tidak dapat dibuka (%(e)s). Simpan ulang sebagai .xlsx atau CSV.")
+            % {"e": exc.__class__.__name__}
+        ) from None
+    sheet = workbook.active
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield index, [cell_text(c) for c in row]
+
+    try:
+        table = _with_header(rows(), columns, sheet.max_row)
+    except UnreadableFile:
+        workbook.close()
+        raise
+    table._closer = workbook.close
+    return table
+
+
+def open_table(
+    source: str | Path | IO[bytes], filename: str | None = None, columns: Columns | None = None
+) -> Table:
+    """Opens a CSV or XLSX file (a path or an open binary file) as a Table; with `columns`,
+    title rows above the header are skipped."""
+    name = filename or str(getattr(source, "name", source))
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
+        raise UnreadableFile(
+            _("Format berkas %(ext)s tidak didukung: gunakan CSV atau XLSX.")
+            % {"ext": suffix or "?"}
+        )
+    if isinstance(source, str | Path):
+        try:
+            handle: IO[bytes] = open(source, "rb")  # noqa: SIM115 - closed below or by Table
+        except OSError as exc:
+            raise UnreadableFile(
+                _("Berkas tidak dapat dibuka: %(e)s") % {"e": exc.strerror or exc}
+            ) from None
+    else:
+        handle = source
+    if suffix in (".xlsx", ".xlsm"):
+        data = handle.read()
+        if isinstance(source, str | Path):
+            handle.close()
+        if not data:
+            raise UnreadableFile(_("Berkas kosong: tidak ada baris judul kolom."))
+        return _xlsx_table(io.BytesIO(data), columns)
+    data = handle.read()
+    if isinstance(source, str | Path):
+        handle.close()
+    if not data.strip():
+        raise UnreadableFile(_("Berkas kosong: tidak ada baris judul kolom."))
+    return _csv_table(data, columns)
+
+
+def write_issues_csv(issues: Iterable[RowIssue], out: IO[str]) -> None:
+    writer = csv.writer(out)
+    writer.writerow(["baris", "kolom", "tingkat", "pesan"])
+    for issue in issues:
+        level = _("galat") if issue.level == "error" else _("peringatan")
+        writer.writerow([issue.row, issue.column, level, issue.message])

@@ -1,0 +1,181 @@
+from django.http import HttpRequest
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from malpro.core import validators
+from malpro.umkm import selectors, services
+from malpro.umkm.models import Business
+from malpro.umkm.schemas import (
+    BusinessDetailOut,
+    BusinessIn,
+    BusinessPage,
+    ClaimIn,
+    ClaimOut,
+    ReasonIn,
+)
+from malpro.umkm.services import ADMIN, GUIDE, OWNER, REGISTRAR, BusinessInput
+
+router = Router(tags=["umkm"])
+
+
+class ListQuery(Schema):
+    q: str = Field("", max_length=100)
+    kecamatan: str = Field("", max_length=8)
+    kelurahan: str = Field("", max_length=13)
+    agency: str = Field("", max_length=32)
+    status: str = Field("", max_length=12)
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=100)
+
+
+def _out(business: Business, user, *, detail: bool = False) -> dict:
+    kinds = services.actor_kinds(user, business)
+    personal = bool(kinds & {OWNER, REGISTRAR, GUIDE, ADMIN})
+    district = business.village.district
+    data = {
+        "id": business.pk,
+        "name": business.name,
+        "status": business.status,
+        "status_label": str(business.get_status_display()),
+        "status_reason": business.status_reason,
+        "sector": business.sector,
+        "scale": business.scale,
+        "kecamatan": {"code": district.code, "name": district.name},
+        "kelurahan": {"code": business.village.code, "name": business.village.name},
+        "nib": business.nib,
+        "halal": {
+            "number": business.halal_number,
+            "expires_on": business.halal_expires_on,
+            "valid": business.halal_valid,
+        },
+        "pirt_number": business.pirt_number,
+        "agencies": [a.code for a in business.agencies.all()],
+        "on_marketplace": business.on_marketplace,
+        "owner_name": business.owner_name,
+        "owner_nik": business.owner_nik if personal else validators.mask_nik(business.owner_nik),
+        "phone": business.phone if personal else validators.mask_phone(business.phone),
+        "has_owner_account": business.owner_id is not None,
+        "created_at": business.created_at,
+    }
+    if detail:
+        data.update(
+            {
+                "address": business.address,
+                "description": business.description,
+                "capital": business.capital,
+                "annual_sales": business.annual_sales,
+                "allowed_transitions": services.allowed_transitions(user, business),
+                "history": [
+                    {
+                        "from_status": h.from_status,
+                        "to_status": h.to_status,
+                        "actor": h.actor.name if h.actor else None,
+                        "reason": h.reason,
+                        "at": h.created_at,
+                    }
+                    for h in business.history.select_related("actor")
+                ],
+            }
+        )
+    return data
+
+
+@router.get("", response=BusinessPage, summary="The register, scoped to the caller's role")
+def umkm_list(request: HttpRequest, query: Query[ListQuery]):
+    filters = selectors.RegistryFilters(
+        q=query.q,
+        kecamatan=query.kecamatan,
+        kelurahan=query.kelurahan,
+        agency=query.agency.upper(),
+        status=query.status,
+    )
+    if selectors.can_see_registry(request.auth):
+        queryset = selectors.business_registry(user=request.auth, filters=filters)
+    else:
+        queryset = selectors.businesses_of_owner(user=request.auth)
+        if query.status:
+            queryset = queryset.filter(status=query.status)
+    total = queryset.count()
+    start = (query.page - 1) * query.page_size
+    rows = list(queryset[start : start + query.page_size])
+    return {
+        "total": total,
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": [_out(b, request.auth) for b in rows],
+    }
+
+
+@router.get("/{int:business_id}", response=BusinessDetailOut)
+def umkm_get(request: HttpRequest, business_id: int):
+    business = selectors.business_get_visible(user=request.auth, business_id=business_id)
+    return _out(business, request.auth, detail=True)
+
+
+@router.post("", response={201: BusinessDetailOut}, summary="A seller registers a business")
+def umkm_create(request: HttpRequest, payload: BusinessIn):
+    business = services.business_register(
+        actor=request.auth, data=BusinessInput(**payload.dict()), source="api", request=request
+    )
+    return Status(201, _out(business, request.auth, detail=True))
+
+
+@router.put("/{int:business_id}", response=BusinessDetailOut)
+def umkm_update(request: HttpRequest, business_id: int, payload: BusinessIn):
+    business = selectors.business_get_visible(user=request.auth, business_id=business_id)
+    business = services.business_update(
+        actor=request.auth, business=business, data=BusinessInput(**payload.dict())
+    )
+    return _out(business, request.auth, detail=True)
+
+
+def _move(request, business_id: int, to: str, reason: str = ""):
+    selectors.business_get_visible(user=request.auth, business_id=business_id)
+    business = services.business_transition(
+        actor=request.auth, business_id=business_id, to=to, reason=reason, request=request
+    )
+    return _out(business, request.auth, detail=True)
+
+
+@router.post("/{int:business_id}/submit", response=BusinessDetailOut)
+def umkm_submit(request: HttpRequest, business_id: int):
+    return _move(request, business_id, "submitted")
+
+
+@router.post("/{int:business_id}/verify", response=BusinessDetailOut)
+def umkm_verify(request: HttpRequest, business_id: int):
+    return _move(request, business_id, "verified")
+
+
+@router.post("/{int:business_id}/reject", response=BusinessDetailOut)
+def umkm_reject(request: HttpRequest, business_id: int, payload: ReasonIn):
+    return _move(request, business_id, "rejected", payload.reason)
+
+
+@router.post("/{int:business_id}/activate", response=BusinessDetailOut)
+def umkm_activate(request: HttpRequest, business_id: int):
+    return _move(request, business_id, "active")
+
+
+@router.post("/{int:business_id}/suspend", response=BusinessDetailOut)
+def umkm_suspend(request: HttpRequest, business_id: int, payload: ReasonIn):
+    return _move(request, business_id, "suspended", payload.reason)
+
+
+@router.post("/{int:business_id}/documents", response={201: dict})
+def umkm_document(
+    request: HttpRequest, business_id: int, kind: Form[str], file: File[UploadedFile]
+):
+    business = selectors.business_get_visible(user=request.auth, business_id=business_id)
+    document = services.document_add(actor=request.auth, business=business, kind=kind, upload=file)
+    return Status(201, {"id": document.pk, "kind": document.kind, "size": document.size})
+
+
+@router.post("/{int:business_id}/claim", response={200: ClaimOut, 202: ClaimOut})
+def umkm_claim(request: HttpRequest, business_id: int, payload: ClaimIn):
+    claim = services.claim_request(
+        user=request.auth, business_id=business_id, nik=payload.nik, request=request
+    )
+    body = {"id": claim.pk, "business_id": claim.business_id, "state": claim.state}
+    return Status(200 if claim.state == "approved" else 202, body)

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class UmkmConfig(AppConfig):
+    name = "malpro.umkm"
+    label = "umkm"
+    verbose_name = _("Registri UMKM")
+
+    def ready(self):
+        from malpro.core import nav
+        from malpro.umkm import selectors
+
+        nav.register(
+            _("Usaha saya"),
+            "umkm:mine",
+            lambda u: u.is_authenticated and u.has_role("seller"),
+            order=30,
+        )
+        nav.register(
+            _("Registri UMKM"),
+            "umkm:registry",
+            lambda u: u.is_authenticated and selectors.can_see_registry(u),
+            order=40,
+        )

@@ -1,0 +1,237 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from malpro.accounts.forms import PHONE_WIDGET
+from malpro.accounts.models import Agency
+from malpro.core import validators
+from malpro.core.money import parse_rupiah
+from malpro.regions.selectors import city_villages
+from malpro.umkm.models import Document, Sector, Status
+from malpro.umkm.scale import Scale
+from malpro.umkm.services import BusinessInput
+
+
+def village_choices():
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for village in city_villages():
+        groups.setdefault(f"Kec. {village.district.name}", []).append((village.code, village.name))
+    return [("", _("— pilih kelurahan —")), *groups.items()]
+
+
+class RupiahField(forms.CharField):
+    """Whole rupiah typed as people write it (15000, 15.000, Rp 15.000)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "Rp"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        return parse_rupiah(value, label=str(self.label))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class BusinessForm(forms.Form):
+    name = forms.CharField(label=_("Nama usaha"), max_length=150)
+    sector = forms.ChoiceField(
+        label=_("Sektor"), choices=[("", _("— pilih sektor —")), *Sector.choices]
+    )
+    description = forms.CharField(
+        label=_("Deskripsi singkat"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    owner_name = forms.CharField(label=_("Nama pemilik (sesuai KTP)"), max_length=120)
+    owner_nik = forms.CharField(
+        label=_("NIK pemilik"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    phone = forms.CharField(label=_("Nomor HP usaha"), max_length=32, widget=PHONE_WIDGET)
+    village_code = forms.ChoiceField(label=_("Kelurahan"), choices=())
+    address = forms.CharField(
+        label=_("Alamat (jalan, nomor, RT/RW)"), required=False, max_length=255
+    )
+    nib = forms.CharField(
+        label=_("NIB (jika ada)"),
+        required=False,
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    halal_number = forms.CharField(
+        label=_("Nomor sertifikat halal (jika ada)"), required=False, max_length=40
+    )
+    halal_issued_on = forms.DateField(label=_("Halal terbit"), required=False, widget=DateInput())
+    halal_expires_on = forms.DateField(
+        label=_("Halal berlaku sampai"), required=False, widget=DateInput()
+    )
+    pirt_number = forms.CharField(label=_("Nomor PIRT (jika ada)"), required=False, max_length=30)
+    capital = RupiahField(label=_("Modal usaha (Rp, tanpa tanah dan bangunan)"), required=False)
+    annual_sales = RupiahField(label=_("Omzet setahun (Rp)"), required=False)
+    agency_codes = forms.MultipleChoiceField(
+        label=_("OPD pembina"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Diskopindag untuk industri dan dagang, Dispangtan untuk pangan dan "
+            "pertanian. Petugasnya yang memverifikasi usaha Anda."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village_code"].choices = village_choices()
+        self.fields["agency_codes"].choices = [
+            (a.code, a.name)
+            for a in Agency.objects.filter(is_active=True)
+            .exclude(kind__in=[Agency.Kind.INSPECTORATE, Agency.Kind.SECRETARIAT])
+            .order_by("kind", "short_name")
+        ]
+
+    # Field-level checks with the shared validators, so every wrong field shows at once.
+    def clean_owner_nik(self):
+        return validators.clean_nik(self.cleaned_data["owner_nik"]).number
+
+    def clean_phone(self):
+        return validators.clean_phone(self.cleaned_data["phone"])
+
+    def clean_nib(self):
+        value = self.cleaned_data["nib"]
+        return validators.clean_nib(value) if value.strip() else ""
+
+    def to_input(self) -> BusinessInput:
+        return BusinessInput(**self.cleaned_data)
+
+
+class OnBehalfForm(BusinessForm):
+    consent = forms.BooleanField(
+        label=_("Pemilik sudah menyetujui usahanya didaftarkan dan datanya diproses"),
+        required=True,
+    )
+    consent_note = forms.CharField(
+        label=_("Bukti persetujuan"),
+        max_length=255,
+        help_text=_("Misalnya: tanda tangan formulir persetujuan di kantor kelurahan, 12/03/2026."),
+    )
+
+    def to_input(self) -> BusinessInput:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("consent", "consent_note")}
+        return BusinessInput(**data)
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=Status.choices)
+    reason = forms.CharField(
+        label=_("Alasan"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis dokumen"), choices=Document.Kind.choices)
+    file = forms.FileField(
+        label=_("Berkas (JPG, PNG atau PDF, maks. 5 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+
+class ClaimForm(forms.Form):
+    nik = forms.CharField(
+        label=_("NIK Anda (sesuai KTP)"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class ClaimDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        choices=[("1", _("Setujui")), ("0", _("Tolak"))], coerce=lambda v: v == "1"
+    )
+    reason = forms.CharField(label=_("Alasan"), required=False, max_length=500)
+
+
+YES_NO = [("", _("Semua")), ("1", _("Ya")), ("0", _("Tidak"))]
+
+
+class RegistryFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Cari nama atau NIB"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False)
+    agency = forms.ChoiceField(label=_("OPD pembina"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Semua")), *Status.choices]
+    )
+    scale = forms.ChoiceField(
+        label=_("Skala"), required=False, choices=[("", _("Semua")), *Scale.choices]
+    )
+    has_nib = forms.ChoiceField(label=_("Punya NIB"), required=False, choices=YES_NO)
+    halal = forms.ChoiceField(label=_("Halal berlaku"), required=False, choices=YES_NO)
+    on_marketplace = forms.ChoiceField(label=_("Di marketplace"), required=False, choices=YES_NO)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = list(city_villages())
+        districts = sorted({(v.district.code, v.district.name) for v in villages})
+        self.fields["kecamatan"].choices = [("", _("Semua")), *districts]
+        self.fields["kelurahan"].choices = [("", _("Semua")), *[(v.code, v.name) for v in villages]]
+        self.fields["agency"].choices = [
+            ("", _("Semua")),
+            *Agency.objects.filter(is_active=True).values_list("code", "short_name"),
+        ]
+
+    def filters(self):
+        from malpro.umkm.selectors import RegistryFilters
+
+        data = self.cleaned_data if self.is_valid() else {}
+
+        def yes_no(key):
+            value = data.get(key)
+            return None if value in (None, "") else value == "1"
+
+        return RegistryFilters(
+            q=data.get("q", ""),
+            kecamatan=data.get("kecamatan", ""),
+            kelurahan=data.get("kelurahan", ""),
+            agency=data.get("agency", ""),
+            status=data.get("status", ""),
+            scale=data.get("scale", ""),
+            has_nib=yes_no("has_nib"),
+            halal=yes_no("halal"),
+            on_marketplace=yes_no("on_marketplace"),
+        )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas CSV atau XLSX"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    agency = forms.ChoiceField(label=_("Diimpor atas nama OPD"), required=False)
+
+    def __init__(self, *args, agencies=(), allow_none=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(a.code, a.name) for a in agencies]
+        if allow_none:
+            choices.insert(0, ("", _("— tanpa OPD (data registri saja) —")))
+        self.fields["agency"].choices = choices
+        self.fields["agency"].required = not allow_none
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".txt", ".xlsm")):
+            raise ValidationError(_("Unggah berkas .csv atau .xlsx."))
+        if upload.size > 50 * 1024 * 1024:
+            raise ValidationError(_("Berkas terlalu besar (maksimal 50 MB)."))
+        return upload

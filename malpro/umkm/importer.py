@@ -1,0 +1,665 @@
+"""Bulk import of agencies' UMKM spreadsheets (the command, the upload page and the benchmark
+all call umkm_import).
+
+Rules: every row is validated with the shared validators; good rows are created or updated
+(matched on NIB, else on owner NIK + business name), so importing the same file twice changes
+nothing; bad rows are skipped and reported with row number, column and reason; the whole file is
+applied in one transaction, so a crash leaves nothing half-written. Empty cells never erase what
+the register already knows: agencies' files are partial.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from malpro.accounts.models import Agency
+from malpro.core import audit, validators
+from malpro.core.exceptions import NotFound
+from malpro.core.money import parse_rupiah
+from malpro.core.tabular import Columns, RowIssue, UnreadableFile, match_headers, open_table
+from malpro.regions.models import Village
+from malpro.umkm.models import Business, Guidance, Sector, Status, StatusChange, name_key
+from malpro.umkm.scale import Scale, classify
+
+COLUMNS = Columns(
+    canonical=[
+        "nama_usaha",
+        "nama_pemilik",
+        "nik_pemilik",
+        "telepon",
+        "alamat",
+        "kode_kelurahan",
+        "sektor",
+        "nib",
+        "no_sertifikat_halal",
+        "halal_berlaku_sampai",
+        "pirt",
+        "modal_usaha",
+        "omzet_tahunan",
+        "binaan",
+    ],
+    aliases={
+        "nama_usaha": [
+            "Nama UMKM",
+            "Nama Usaha",
+            "Nama Toko",
+            "Usaha",
+            "Nama Perusahaan",
+            "Nama Unit Usaha",
+        ],
+        "nama_pemilik": [
+            "Pemilik",
+            "Nama Pemilik",
+            "Nama Pelaku Usaha",
+            "Pelaku Usaha",
+            "Nama Pengusaha",
+        ],
+        "nik_pemilik": ["NIK", "NIK Pemilik", "No KTP", "Nomor KTP", "No. KTP", "NIK KTP"],
+        "telepon": [
+            "No. HP",
+            "No HP",
+            "HP",
+            "Nomor HP",
+            "Telp",
+            "Telepon",
+            "No Telp",
+            "No. Telp",
+            "WA",
+            "No WA",
+            "WhatsApp",
+            "Nomor WhatsApp",
+            "Kontak",
+        ],
+        "alamat": ["Alamat Usaha", "Alamat Lengkap", "Alamat Tempat Usaha"],
+        "kode_kelurahan": [
+            "Kelurahan",
+            "Kode Kelurahan",
+            "Desa/Kelurahan",
+            "Kel",
+            "Kel.",
+            "Kode Wilayah",
+            "Nama Kelurahan",
+        ],
+        "sektor": ["Sektor Usaha", "Bidang Usaha", "Jenis Usaha", "Kategori Usaha", "Kategori"],
+        "nib": ["No NIB", "Nomor NIB", "Nomor Induk Berusaha"],
+        "no_sertifikat_halal": [
+            "Sertifikat Halal",
+            "No Halal",
+            "Nomor Sertifikat Halal",
+            "No. Sertifikat Halal",
+            "No Sertifikat Halal",
+            "Halal",
+        ],
+        "halal_berlaku_sampai": [
+            "Masa Berlaku Halal",
+            "Halal Berlaku",
+            "Berlaku Halal",
+            "Tanggal Kedaluwarsa Halal",
+            "Halal Expired",
+        ],
+        "pirt": ["PIRT", "No PIRT", "Nomor PIRT", "P-IRT", "SPP-IRT", "No. PIRT"],
+        "modal_usaha": ["Modal", "Modal Usaha (Rp)", "Aset"],
+        "omzet_tahunan": [
+            "Omzet",
+            "Omset",
+            "Omzet per Tahun",
+            "Omset Tahunan",
+            "Omzet Tahunan (Rp)",
+            "Penjualan Tahunan",
+        ],
+        "binaan": ["OPD Binaan", "Pembina", "Binaan OPD", "OPD Pembina"],
+    },
+    required={"nama_usaha", "nama_pemilik", "kode_kelurahan"},
+)
+
+SECTOR_WORDS = {
+    Sector.FOOD: [
+        "makanan",
+        "minuman",
+        "kuliner",
+        "mamin",
+        "f&b",
+        "food",
+        "snack",
+        "kue",
+        "catering",
+        "katering",
+        "olahan pangan",
+    ],
+    Sector.AGRICULTURE: [
+        "pertanian",
+        "peternakan",
+        "perikanan",
+        "tani",
+        "ternak",
+        "kebun",
+        "hortikultura",
+    ],
+    Sector.RETAIL: ["perdagangan", "dagang", "kelontong", "toko", "retail", "warung", "grosir"],
+    Sector.CRAFT: ["kerajinan", "kriya", "handicraft", "anyaman", "souvenir", "mebel"],
+    Sector.FASHION: ["fashion", "batik", "konveksi", "busana", "pakaian", "garmen", "jahit"],
+    Sector.BEAUTY: ["kecantikan", "salon", "kosmetik", "perawatan", "spa"],
+    Sector.SERVICE: ["jasa", "service", "servis", "laundry", "bengkel", "percetakan"],
+}
+FIELDS = [
+    "name",
+    "owner_name",
+    "owner_nik",
+    "phone",
+    "address",
+    "village_id",
+    "sector",
+    "nib",
+    "halal_number",
+    "halal_expires_on",
+    "pirt_number",
+    "capital",
+    "annual_sales",
+]
+
+
+@dataclass
+class ImportResult:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    issues: list[RowIssue] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        return (
+            f"created={self.created} updated={self.updated} unchanged={self.unchanged} "
+            f"rejected={self.rejected}"
+        )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def parse_date(text: str) -> dt.date:
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError(
+        _("Tanggal %(value)s tidak dikenali: gunakan TTTT-BB-HH atau HH/BB/TTTT.") % {"value": text}
+    )
+
+
+def parse_sector(text: str) -> str | None:
+    value = text.strip().lower()
+    if not value:
+        return None
+    for sector in Sector:
+        if value in (sector.value, str(sector.label).lower()):
+            return sector.value
+    for sector, words in SECTOR_WORDS.items():
+        if any(word in value for word in words):
+            return sector.value
+    return None
+
+
+class _Lookups:
+    def __init__(self):
+        regency = settings.MALPRO_REGENCY
+        self.villages: set[str] = set()
+        names: dict[str, list[str]] = {}
+        for code, name in Village.objects.filter(district__regency_id=regency).values_list(
+            "code", "name"
+        ):
+            self.villages.add(code)
+            names.setdefault(name_key(name), []).append(code)
+        self.village_names = names
+        self.agencies = {a.code: a for a in Agency.objects.filter(is_active=True)}
+
+    def village(self, text: str) -> str:
+        value = text.strip()
+        if value in self.villages:
+            return value
+        if re.fullmatch(r"\d{2}\.?\d{2}\.?\d{2}\.?\d{4}", value):
+            digits = re.sub(r"\D", "", value)
+            dotted = f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
+            if dotted in self.villages:
+                return dotted
+        matches = self.village_names.get(
+            name_key(re.sub(r"^(kel(urahan)?\.?\s+)", "", value, flags=re.IGNORECASE)), []
+        )
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise ValidationError(
+                _("Nama kelurahan %(value)s ada di beberapa kecamatan: gunakan kodenya.")
+                % {"value": value}
+            )
+        raise ValidationError(
+            _("Kelurahan %(value)s tidak ditemukan di kota ini.") % {"value": value}
+        )
+
+
+def _parse(number: int, record: dict[str, str], lookups: _Lookups, today: dt.date):
+    """One row -> (values, agency codes, issues). values is None when the row has errors."""
+    issues: list[RowIssue] = []
+    values: dict = {}
+
+    def error(column: str, message) -> None:
+        issues.append(RowIssue(number, column, str(message)))
+
+    def warn(column: str, message) -> None:
+        issues.append(RowIssue(number, column, str(message), level="warning"))
+
+    def get(column: str) -> str:
+        return (record.get(column) or "").strip()
+
+    name = re.sub(r"\s+", " ", get("nama_usaha"))
+    if not name:
+        error("nama_usaha", _("Nama usaha wajib diisi."))
+    elif len(name) > 150:
+        error("nama_usaha", _("Nama usaha terlalu panjang (maksimal 150 karakter)."))
+    values["name"] = name
+    owner = re.sub(r"\s+", " ", get("nama_pemilik"))
+    if not owner:
+        error("nama_pemilik", _("Nama pemilik wajib diisi."))
+    values["owner_name"] = owner[:120]
+
+    values["owner_nik"] = ""
+    if get("nik_pemilik"):
+        try:
+            values["owner_nik"] = validators.clean_nik(get("nik_pemilik"), today=today).number
+        except ValidationError as exc:
+            error("nik_pemilik", " ".join(exc.messages))
+    values["nib"] = None
+    if get("nib"):
+        try:
+            values["nib"] = validators.clean_nib(get("nib"))
+        except ValidationError as exc:
+            error("nib", " ".join(exc.messages))
+    if not get("nik_pemilik") and not get("nib"):
+        error("nik_pemilik", _("Isi NIB atau NIK pemilik, agar data dapat dicocokkan."))
+
+    values["phone"] = ""
+    if get("telepon"):
+        try:
+            values["phone"] = validators.clean_phone(get("telepon"))
+        except ValidationError as exc:
+            error("telepon", " ".join(exc.messages))
+    values["address"] = get("alamat")[:255]
+
+    values["village_id"] = None
+    if not get("kode_kelurahan"):
+        error("kode_kelurahan", _("Kelurahan wajib diisi (kode atau nama)."))
+    else:
+        try:
+            values["village_id"] = lookups.village(get("kode_kelurahan"))
+        except ValidationError as exc:
+            error("kode_kelurahan", " ".join(exc.messages))
+
+    sector = parse_sector(get("sektor"))
+    if sector is None and get("sektor"):
+        warn(
+            "sektor",
+            _("Sektor %(value)s tidak dikenali; dicatat sebagai Lainnya.")
+            % {"value": get("sektor")},
+        )
+        sector = Sector.OTHER.value
+    values["sector"] = sector  # None: not given (a new business gets "lainnya")
+
+    values["halal_number"] = re.sub(r"\s+", "", get("no_sertifikat_halal")).upper()
+    if values["halal_number"] and not re.fullmatch(r"[0-9A-Z./\-]{6,40}", values["halal_number"]):
+        error("no_sertifikat_halal", _("Nomor sertifikat halal tidak valid."))
+    values["halal_expires_on"] = None
+    if get("halal_berlaku_sampai"):
+        try:
+            values["halal_expires_on"] = parse_date(get("halal_berlaku_sampai"))
+        except ValidationError as exc:
+            error("halal_berlaku_sampai", " ".join(exc.messages))
+        else:
+            if not values["halal_number"]:
+                error(
+                    "halal_berlaku_sampai",
+                    _("Tanggal berlaku halal diisi tanpa nomor sertifikat halal."),
+                )
+            elif values["halal_expires_on"] < today:
+                warn(
+                    "halal_berlaku_sampai",
+                    _(
+                        "Sertifikat halal sudah kedaluwarsa sejak %(date)s: usaha dicatat, "
+                        "tetapi tanpa status halal."
+                    )
+                    % {"date": values["halal_expires_on"].strftime("%d/%m/%Y")},
+                )
+    values["pirt_number"] = get("pirt")[:30]
+
+    for column, key, label in (
+        ("modal_usaha", "capital", _("Modal usaha")),
+        ("omzet_tahunan", "annual_sales", _("Omzet tahunan")),
+    ):
+        values[key] = None
+        if get(column):
+            try:
+                values[key] = parse_rupiah(get(column), label=label)
+            except ValidationError as exc:
+                error(column, " ".join(exc.messages))
+    if classify(capital=values["capital"], annual_sales=values["annual_sales"]) == Scale.LARGE:
+        error(
+            "omzet_tahunan" if values["annual_sales"] is not None else "modal_usaha",
+            _("Modal/omzet melebihi batas usaha menengah (PP 7/2021): bukan UMKM."),
+        )
+
+    agencies: list[str] = []
+    for code in re.split(r"[;,]", get("binaan")):
+        code = code.strip().upper()
+        if not code:
+            continue
+        if code not in lookups.agencies:
+            error("binaan", _("Kode OPD %(code)s tidak dikenal.") % {"code": code})
+        elif code not in agencies:
+            agencies.append(code)
+
+    if any(i.level == "error" for i in issues):
+        return None, agencies, issues
+    values["name_key"] = name_key(values["name"])
+    return values, agencies, issues
+
+
+def umkm_import(
+    *,
+    source: str | IO[bytes],
+    filename: str | None = None,
+    agency_code: str | None = None,
+    actor=None,
+    dry_run: bool = False,
+    header_map: dict[str, str] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    chunk_size: int = 1000,
+) -> ImportResult:
+    """Imports one spreadsheet. Raises UnreadableFile when the file as a whole cannot be used
+    (format, encoding, empty, missing required columns); otherwise returns the result."""
+    agency = None
+    if agency_code:
+        agency = Agency.objects.filter(code__iexact=agency_code.strip()).first()
+        if agency is None:
+            raise NotFound(_("OPD dengan kode %(code)s tidak ditemukan.") % {"code": agency_code})
+    table = open_table(source, filename, COLUMNS)
+    try:
+        match = match_headers(table.headers, COLUMNS, header_map)
+        if match.missing:
+            raise UnreadableFile(
+                _("Kolom wajib tidak ditemukan: %(cols)s. Kolom di berkas: %(found)s.")
+                % {"cols": ", ".join(match.missing), "found": ", ".join(table.headers)},
+                {"missing": match.missing, "unknown": match.unknown},
+            )
+        result = ImportResult(dry_run=dry_run)
+        for header in match.unknown:
+            result.issues.append(
+                RowIssue(
+                    1,
+                    header,
+                    _("Kolom %(h)s tidak dikenal dan diabaikan.") % {"h": header},
+                    level="warning",
+                )
+            )
+        try:
+            with transaction.atomic():
+                _run(
+                    table,
+                    match,
+                    agency,
+                    actor,
+                    result,
+                    progress,
+                    chunk_size,
+                    source_name=filename or str(source),
+                )
+                if dry_run:
+                    raise _Rollback
+        except _Rollback:
+            pass
+    finally:
+        table.close()
+    return result
+
+
+def _run(table, match, agency, actor, result, progress, chunk_size, source_name):
+    lookups = _Lookups()
+    today = timezone.localdate()
+    seen: dict[object, int] = {}
+    chunk: list[tuple[int, dict, list[str]]] = []
+    processed = 0
+    for number, record in table.records(match):
+        result.total += 1
+        values, agencies, issues = _parse(number, record, lookups, today)
+        result.issues.extend(issues)
+        if values is not None:
+            keys = [("nib", values["nib"])] if values["nib"] else []
+            if values["owner_nik"]:
+                keys.append(("nik", values["owner_nik"], values["name_key"]))
+            first = next((seen[k] for k in keys if k in seen), None)
+            if first is not None:
+                result.issues.append(
+                    RowIssue(
+                        number,
+                        "nama_usaha",
+                        _("Baris duplikat: usaha yang sama sudah ada di baris %(row)d berkas ini.")
+                        % {"row": first},
+                    )
+                )
+                values = None
+            else:
+                for k in keys:
+                    seen[k] = number
+        if values is None:
+            result.rejected += 1
+        else:
+            if agency is not None and agency.code not in agencies:
+                agencies.insert(0, agency.code)
+            chunk.append((number, values, agencies))
+        if len(chunk) >= chunk_size:
+            _apply(chunk, lookups, agency, actor, result, source_name)
+            chunk = []
+        processed += 1
+        if progress and processed % 500 == 0:
+            progress(processed, table.total)
+    if chunk:
+        _apply(chunk, lookups, agency, actor, result, source_name)
+    if progress:
+        progress(processed, processed)
+    audit.record(
+        action="umkm.imported",
+        actor=actor,
+        data={
+            "file": source_name.rsplit("/", 1)[-1][:200],
+            "agency": agency.code if agency else None,
+            "summary": result.summary(),
+            "dry_run": result.dry_run,
+        },
+    )
+
+
+def _apply(chunk, lookups, agency, actor, result, source_name):
+    nibs = {v["nib"] for _, v, _ in chunk if v["nib"]}
+    niks = {v["owner_nik"] for _, v, _ in chunk if v["owner_nik"]}
+    by_nib = {b.nib: b for b in Business.objects.filter(nib__in=nibs)} if nibs else {}
+    by_key = {}
+    if niks:
+        for b in Business.objects.filter(owner_nik__in=niks):
+            by_key[(b.owner_nik, b.name_key)] = b
+    guided = set()
+    matched_ids = {b.pk for b in (*by_nib.values(), *by_key.values())}
+    if matched_ids:
+        guided = set(
+            Guidance.objects.filter(business_id__in=matched_ids).values_list(
+                "business_id", "agency_id"
+            )
+        )
+    now = timezone.now()
+    new_status = Status.VERIFIED if agency is not None else Status.DRAFT
+    file_label = source_name.rsplit("/", 1)[-1][:120]
+    reason = (
+        _("Diimpor dari %(file)s; diverifikasi oleh %(agency)s.")
+        % {"file": file_label, "agency": agency.short_name}
+        if agency
+        else _("Diimpor dari %(file)s.") % {"file": file_label}
+    )
+
+    to_create: list[tuple[Business, list[str]]] = []
+    to_update: list[Business] = []
+    guidance_rows: list[Guidance] = []
+    changes: list[StatusChange] = []
+
+    for number, values, agencies in chunk:
+        key = (values["owner_nik"], values["name_key"]) if values["owner_nik"] else None
+        by_number = by_nib.get(values["nib"]) if values["nib"] else None
+        by_identity = by_key.get(key) if key else None
+        business = by_number or by_identity
+        if by_number and by_identity and by_number.pk != by_identity.pk:
+            result.issues.append(
+                RowIssue(
+                    number,
+                    "nib",
+                    _(
+                        "NIB ini tercatat pada usaha lain (%(other)s), sedangkan NIK dan nama "
+                        "usaha cocok dengan %(this)s: periksa datanya."
+                    )
+                    % {"other": by_number.name, "this": by_identity.name},
+                )
+            )
+            result.rejected += 1
+            continue
+        if business is None:
+            fresh = {f: values[f] for f in FIELDS}
+            fresh["sector"] = fresh["sector"] or Sector.OTHER.value
+            obj = Business(
+                **fresh,
+                name_key=values["name_key"],
+                status=new_status,
+                status_changed_at=now,
+                source="import",
+                registered_by=actor,
+                created_at=now,
+                updated_at=now,
+            )
+            obj.scale = classify(capital=obj.capital, annual_sales=obj.annual_sales)
+            to_create.append((obj, agencies))
+            continue
+        if business.nib and values["nib"] and business.nib != values["nib"]:
+            result.issues.append(
+                RowIssue(
+                    number,
+                    "nib",
+                    _("NIK dan nama usaha cocok dengan %(name)s, tetapi NIB-nya berbeda (%(nib)s).")
+                    % {
+                        "name": business.name,
+                        "nib": validators.mask_middle(business.nib, keep_start=4, keep_end=3),
+                    },
+                )
+            )
+            result.rejected += 1
+            continue
+        if (
+            business.owner_id
+            and values["owner_nik"]
+            and business.owner_nik
+            and values["owner_nik"] != business.owner_nik
+        ):
+            result.issues.append(
+                RowIssue(
+                    number,
+                    "nik_pemilik",
+                    _(
+                        "Usaha ini sudah diklaim pemiliknya; NIK pemilik tidak dapat diganti "
+                        "lewat impor."
+                    ),
+                )
+            )
+            result.rejected += 1
+            continue
+        changed = False
+        for f in FIELDS:
+            new = values[f]
+            if new in (None, ""):
+                continue  # an empty cell never erases what is known
+            if getattr(business, f) != new:
+                setattr(business, f, new)
+                changed = True
+        missing = [
+            code for code in agencies if (business.pk, lookups.agencies[code].pk) not in guided
+        ]
+        for code in missing:
+            guidance_rows.append(
+                Guidance(business_id=business.pk, agency=lookups.agencies[code], source="import")
+            )
+            guided.add((business.pk, lookups.agencies[code].pk))
+        changed = changed or bool(missing)
+        if agency is not None and business.status in (Status.DRAFT, Status.SUBMITTED):
+            changes.append(
+                StatusChange(
+                    business_id=business.pk,
+                    from_status=business.status,
+                    to_status=Status.VERIFIED,
+                    actor=actor,
+                    reason=reason,
+                    created_at=now,
+                )
+            )
+            business.status, business.status_changed_at = Status.VERIFIED, now
+            business.status_reason = ""
+            changed = True
+        if changed:
+            business.name_key = name_key(business.name)
+            business.scale = classify(capital=business.capital, annual_sales=business.annual_sales)
+            business.updated_at = now
+            if business not in to_update:
+                to_update.append(business)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+
+    if to_create:
+        Business.objects.bulk_create([obj for obj, _ in to_create], batch_size=500)
+        for obj, agencies in to_create:
+            changes.append(
+                StatusChange(
+                    business_id=obj.pk,
+                    from_status="",
+                    to_status=obj.status,
+                    actor=actor,
+                    reason=reason,
+                    created_at=now,
+                )
+            )
+            for code in agencies:
+                guidance_rows.append(
+                    Guidance(business_id=obj.pk, agency=lookups.agencies[code], source="import")
+                )
+        result.created += len(to_create)
+    if to_update:
+        Business.objects.bulk_update(
+            to_update,
+            [
+                *FIELDS,
+                "name_key",
+                "scale",
+                "status",
+                "status_changed_at",
+                "status_reason",
+                "updated_at",
+            ],
+            batch_size=500,
+        )
+    Guidance.objects.bulk_create(guidance_rows, batch_size=1000, ignore_conflicts=True)
+    StatusChange.objects.bulk_create(changes, batch_size=1000)

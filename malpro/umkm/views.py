@@ -1,0 +1,521 @@
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from malpro.accounts.models import Agency
+from malpro.accounts.roles import Role
+from malpro.core.exceptions import ApplicationError, NotFound
+from malpro.core.exceptions import PermissionDenied as AppPermissionDenied
+from malpro.core.forms import apply_application_error
+from malpro.core.tabular import RowIssue, match_headers, open_table, write_issues_csv
+from malpro.umkm import exports, importer, selectors, services
+from malpro.umkm.forms import (
+    BusinessForm,
+    ClaimDecisionForm,
+    ClaimForm,
+    DocumentForm,
+    ImportUploadForm,
+    OnBehalfForm,
+    RegistryFilterForm,
+    TransitionForm,
+)
+from malpro.umkm.models import Document, ImportJob, Status
+from malpro.umkm.tasks import progress_key, run_import
+
+
+def _deny(request, exc):
+    if isinstance(exc, NotFound):
+        raise Http404(exc.message)
+    return render(request, "core/error.html", {"code": 403, "message": exc.message}, status=403)
+
+
+def _initial_from(business) -> dict:
+    return {
+        "name": business.name,
+        "sector": business.sector,
+        "description": business.description,
+        "owner_name": business.owner_name,
+        "owner_nik": business.owner_nik,
+        "phone": business.phone,
+        "village_code": business.village_id,
+        "address": business.address,
+        "nib": business.nib or "",
+        "halal_number": business.halal_number,
+        "halal_issued_on": business.halal_issued_on,
+        "halal_expires_on": business.halal_expires_on,
+        "pirt_number": business.pirt_number,
+        "capital": business.capital,
+        "annual_sales": business.annual_sales,
+        "agency_codes": [a.code for a in business.agencies.all()],
+    }
+
+
+# --- sellers -------------------------------------------------------------------------------------
+@login_required
+def my_businesses(request):
+    return render(
+        request,
+        "umkm/my_businesses.html",
+        {
+            "businesses": selectors.businesses_of_owner(user=request.user),
+            "claimable": services.claimable_for(user=request.user).exists(),
+        },
+    )
+
+
+@login_required
+def register(request):
+    on_behalf = request.GET.get("atas_nama") == "1" or request.POST.get("on_behalf") == "1"
+    if on_behalf and not (request.user.has_role(Role.AREA_OPERATOR) or request.user.is_city_admin):
+        return _deny(request, AppPermissionDenied(_("Hanya operator wilayah.")))
+    form_class = OnBehalfForm if on_behalf else BusinessForm
+    initial = {} if on_behalf else {"owner_name": request.user.name, "phone": request.user.phone}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            business = services.business_register(
+                actor=request.user,
+                data=form.to_input(),
+                on_behalf=on_behalf,
+                consent=form.cleaned_data.get("consent", False),
+                consent_note=form.cleaned_data.get("consent_note", ""),
+                request=request,
+            )
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Usaha %(name)s tersimpan sebagai draf. Lengkapi dokumen lalu ajukan verifikasi.")
+                % {"name": business.name},
+            )
+            return redirect("umkm:detail", business_id=business.pk)
+    return render(request, "umkm/register.html", {"form": form, "on_behalf": on_behalf})
+
+
+@login_required
+def detail(request, business_id: int):
+    try:
+        business = selectors.business_get_visible(user=request.user, business_id=business_id)
+    except NotFound as exc:
+        return _deny(request, exc)
+    kinds = services.actor_kinds(request.user, business)
+    personal = bool(kinds & {services.OWNER, services.REGISTRAR, services.GUIDE, services.ADMIN})
+    return render(
+        request,
+        "umkm/detail.html",
+        {
+            "business": business,
+            "kinds": kinds,
+            "show_personal": personal,
+            "can_edit": bool(kinds) and not (kinds == {services.REGISTRAR} and business.owner_id),
+            "transitions": [
+                (to, Status(to).label)
+                for to in services.allowed_transitions(request.user, business)
+            ],
+            "history": business.history.select_related("actor"),
+            "documents": business.documents.all() if personal or request.user.is_auditor else [],
+            "document_form": DocumentForm() if personal else None,
+            "agencies": business.agencies.all(),
+        },
+    )
+
+
+@login_required
+def edit(request, business_id: int):
+    try:
+        business = selectors.business_get_visible(user=request.user, business_id=business_id)
+    except NotFound as exc:
+        return _deny(request, exc)
+    form = BusinessForm(request.POST or None, initial=_initial_from(business))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.business_update(actor=request.user, business=business, data=form.to_input())
+        except AppPermissionDenied as exc:
+            form.add_error(None, exc.message)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Data usaha disimpan."))
+            return redirect("umkm:detail", business_id=business.pk)
+    return render(request, "umkm/edit.html", {"form": form, "business": business})
+
+
+@login_required
+@require_POST
+def transition(request, business_id: int):
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Permintaan tidak valid."))
+        return redirect("umkm:detail", business_id=business_id)
+    try:
+        selectors.business_get_visible(user=request.user, business_id=business_id)
+        business = services.business_transition(
+            actor=request.user,
+            business_id=business_id,
+            to=form.cleaned_data["to"],
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except NotFound as exc:
+        return _deny(request, exc)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Status usaha sekarang: %(s)s.") % {"s": business.get_status_display()}
+        )
+    return redirect("umkm:detail", business_id=business_id)
+
+
+@login_required
+@require_POST
+def document_upload(request, business_id: int):
+    try:
+        business = selectors.business_get_visible(user=request.user, business_id=business_id)
+    except NotFound as exc:
+        return _deny(request, exc)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_add(
+                actor=request.user,
+                business=business,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Dokumen diunggah."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("umkm:detail", business_id=business_id)
+
+
+@login_required
+def document_download(request, business_id: int, document_id: int):
+    document = get_object_or_404(
+        Document.objects.select_related("business"), pk=document_id, business_id=business_id
+    )
+    if not services.document_can_view(user=request.user, document=document):
+        raise Http404
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    response["Content-Disposition"] = f'inline; filename="dokumen-{document.pk}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def claim(request):
+    candidates = services.claimable_for(user=request.user)
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.claim_request(
+                user=request.user,
+                business_id=int(request.POST.get("business_id", 0)),
+                nik=form.cleaned_data["nik"],
+                request=request,
+            )
+        except ApplicationError as exc:
+            apply_application_error(form, exc) if "nik" in exc.extra.get(
+                "fields", {}
+            ) else form.add_error(None, exc.message)
+        else:
+            if result.state == result.State.APPROVED:
+                messages.success(
+                    request,
+                    _("Usaha %(name)s sekarang terhubung ke akun Anda.")
+                    % {"name": result.business.name},
+                )
+                return redirect("umkm:detail", business_id=result.business_id)
+            messages.info(request, _("Klaim dikirim; petugas akan memeriksanya."))
+            return redirect("umkm:mine")
+    return render(request, "umkm/claim.html", {"candidates": candidates, "form": form})
+
+
+# --- officials -----------------------------------------------------------------------------------
+def _official_or_403(request):
+    if not selectors.can_see_registry(request.user):
+        return _deny(request, AppPermissionDenied(_("Halaman ini untuk petugas.")))
+    return None
+
+
+@login_required
+def registry(request):
+    if (denied := _official_or_403(request)) is not None:
+        return denied
+    form = RegistryFilterForm(request.GET or None)
+    queryset = selectors.business_registry(user=request.user, filters=form.filters())
+    export = request.GET.get("format")
+    if export == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_stream(queryset), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="umkm.csv"'
+        return response
+    if export == "xlsx":
+        response = HttpResponse(
+            exports.xlsx_bytes(queryset),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="umkm.xlsx"'
+        return response
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "umkm/partials/registry_rows.html" if request.htmx else "umkm/registry.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_import": _import_agencies(request.user) is not None,
+        },
+    )
+
+
+def _import_agencies(user):
+    """Agencies on whose behalf the user may import; None when the user may not import."""
+    if user.is_city_admin:
+        return list(Agency.objects.filter(is_active=True))
+    ids = user.officer_agency_ids()
+    return list(Agency.objects.filter(pk__in=ids)) if ids else None
+
+
+@login_required
+def import_upload(request):
+    agencies = _import_agencies(request.user)
+    if agencies is None:
+        return _deny(request, AppPermissionDenied(_("Impor hanya untuk petugas OPD.")))
+    form = ImportUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        agencies=agencies,
+        allow_none=request.user.is_city_admin,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        code = form.cleaned_data.get("agency") or None
+        job = ImportJob(
+            original_name=upload.name[-200:],
+            created_by=request.user,
+            agency=next((a for a in agencies if a.code == code), None),
+        )
+        job.file.save(upload.name[-80:], upload, save=False)
+        job.save()
+        return redirect("umkm:import_job", job_id=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user).select_related("agency")[:10]
+    return render(request, "umkm/import_upload.html", {"form": form, "jobs": jobs})
+
+
+def _job_for(request, job_id) -> ImportJob:
+    job = get_object_or_404(ImportJob.objects.select_related("agency"), pk=job_id)
+    if job.created_by_id != request.user.pk and not request.user.is_city_admin:
+        raise Http404
+    return job
+
+
+@login_required
+def import_job(request, job_id: int):
+    job = _job_for(request, job_id)
+    headers, preview, match, error = [], [], None, ""
+    if job.state == ImportJob.State.UPLOADED:
+        try:
+            with job.file.open("rb") as handle:
+                table = open_table(handle, job.original_name, importer.COLUMNS)
+                headers = table.headers
+                for _number, cells in table.rows:
+                    preview.append(cells)
+                    if len(preview) >= 5:
+                        break
+                table.close()
+            match = match_headers(headers, importer.COLUMNS, job.header_map)
+        except ApplicationError as exc:
+            error = exc.message
+    if request.method == "POST" and job.state == ImportJob.State.UPLOADED and not error:
+        mapping = {}
+        for index, header in enumerate(headers):
+            chosen = request.POST.get(f"map_{index}")
+            if chosen is not None:
+                mapping[header] = chosen
+        job.header_map = mapping
+        job.dry_run = request.POST.get("dry_run") == "1"
+        match = match_headers(headers, importer.COLUMNS, mapping)
+        if match.missing:
+            error = _("Kolom wajib belum dipetakan: %(cols)s.") % {"cols": ", ".join(match.missing)}
+        else:
+            job.save(update_fields=["header_map", "dry_run"])
+            run_import.delay(job.pk)
+            job.refresh_from_db()
+            if request.htmx:
+                return render(request, "umkm/partials/import_status.html", {"job": job})
+            return redirect("umkm:import_job", job_id=job.pk)
+    mapped = match.by_index if match else {}
+    return render(
+        request,
+        "umkm/import_job.html",
+        {
+            "job": job,
+            "headers": list(enumerate(headers)),
+            "preview": preview,
+            "mapped": mapped,
+            "columns": importer.COLUMNS.canonical,
+            "error": error,
+            "missing": match.missing if match else [],
+            "progress": cache.get(progress_key(job.pk)),
+            "issues": job.issues[:200],
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_rerun(request, job_id: int):
+    """After a dry run: import the same file with the same column mapping for real."""
+    job = _job_for(request, job_id)
+    if not (job.dry_run and job.state == ImportJob.State.DONE):
+        return redirect("umkm:import_job", job_id=job.pk)
+    again = ImportJob.objects.create(
+        file=job.file.name,
+        original_name=job.original_name,
+        agency=job.agency,
+        created_by=request.user,
+        header_map=job.header_map,
+        dry_run=False,
+    )
+    run_import.delay(again.pk)
+    return redirect("umkm:import_job", job_id=again.pk)
+
+
+@login_required
+def import_status(request, job_id: int):
+    job = _job_for(request, job_id)
+    return render(
+        request,
+        "umkm/partials/import_status.html",
+        {"job": job, "progress": cache.get(progress_key(job.pk))},
+    )
+
+
+@login_required
+def import_report(request, job_id: int):
+    job = _job_for(request, job_id)
+    out = io.StringIO()
+    write_issues_csv([RowIssue(**i) for i in job.issues], out)
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="laporan-impor-{job.pk}.csv"'
+    return response
+
+
+def import_template(request, fmt: str):
+    """The canonical columns with two example rows, to fill in (CSV or XLSX)."""
+    example = [
+        [
+            "Keripik Tempe Bu Sari",
+            "Sari Wulandari",
+            "3573054107850002",
+            "081234567890",
+            "Jl. Sumbersari Gg. 3 No. 12",
+            "35.73.05.1003",
+            "makanan_minuman",
+            "9120101234567",
+            "ID35110000123450123",
+            "2027-06-30",
+            "2063573010123-25",
+            "25.000.000",
+            "180.000.000",
+            "DISKOPINDAG;DISPANGTAN",
+        ],
+        [
+            "Batik Tulis Celaket",
+            "Hadi Santoso",
+            "3573021203800001",
+            "0857-1234-5678",
+            "Jl. Celaket 21",
+            "Samaan",
+            "fashion",
+            "",
+            "",
+            "",
+            "",
+            "50000000",
+            "300000000",
+            "DISKOPINDAG",
+        ],
+    ]
+    if fmt == "xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "UMKM"
+        sheet.append(importer.COLUMNS.canonical)
+        for row in example:
+            sheet.append(row)
+        for column in sheet.columns:  # text format, so Excel keeps NIK/NIB/phone digits
+            for cell in column:
+                cell.number_format = "@"
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="templat-impor-umkm.xlsx"'
+        return response
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(importer.COLUMNS.canonical)
+    writer.writerows(example)
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="templat-impor-umkm.csv"'
+    return response
+
+
+@login_required
+def claims_review(request):
+    if (denied := _official_or_403(request)) is not None:
+        return denied
+    if request.method == "POST":
+        form = ClaimDecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.claim_decide(
+                    actor=request.user,
+                    claim_id=int(request.POST.get("claim_id", 0)),
+                    approve=form.cleaned_data["approve"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Keputusan klaim disimpan."))
+        return redirect("umkm:claims_review")
+    return render(
+        request,
+        "umkm/claims_review.html",
+        {"claims": selectors.claims_pending_for(user=request.user)},
+    )
+
+
+# --- public --------------------------------------------------------------------------------------
+def public_profile(request, business_id: int, slug: str = ""):
+    try:
+        business = selectors.business_public(business_id=business_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    if slug != business.slug:
+        return redirect("umkm:public", business_id=business.pk, slug=business.slug)
+    return render(request, "umkm/public_profile.html", {"business": business})
