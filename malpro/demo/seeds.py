@@ -93,7 +93,13 @@ def seed_people(ctx: DemoContext) -> None:
     ctx.counts["users_created"] = created
 
 
-STEPS = [seed_people]
+def seed_umkm(ctx: DemoContext) -> None:
+    from malpro.umkm import demo
+
+    demo.seed(ctx)
+
+
+STEPS = [seed_people, seed_umkm]
 
 
 def run() -> DemoContext:
