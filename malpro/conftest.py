@@ -21,11 +21,21 @@ PASSWORD = "rahasia-kuat-123"
 
 
 def load_reference_data() -> None:
+    from django.db import connection
+
+    from malpro.catalog.models import Category
+    from malpro.catalog.search.query import forget_synonyms
     from malpro.regions.models import Village
 
     if not Village.objects.filter(code__startswith="35.73.").exists():
         call_command("load_regions", regency="35.73", stdout=io.StringIO())
         call_command("load_agencies", stdout=io.StringIO())
+    if not Category.objects.exists():
+        if connection.vendor == "sqlite":  # a flush empties tables, not the FTS5 index
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO catalog_fts(catalog_fts) VALUES('delete-all')")
+        call_command("load_categories", stdout=io.StringIO())
+    forget_synonyms()
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "malpro.regions",
     "malpro.accounts",
     "malpro.umkm",
+    "malpro.catalog",
     "malpro.demo",
 ]
 
@@ -130,8 +132,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 10,
             },
-            # A file, not memory, so tests run in WAL mode like the real thing.
-            "TEST": {"NAME": str(VAR_DIR / "test-malpro.sqlite3")},
+            # A file, not memory, so tests run in WAL mode like the real thing; one per test
+            # run, so two runs side by side do not share it.
+            "TEST": {"NAME": str(VAR_DIR / f"test-malpro-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

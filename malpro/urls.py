@@ -4,14 +4,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from malpro.api import api
+from malpro.catalog import views as catalog_views
 from malpro.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", catalog_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("malpro.accounts.urls")),
     path("umkm/", include("malpro.umkm.urls")),
+    path("", include("malpro.catalog.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

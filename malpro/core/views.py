@@ -9,10 +9,6 @@ from django.views.decorators.http import require_GET
 logger = logging.getLogger(__name__)
 
 
-def home(request):
-    return render(request, "core/home.html")
-
-
 @never_cache
 @require_GET
 def healthz(request):

@@ -30,6 +30,7 @@ from malpro.core.tabular import Columns, RowIssue, UnreadableFile, match_headers
 from malpro.regions.models import Village
 from malpro.umkm.models import Business, Guidance, Sector, Status, StatusChange, name_key
 from malpro.umkm.scale import Scale, classify
+from malpro.umkm.signals import businesses_changed
 
 COLUMNS = Columns(
     canonical=[
@@ -663,3 +664,6 @@ def _apply(chunk, lookups, agency, actor, result, source_name):
         )
     Guidance.objects.bulk_create(guidance_rows, batch_size=1000, ignore_conflicts=True)
     StatusChange.objects.bulk_create(changes, batch_size=1000)
+    if to_update:
+        # Listeners (the catalog's search index) follow changed businesses in this transaction.
+        businesses_changed.send(sender=Business, ids=[b.pk for b in to_update])

@@ -518,4 +518,11 @@ def public_profile(request, business_id: int, slug: str = ""):
         raise Http404(exc.message) from None
     if slug != business.slug:
         return redirect("umkm:public", business_id=business.pk, slug=business.slug)
-    return render(request, "umkm/public_profile.html", {"business": business})
+    context = {"business": business}
+    for extension in PROFILE_EXTENSIONS:  # e.g. the catalog adds the shop's products
+        context.update(extension(business))
+    return render(request, "umkm/public_profile.html", context)
+
+
+# Apps above this one register functions business -> extra context for the public profile.
+PROFILE_EXTENSIONS: list = []

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    name = "malpro.catalog"
+    label = "catalog"
+    verbose_name = _("Katalog")
+
+    def ready(self):
+        from malpro.catalog import receivers  # noqa: F401
+        from malpro.catalog.views import storefront_context
+        from malpro.umkm import views as umkm_views
+
+        if storefront_context not in umkm_views.PROFILE_EXTENSIONS:
+            umkm_views.PROFILE_EXTENSIONS.append(storefront_context)
+        from malpro.core import nav
+
+        nav.register(_("Cari produk"), "catalog:search", lambda u: True, order=10)
+        nav.register(
+            _("Produk saya"),
+            "catalog:seller_products",
+            lambda u: u.is_authenticated and u.has_role("seller"),
+            order=31,
+        )

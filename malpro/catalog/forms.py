@@ -1,0 +1,99 @@
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from malpro.catalog.models import Category, Unit
+from malpro.catalog.search.engine import SORTS
+from malpro.umkm.forms import RupiahField
+
+
+def category_choices():
+    choices = [("", _("— pilih kategori —"))]
+    for root in Category.objects.filter(is_active=True, parent__isnull=True).prefetch_related(
+        "children"
+    ):
+        choices.append(
+            (
+                root.name,
+                [(c.slug, c.name) for c in root.children.all() if c.is_active]
+                or [(root.slug, root.name)],
+            )
+        )
+    return choices
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Nama produk"), max_length=120)
+    category_slug = forms.ChoiceField(label=_("Kategori"), choices=())
+    description = forms.CharField(
+        label=_("Deskripsi"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    price = RupiahField(label=_("Harga (Rp)"), required=True)
+    unit = forms.ChoiceField(label=_("Satuan"), choices=Unit.choices, initial=Unit.PCS)
+    stock = forms.IntegerField(label=_("Stok"), min_value=0, initial=0)
+    weight_grams = forms.IntegerField(
+        label=_("Berat (gram)"),
+        min_value=0,
+        initial=0,
+        help_text=_("Untuk memperkirakan ongkos kirim."),
+    )
+    sku = forms.CharField(label=_("SKU (opsional)"), required=False, max_length=60)
+    publish = forms.BooleanField(label=_("Tayangkan di marketplace"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category_slug"].choices = category_choices()
+
+
+class VariantForm(forms.Form):
+    name = forms.CharField(
+        label=_("Varian"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("mis. Pedas, 500 g")}),
+    )
+    price = RupiahField(label=_("Harga (Rp)"), required=False)
+    stock = forms.IntegerField(label=_("Stok"), min_value=0, required=False)
+
+
+VariantFormSet = formset_factory(VariantForm, extra=3, max_num=20)
+
+
+class StockForm(forms.Form):
+    stock = forms.IntegerField(label=_("Stok"), min_value=0)
+    price = RupiahField(label=_("Harga (Rp)"), required=False)
+
+
+class PhotoForm(forms.Form):
+    photo = forms.ImageField(
+        label=_("Foto produk (JPG, PNG, WebP; maks. 8 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan menyembunyikan"), max_length=500)
+
+
+class ProductUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas CSV atau XLSX"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    dry_run = forms.BooleanField(label=_("Periksa saja, jangan simpan"), required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100)
+    category = forms.CharField(required=False, max_length=80)
+    kecamatan = forms.CharField(required=False, max_length=8)
+    halal = forms.NullBooleanField(required=False)
+    agency = forms.CharField(required=False, max_length=32)
+    min_price = forms.IntegerField(required=False, min_value=0)
+    max_price = forms.IntegerField(required=False, min_value=0)
+    in_stock = forms.NullBooleanField(required=False)
+    sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
+    page = forms.IntegerField(required=False, min_value=1)

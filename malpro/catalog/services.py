@@ -1,0 +1,379 @@
+"""Every write to the catalog. Each change to what buyers can find reindexes the product in the
+same transaction, so search never shows what the database no longer holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from malpro.catalog import images
+from malpro.catalog.models import (
+    Category,
+    Photo,
+    Product,
+    ProductChange,
+    ProductStatus,
+    Unit,
+    Variant,
+)
+from malpro.catalog.search.engine import reindex
+from malpro.core import audit
+from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
+from malpro.umkm.models import Business, Guidance, Status
+
+MAX_PHOTOS = 8
+
+
+def business_for_seller(*, user, business_id: int) -> Business:
+    business = (
+        Business.objects.filter(pk=business_id, owner=user).first()
+        if user.is_authenticated
+        else None
+    )
+    if business is None:
+        raise NotFound(_("UMKM tidak ditemukan."))
+    return business
+
+
+def product_for_seller(*, user, product_id: int, lock: bool = False) -> Product:
+    qs = Product.objects.select_related("business")
+    if lock:
+        qs = qs.select_for_update()
+    product = (
+        qs.filter(pk=product_id, business__owner=user).first() if user.is_authenticated else None
+    )
+    if product is None:
+        raise NotFound(_("Produk tidak ditemukan."))
+    return product
+
+
+@dataclass
+class ProductInput:
+    name: str
+    category_slug: str
+    price: int
+    unit: str = Unit.PCS
+    stock: int = 0
+    weight_grams: int = 0
+    description: str = ""
+    sku: str = ""
+    publish: bool = True
+    variants: list[dict] = field(default_factory=list)
+
+
+def _category(slug_or_name: str) -> Category:
+    value = (slug_or_name or "").strip()
+    category = (
+        Category.objects.filter(slug=value.lower(), is_active=True).first()
+        or Category.objects.filter(name__iexact=value, is_active=True).first()
+    )
+    if category is None:
+        raise ApplicationError.for_field(
+            "category", _("Kategori %(value)s tidak dikenal.") % {"value": value}
+        )
+    return category
+
+
+def _clean(data: ProductInput) -> dict:
+    errors: dict[str, str] = {}
+    name = " ".join((data.name or "").split())
+    if not name:
+        errors["name"] = _("Nama produk wajib diisi.")
+    elif len(name) > 120:
+        errors["name"] = _("Nama produk terlalu panjang (maksimal 120 karakter).")
+    category = None
+    try:
+        category = _category(data.category_slug)
+    except ApplicationError as exc:
+        errors.update(exc.extra["fields"])
+    if data.price is None or data.price < 0:
+        errors["price"] = _("Harga harus angka rupiah 0 atau lebih.")
+    if data.stock is None or data.stock < 0:
+        errors["stock"] = _("Stok tidak boleh negatif.")
+    if data.weight_grams is None or data.weight_grams < 0:
+        errors["weight_grams"] = _("Berat tidak boleh negatif.")
+    if data.unit not in Unit.values:
+        errors["unit"] = _("Satuan %(value)s tidak dikenal.") % {"value": data.unit}
+    if errors:
+        raise ApplicationError(
+            next(iter(errors.values()))
+            if len(errors) == 1
+            else _("Periksa kembali isian yang ditandai."),
+            {"fields": errors},
+        )
+    return {
+        "name": name,
+        "category": category,
+        "price": data.price,
+        "unit": data.unit,
+        "stock": data.stock,
+        "weight_grams": data.weight_grams,
+        "description": (data.description or "").strip()[:5000],
+        "sku": (data.sku or "").strip()[:60] or None,
+    }
+
+
+def _log(product, field_name, old, new, actor, variant=None, reason=""):
+    if str(old) != str(new):
+        ProductChange.objects.create(
+            product=product,
+            variant=variant,
+            field=field_name,
+            old_value=str(old),
+            new_value=str(new),
+            actor=actor,
+            reason=reason[:200],
+        )
+
+
+def _check_business_can_sell(business: Business) -> None:
+    if business.status != Status.ACTIVE:
+        raise Conflict(_("Usaha harus aktif di marketplace sebelum menjual produk."))
+
+
+@transaction.atomic
+def product_create(*, actor, business: Business, data: ProductInput) -> Product:
+    if business.owner_id != actor.pk:
+        raise PermissionDenied(_("Hanya pemilik usaha yang dapat menambah produk."))
+    _check_business_can_sell(business)
+    values = _clean(data)
+    product = Product(business=business, **values)
+    if data.publish:
+        product.status, product.published_at = ProductStatus.PUBLISHED, timezone.now()
+    try:
+        with transaction.atomic():
+            product.save()
+    except IntegrityError:
+        raise ApplicationError.for_field("sku", _("SKU ini sudah dipakai produk lain.")) from None
+    _log(product, "price", "", product.price, actor)
+    _log(product, "stock", "", product.stock, actor)
+    for position, variant in enumerate(data.variants):
+        variant_add(
+            actor=actor,
+            product=product,
+            name=variant.get("name", ""),
+            price=variant.get("price"),
+            stock=variant.get("stock", 0),
+            sku=variant.get("sku", ""),
+            position=position,
+            reindex_after=False,
+        )
+    reindex([product.pk])
+    return product
+
+
+@transaction.atomic
+def product_update(*, actor, product_id: int, data: ProductInput) -> Product:
+    product = product_for_seller(user=actor, product_id=product_id, lock=True)
+    values = _clean(data)
+    old_price, old_stock = product.price, product.stock
+    if product.has_variants:
+        values.pop("price")
+        values.pop("stock")
+    for name, value in values.items():
+        setattr(product, name, value)
+    if data.publish and product.status == ProductStatus.DRAFT:
+        product.status, product.published_at = ProductStatus.PUBLISHED, timezone.now()
+    elif not data.publish and product.status == ProductStatus.PUBLISHED:
+        product.status = ProductStatus.DRAFT
+    try:
+        with transaction.atomic():
+            product.save()
+    except IntegrityError:
+        raise ApplicationError.for_field("sku", _("SKU ini sudah dipakai produk lain.")) from None
+    _log(product, "price", old_price, product.price, actor)
+    _log(product, "stock", old_stock, product.stock, actor)
+    reindex([product.pk])
+    return product
+
+
+def _sync_from_variants(product: Product) -> None:
+    """A product with variants shows its lowest price and the sum of the stock."""
+    active = product.variants.filter(is_active=True)
+    summary = active.aggregate(price=Min("price"), stock=Sum("stock"), top=Max("price"))
+    product.has_variants = active.exists()
+    if product.has_variants:
+        product.price, product.stock = summary["price"], summary["stock"] or 0
+    product.save(update_fields=["has_variants", "price", "stock"])
+
+
+@transaction.atomic
+def variant_add(
+    *,
+    actor,
+    product: Product,
+    name: str,
+    price,
+    stock=0,
+    sku: str = "",
+    position: int = 0,
+    reindex_after: bool = True,
+) -> Variant:
+    name = " ".join((name or "").split())
+    errors = {}
+    if not name:
+        errors["name"] = _("Nama varian wajib diisi.")
+    if price is None or int(price) < 0:
+        errors["price"] = _("Harga harus angka rupiah 0 atau lebih.")
+    if stock is None or int(stock) < 0:
+        errors["stock"] = _("Stok tidak boleh negatif.")
+    if errors:
+        raise ApplicationError(next(iter(errors.values())), {"fields": errors})
+    if product.business.owner_id != actor.pk:
+        raise PermissionDenied(_("Hanya pemilik usaha yang dapat mengubah produk."))
+    try:
+        with transaction.atomic():
+            variant = Variant.objects.create(
+                product=product,
+                name=name,
+                price=int(price),
+                stock=int(stock),
+                sku=(sku or "")[:60],
+                position=position,
+            )
+    except IntegrityError:
+        raise ApplicationError.for_field(
+            "name", _("Varian %(name)s sudah ada.") % {"name": name}
+        ) from None
+    _log(product, "price", "", variant.price, actor, variant=variant)
+    _log(product, "stock", "", variant.stock, actor, variant=variant)
+    _sync_from_variants(product)
+    if reindex_after:
+        reindex([product.pk])
+    return variant
+
+
+@transaction.atomic
+def variant_update(
+    *, actor, variant_id: int, price=None, stock=None, is_active=None, reason: str = ""
+) -> Variant:
+    variant = (
+        Variant.objects.select_for_update()
+        .select_related("product__business")
+        .filter(pk=variant_id, product__business__owner=actor)
+        .first()
+    )
+    if variant is None:
+        raise NotFound(_("Varian tidak ditemukan."))
+    if price is not None:
+        if price < 0:
+            raise ApplicationError.for_field("price", _("Harga harus angka rupiah 0 atau lebih."))
+        _log(variant.product, "price", variant.price, price, actor, variant, reason)
+        variant.price = price
+    if stock is not None:
+        if stock < 0:
+            raise ApplicationError.for_field("stock", _("Stok tidak boleh negatif."))
+        _log(variant.product, "stock", variant.stock, stock, actor, variant, reason)
+        variant.stock = stock
+    if is_active is not None:
+        variant.is_active = is_active
+    variant.save()
+    _sync_from_variants(variant.product)
+    reindex([variant.product_id])
+    return variant
+
+
+@transaction.atomic
+def stock_set(
+    *, actor, product_id: int, stock: int, price: int | None = None, reason: str = ""
+) -> Product:
+    """The seller's quick update of stock (and price) of a product without variants."""
+    product = product_for_seller(user=actor, product_id=product_id, lock=True)
+    if product.has_variants:
+        raise Conflict(_("Produk ini memakai varian: ubah stok dan harga per varian."))
+    if stock is None or stock < 0:
+        raise ApplicationError.for_field("stock", _("Stok tidak boleh negatif."))
+    if price is not None and price < 0:
+        raise ApplicationError.for_field("price", _("Harga harus angka rupiah 0 atau lebih."))
+    _log(product, "stock", product.stock, stock, actor, reason=reason)
+    product.stock = stock
+    fields = ["stock"]
+    if price is not None:
+        _log(product, "price", product.price, price, actor, reason=reason)
+        product.price = price
+        fields.append("price")
+    product.save(update_fields=fields)
+    reindex([product.pk])
+    return product
+
+
+@transaction.atomic
+def photo_add(*, actor, product_id: int, upload) -> Photo:
+    product = product_for_seller(user=actor, product_id=product_id, lock=True)
+    if product.photos.count() >= MAX_PHOTOS:
+        raise ApplicationError.for_field(
+            "photo", _("Maksimal %(n)d foto per produk.") % {"n": MAX_PHOTOS}
+        )
+    image, thumbnail = images.prepare(upload)
+    photo = Photo(product=product, position=product.photos.count())
+    photo.image.save(image.name, image, save=False)
+    photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, actor, photo_id: int) -> None:
+    photo = Photo.objects.filter(pk=photo_id, product__business__owner=actor).first()
+    if photo is None:
+        raise NotFound(_("Foto tidak ditemukan."))
+    photo.image.delete(save=False)
+    photo.thumbnail.delete(save=False)
+    photo.delete()
+
+
+def can_moderate(user, product: Product) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_city_admin:
+        return True
+    agency_ids = user.officer_agency_ids()
+    return (
+        bool(agency_ids)
+        and Guidance.objects.filter(
+            business_id=product.business_id, agency_id__in=agency_ids
+        ).exists()
+    )
+
+
+@transaction.atomic
+def product_hide(*, actor, product_id: int, reason: str) -> Product:
+    """A moderator (officer of a guiding agency, or the city admin) hides a product."""
+    product = Product.objects.select_for_update().filter(pk=product_id).first()
+    if product is None:
+        raise NotFound(_("Produk tidak ditemukan."))
+    if not can_moderate(actor, product):
+        raise PermissionDenied(
+            _("Hanya petugas OPD pembina atau admin kota yang dapat menyembunyikan produk.")
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError.for_field("reason", _("Alasan wajib diisi."))
+    _log(product, "status", product.status, ProductStatus.HIDDEN, actor, reason=reason)
+    product.status, product.hidden_reason, product.hidden_by = ProductStatus.HIDDEN, reason, actor
+    product.save(update_fields=["status", "hidden_reason", "hidden_by"])
+    audit.record(
+        action="catalog.product_hidden", actor=actor, target=product, data={"reason": reason[:200]}
+    )
+    reindex([product.pk])
+    return product
+
+
+@transaction.atomic
+def product_unhide(*, actor, product_id: int, reason: str = "") -> Product:
+    product = Product.objects.select_for_update().filter(pk=product_id).first()
+    if product is None or not can_moderate(actor, product):
+        raise NotFound(_("Produk tidak ditemukan."))
+    if product.status != ProductStatus.HIDDEN:
+        raise Conflict(_("Produk ini tidak sedang disembunyikan."))
+    _log(product, "status", product.status, ProductStatus.PUBLISHED, actor, reason=reason)
+    product.status, product.hidden_reason = ProductStatus.PUBLISHED, ""
+    product.published_at = product.published_at or timezone.now()
+    product.save(update_fields=["status", "hidden_reason", "published_at"])
+    audit.record(action="catalog.product_unhidden", actor=actor, target=product)
+    reindex([product.pk])
+    return product

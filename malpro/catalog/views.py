@@ -1,0 +1,410 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from malpro.catalog import importer, selectors, services
+from malpro.catalog.forms import (
+    HideForm,
+    PhotoForm,
+    ProductForm,
+    ProductUploadForm,
+    SearchForm,
+    StockForm,
+    VariantFormSet,
+)
+from malpro.catalog.models import Category
+from malpro.catalog.search.engine import SearchParams, search
+from malpro.core.exceptions import ApplicationError, NotFound
+from malpro.core.forms import apply_application_error
+from malpro.core.money import parse_rupiah
+from malpro.regions.selectors import district_list
+from malpro.umkm.models import Business, Status
+from malpro.umkm.selectors import businesses_of_owner
+
+
+def home(request):
+    return render(
+        request,
+        "catalog/home.html",
+        {
+            "categories": selectors.category_tree(),
+            "featured": selectors.featured(),
+        },
+    )
+
+
+def _params(form: SearchForm, request) -> SearchParams:
+    data = form.cleaned_data if form.is_valid() else {}
+    return SearchParams(
+        q=data.get("q") or "",
+        category=selectors.category_by_slug(data.get("category") or ""),
+        kecamatan=data.get("kecamatan") or "",
+        halal=data.get("halal"),
+        agency=(data.get("agency") or "").upper(),
+        min_price=data.get("min_price"),
+        max_price=data.get("max_price"),
+        in_stock=data.get("in_stock"),
+        sort=data.get("sort") or "relevance",
+        page=data.get("page") or 1,
+        page_size=20,
+        typing=bool(request.htmx),
+    )
+
+
+def search_page(request):
+    form = SearchForm(request.GET or None)
+    params = _params(form, request)
+    result = search(params)
+    categories = {str(c.pk): c for c in Category.objects.filter(parent__isnull=True)}
+    districts = {d.code: d.name for d in district_list()}
+    query = request.GET.copy()
+    query.pop("page", None)
+    chips = []
+    for key, label in (
+        ("category", params.category.name if params.category else ""),
+        ("kecamatan", districts.get(params.kecamatan, "")),
+        ("halal", _("Halal") if params.halal else ""),
+        ("in_stock", _("Ada stok") if params.in_stock else ""),
+        ("agency", params.agency),
+        (
+            "min_price",
+            f"≥ Rp{params.min_price:,}".replace(",", ".") if params.min_price is not None else "",
+        ),
+        (
+            "max_price",
+            f"≤ Rp{params.max_price:,}".replace(",", ".") if params.max_price is not None else "",
+        ),
+    ):
+        if label:
+            without = query.copy()
+            without.pop(key, None)
+            chips.append({"label": label, "remove": without.urlencode()})
+    context = {
+        "form": form,
+        "params": params,
+        "result": result,
+        "query": query.urlencode(),
+        "chips": chips,
+        "category_facets": [
+            (categories[k], n) for k, n in result.facets["category"].items() if k in categories
+        ],
+        "district_facets": [
+            (code, districts.get(code, code), n)
+            for code, n in sorted(result.facets["kecamatan"].items())
+        ],
+        "sorts": [
+            ("relevance", _("Paling sesuai")),
+            ("price_asc", _("Termurah")),
+            ("price_desc", _("Termahal")),
+            ("newest", _("Terbaru")),
+            ("best_selling", _("Terlaris")),
+        ],
+    }
+    template = "catalog/partials/results.html" if request.htmx else "catalog/search.html"
+    return render(request, template, context)
+
+
+def product_page(request, product_id: int, slug: str = ""):
+    try:
+        product = selectors.product_public(product_id=product_id, user=request.user)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    if slug != product.slug:
+        return redirect("catalog:product", product_id=product.pk, slug=product.slug)
+    return render(
+        request,
+        "catalog/product.html",
+        {
+            "product": product,
+            "can_moderate": services.can_moderate(request.user, product),
+            "is_owner": product.business.owner_id == getattr(request.user, "pk", None),
+            "hide_form": HideForm(),
+        },
+    )
+
+
+def storefront_context(business: Business) -> dict:
+    """The products part of a shop's public profile (registered with the umkm app)."""
+    products = list(selectors.products_of_business(business=business)[:60])
+    for product in products:
+        product.halal = business.halal_valid
+    return {"storefront_products": products}
+
+
+# --- moderation ----------------------------------------------------------------------------------
+@login_required
+@require_POST
+def hide(request, product_id: int):
+    form = HideForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(_("Alasan wajib diisi."))
+        services.product_hide(
+            actor=request.user, product_id=product_id, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Produk disembunyikan dari marketplace."))
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("catalog:product_short", product_id=product_id)
+
+
+@login_required
+@require_POST
+def unhide(request, product_id: int):
+    try:
+        services.product_unhide(actor=request.user, product_id=product_id)
+        messages.success(request, _("Produk ditayangkan kembali."))
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("catalog:product_short", product_id=product_id)
+
+
+# --- seller pages --------------------------------------------------------------------------------
+def _seller_business(request) -> Business | None:
+    businesses = list(businesses_of_owner(user=request.user))
+    wanted = request.GET.get("usaha") or request.POST.get("usaha")
+    for business in businesses:
+        if wanted and str(business.pk) == wanted:
+            return business
+    active = [b for b in businesses if b.status == Status.ACTIVE]
+    return active[0] if active else (businesses[0] if businesses else None)
+
+
+@login_required
+def seller_products(request):
+    business = _seller_business(request)
+    products = (
+        selectors.products_of_business(business=business, include_unpublished=True)
+        if business
+        else []
+    )
+    return render(
+        request,
+        "catalog/seller_products.html",
+        {
+            "business": business,
+            "products": products,
+            "businesses": businesses_of_owner(user=request.user),
+        },
+    )
+
+
+def _variant_rows(formset) -> list[dict]:
+    rows = []
+    for form in formset:
+        data = getattr(form, "cleaned_data", {}) or {}
+        if data.get("name"):
+            rows.append(
+                {"name": data["name"], "price": data.get("price"), "stock": data.get("stock") or 0}
+            )
+    return rows
+
+
+@login_required
+def product_new(request):
+    business = _seller_business(request)
+    if business is None:
+        return redirect("umkm:register")
+    form = ProductForm(request.POST or None)
+    variants = VariantFormSet(request.POST or None, prefix="varian")
+    if request.method == "POST" and form.is_valid() and variants.is_valid():
+        data = services.ProductInput(**form.cleaned_data, variants=_variant_rows(variants))
+        try:
+            product = services.product_create(actor=request.user, business=business, data=data)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(
+                request, _("Produk %(name)s disimpan. Tambahkan fotonya.") % {"name": product.name}
+            )
+            return redirect("catalog:product_edit", product_id=product.pk)
+    return render(
+        request,
+        "catalog/product_form.html",
+        {"form": form, "variants": variants, "business": business, "product": None},
+    )
+
+
+@login_required
+def product_edit(request, product_id: int):
+    try:
+        product = services.product_for_seller(user=request.user, product_id=product_id)
+    except NotFound:
+        raise Http404 from None
+    initial = {
+        "name": product.name,
+        "category_slug": product.category.slug,
+        "description": product.description,
+        "price": product.price,
+        "unit": product.unit,
+        "stock": product.stock,
+        "weight_grams": product.weight_grams,
+        "sku": product.sku or "",
+        "publish": product.status == "published",
+    }
+    form = ProductForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.product_update(
+                actor=request.user,
+                product_id=product.pk,
+                data=services.ProductInput(**form.cleaned_data),
+            )
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Produk disimpan."))
+            return redirect("catalog:product_edit", product_id=product.pk)
+    return render(
+        request,
+        "catalog/product_form.html",
+        {
+            "form": form,
+            "product": product,
+            "business": product.business,
+            "variants_list": product.variants.all(),
+            "photo_form": PhotoForm(),
+            "stock_form": StockForm(initial={"stock": product.stock, "price": product.price}),
+            "variant_add": VariantFormSet(prefix="varian"),
+            "changes": product.changes.select_related("actor", "variant")[:20],
+        },
+    )
+
+
+@login_required
+@require_POST
+def product_photo(request, product_id: int):
+    form = PhotoForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(" ".join(e for errs in form.errors.values() for e in errs))
+        services.photo_add(
+            actor=request.user, product_id=product_id, upload=form.cleaned_data["photo"]
+        )
+        messages.success(request, _("Foto ditambahkan."))
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("catalog:product_edit", product_id=product_id)
+
+
+@login_required
+@require_POST
+def product_stock(request, product_id: int):
+    form = StockForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(" ".join(e for errs in form.errors.values() for e in errs))
+        services.stock_set(
+            actor=request.user,
+            product_id=product_id,
+            stock=form.cleaned_data["stock"],
+            price=form.cleaned_data["price"],
+        )
+        messages.success(request, _("Stok dan harga diperbarui."))
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.POST.get("next") or "catalog:seller_products")
+
+
+@login_required
+@require_POST
+def variant_save(request, product_id: int):
+    try:
+        product = services.product_for_seller(user=request.user, product_id=product_id)
+    except NotFound:
+        raise Http404 from None
+    variant_id = request.POST.get("variant_id")
+    try:
+        if variant_id:
+            stock, price = request.POST.get("stock"), request.POST.get("price")
+            services.variant_update(
+                actor=request.user,
+                variant_id=int(variant_id),
+                stock=int(stock) if stock not in (None, "") else None,
+                price=parse_rupiah(price) if price not in (None, "") else None,
+                is_active=request.POST.get("is_active", "1") == "1",
+            )
+        else:
+            formset = VariantFormSet(request.POST, prefix="varian")
+            if not formset.is_valid():
+                raise ApplicationError(_("Periksa isian varian."))
+            for row in _variant_rows(formset):
+                services.variant_add(actor=request.user, product=product, **row)
+        messages.success(request, _("Varian disimpan."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    except (ValueError, ValidationError):
+        messages.error(request, _("Angka stok atau harga tidak valid."))
+    return redirect("catalog:product_edit", product_id=product_id)
+
+
+@login_required
+def product_upload(request):
+    business = _seller_business(request)
+    if business is None:
+        return redirect("umkm:register")
+    form = ProductUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importer.products_import(
+                source=upload,
+                filename=upload.name,
+                business_id=business.pk,
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
+    return render(
+        request,
+        "catalog/product_upload.html",
+        {
+            "form": form,
+            "business": business,
+            "result": result,
+            "columns": importer.COLUMNS.canonical,
+        },
+    )
+
+
+def upload_template(request):
+    import csv
+    import io
+
+    from django.http import HttpResponse
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(importer.COLUMNS.canonical)
+    writer.writerow(
+        [
+            "KTO-250",
+            "Keripik Tempe Original 250 g",
+            "Renyah, tanpa pengawet",
+            "keripik",
+            "15.000",
+            "pack",
+            "40",
+            "260",
+        ]
+    )
+    writer.writerow(
+        ["", "Sambal Bawang Botol", "Pedas sedang", "Sambal", "25000", "botol", "12", "300"]
+    )
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="templat-produk.csv"'
+    return response
