@@ -7,6 +7,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from malpro.accounts.api import router as auth_router
 from malpro.accounts.auth import BearerAuth
+from malpro.catalog.api import router as catalog_router
 from malpro.core.exceptions import ApplicationError
 from malpro.regions.api import router as regions_router
 from malpro.umkm.api import router as umkm_router
@@ -70,3 +71,4 @@ def _http_error(request, exc: HttpError):
 api.add_router("/auth", auth_router)
 api.add_router("/regions", regions_router)
 api.add_router("/umkm", umkm_router)
+api.add_router("/products", catalog_router)

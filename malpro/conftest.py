@@ -10,6 +10,7 @@ import io
 import json
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
@@ -18,6 +19,15 @@ from malpro.accounts import services as account_services
 from malpro.accounts.roles import Role
 
 PASSWORD = "rahasia-kuat-123"
+
+
+class QuickArgon2(Argon2PasswordHasher):
+    """Argon2 as in production, with test-sized costs: hashing dominates a suite that logs
+    many personas in."""
+
+    time_cost = 1
+    memory_cost = 1024
+    parallelism = 1
 
 
 def load_reference_data() -> None:
@@ -48,6 +58,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fresh_state(request, settings, tmp_path):
     # Rate-limit counters live in the cache; media files go to a per-test folder.
     cache.clear()
+    settings.PASSWORD_HASHERS = ["malpro.conftest.QuickArgon2"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

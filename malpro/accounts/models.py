@@ -40,6 +40,11 @@ class Agency(models.Model):
         on_delete=models.PROTECT,
         help_text=_("Untuk kantor kecamatan: wilayahnya."),
     )
+    guides_umkm = models.BooleanField(
+        _("membina UMKM"),
+        default=False,
+        help_text=_("Ditawarkan kepada penjual sebagai OPD pembina."),
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:

@@ -122,11 +122,10 @@ def test_seller_registers_officer_verifies_and_the_shop_opens(
     page.get_by_label("Halal berlaku sampai").fill((today + dt.timedelta(days=3 * 365)).isoformat())
     page.get_by_label("Nomor PIRT (jika ada)").fill("2063573010123-25")
     page.get_by_label("Modal usaha (Rp, tanpa tanah dan bangunan)").fill("5.000.000")
-    # UI PROBLEM (see report): "OPD pembina" offers every agency of the city (26 checkboxes,
-    # the fire brigade and the kecamatan offices among them), although its help text names only
-    # Diskopindag and Dispangtan; and its group label is an orphan <label for="">.
-    expect(page.get_by_label("Dinas Pemadam Kebakaran dan Penyelamatan")).to_have_count(1)
-    expect(page.locator('label[for=""]', has_text="OPD pembina")).to_have_count(1)
+    # "OPD pembina" offers only the agencies that guide UMKM, as a fieldset with a legend.
+    expect(page.get_by_label("Dinas Pemadam Kebakaran dan Penyelamatan")).to_have_count(0)
+    expect(page.locator('label[for=""]', has_text="OPD pembina")).to_have_count(0)
+    expect(page.locator("fieldset legend", has_text="OPD pembina")).to_have_count(1)
     page.get_by_label(DISKOPINDAG).check()
     assert_fits_phone(page)
     page.get_by_role("button", name="Simpan").click()
@@ -226,12 +225,12 @@ def test_officer_rejects_with_a_reason_and_the_seller_sees_it(
     desk = phone_page
     log_in(desk, officer)
     open_menu(desk, "Registri UMKM")
-    # UI PROBLEM (see report): the registry offers "Daftarkan usaha warga" to an agency officer,
-    # who may not use it; the 403 page then does not say why ("Hanya operator wilayah." is
-    # passed to the template but never shown).
-    desk.get_by_role("link", name="Daftarkan usaha warga").click()
+    # The registry offers "Daftarkan usaha warga" only to area operators and the city admin; an
+    # officer who opens the address anyway is told why not.
+    expect(desk.get_by_role("link", name="Daftarkan usaha warga")).to_have_count(0)
+    desk.goto("/umkm/daftar/?atas_nama=1")
     expect(desk.locator("h1")).to_have_text("403")
-    expect(desk.get_by_text("Hanya operator wilayah.")).to_have_count(0)
+    expect(desk.get_by_text("Hanya operator wilayah.")).to_be_visible()
     # Chromium logs the 403 response itself as a console error; that one is expected.
     assert [e for e in desk.js_errors if "403" not in e] == []
     desk.js_errors.clear()
@@ -369,13 +368,8 @@ def test_officer_imports_a_csv_with_a_column_mapped_by_hand(phone_page, officer,
     assert dry.dry_run and dry.state == ImportJob.State.DONE
     assert dry.header_map["Nama Kelompok Usaha"] == "nama_usaha"
 
-    # UI PROBLEM (see report): after the dry run the column-mapping form stays on the page
-    # with its own "Impor sekarang" button next to the one in the results. That one posts to
-    # a job that is already done and imports nothing. The journey uses the button of the results.
-    mapping_form_buttons = page.locator("form[hx-post]").get_by_role(
-        "button", name="Impor sekarang"
-    )
-    expect(mapping_form_buttons).to_have_count(1)  # documents the problem; should be 0
+    # After the dry run the column-mapping form is gone: only the results' button imports.
+    expect(page.locator("form[hx-post]")).to_have_count(0)
     status.get_by_role("button", name="Impor sekarang").click()
 
     expect(page.locator("#import-status h2")).to_have_text("Hasil impor")
@@ -480,12 +474,9 @@ def test_operator_registers_for_the_owner_who_then_claims_it(phone_page, another
     owner.get_by_label("Ulangi kata sandi").fill("bakso-kota-enak")
     owner.get_by_role("button", name="Daftar").click()
     expect(owner.get_by_text("Selamat datang, Hadi!")).to_be_visible()
-    # UI PROBLEM (see report): a new account has no menu entry that leads to "Usaha saya" or to
-    # the claim page ("Usaha saya" is only in the menu for sellers), so the owner has to be
-    # given the address. The journey types it.
+    # Every account has "Usaha saya" in the menu, which leads to the claim page.
     nav = owner.get_by_role("navigation", name="Menu utama")
-    expect(nav.get_by_role("link", name="Usaha saya")).to_have_count(0)
-    owner.goto("/umkm/saya/")
+    nav.get_by_role("link", name="Usaha saya").click()
     owner.get_by_role("link", name="Klaim usaha yang didaftarkan petugas").click()
     expect(owner).to_have_url(re.compile(r"/umkm/klaim/$"))
     card = owner.locator("form", has_text="Bakso Kota Cak Hadi")
@@ -495,9 +486,8 @@ def test_operator_registers_for_the_owner_who_then_claims_it(phone_page, another
     card.get_by_label("NIK Anda (sesuai KTP)").fill("3573021203800009")
     card.get_by_role("button", name="Klaim usaha ini").click()
     expect(owner.get_by_text("NIK tidak cocok dengan data usaha.")).to_be_visible()
-    # UI PROBLEM (see report): the NIK typed is gone after the error, so the owner cannot see
-    # which digit was wrong.
-    expect(owner.get_by_label("NIK Anda (sesuai KTP)")).to_have_value("")
+    # The NIK typed stays in the field, so the owner can see which digit was wrong.
+    expect(owner.get_by_label("NIK Anda (sesuai KTP)")).to_have_value("3573021203800009")
     business.refresh_from_db()
     assert business.owner is None
 

@@ -11,12 +11,8 @@ class UmkmConfig(AppConfig):
         from malpro.core import nav
         from malpro.umkm import selectors
 
-        nav.register(
-            _("Usaha saya"),
-            "umkm:mine",
-            lambda u: u.is_authenticated and u.has_role("seller"),
-            order=30,
-        )
+        # Every account: a citizen registers a first business or claims one from here.
+        nav.register(_("Usaha saya"), "umkm:mine", lambda u: u.is_authenticated, order=30)
         nav.register(
             _("Registri UMKM"),
             "umkm:registry",

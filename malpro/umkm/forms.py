@@ -81,8 +81,8 @@ class BusinessForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "Diskopindag untuk industri dan dagang, Dispangtan untuk pangan dan "
-            "pertanian. Petugasnya yang memverifikasi usaha Anda."
+            "Diskopindag untuk industri dan dagang, Dispangtan untuk pangan dan pertanian, "
+            "Disporapar untuk ekonomi kreatif. Petugasnya yang memverifikasi usaha Anda."
         ),
     )
 
@@ -91,9 +91,7 @@ class BusinessForm(forms.Form):
         self.fields["village_code"].choices = village_choices()
         self.fields["agency_codes"].choices = [
             (a.code, a.name)
-            for a in Agency.objects.filter(is_active=True)
-            .exclude(kind__in=[Agency.Kind.INSPECTORATE, Agency.Kind.SECRETARIAT])
-            .order_by("kind", "short_name")
+            for a in Agency.objects.filter(is_active=True, guides_umkm=True).order_by("short_name")
         ]
 
     # Field-level checks with the shared validators, so every wrong field shows at once.

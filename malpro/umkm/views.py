@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from malpro.accounts.models import Agency
 from malpro.accounts.roles import Role
+from malpro.core import validators
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.exceptions import PermissionDenied as AppPermissionDenied
 from malpro.core.forms import apply_application_error
@@ -77,7 +78,11 @@ def register(request):
     if on_behalf and not (request.user.has_role(Role.AREA_OPERATOR) or request.user.is_city_admin):
         return _deny(request, AppPermissionDenied(_("Hanya operator wilayah.")))
     form_class = OnBehalfForm if on_behalf else BusinessForm
-    initial = {} if on_behalf else {"owner_name": request.user.name, "phone": request.user.phone}
+    initial = (
+        {}
+        if on_behalf
+        else {"owner_name": request.user.name, "phone": validators.format_phone(request.user.phone)}
+    )
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,7 +245,15 @@ def claim(request):
                 return redirect("umkm:detail", business_id=result.business_id)
             messages.info(request, _("Klaim dikirim; petugas akan memeriksanya."))
             return redirect("umkm:mine")
-    return render(request, "umkm/claim.html", {"candidates": candidates, "form": form})
+    return render(
+        request,
+        "umkm/claim.html",
+        {
+            "candidates": candidates,
+            "form": form,
+            "submitted_id": request.POST.get("business_id", ""),
+        },
+    )
 
 
 # --- officials -----------------------------------------------------------------------------------
@@ -282,6 +295,8 @@ def registry(request):
             "page": page,
             "query": query.urlencode(),
             "can_import": _import_agencies(request.user) is not None,
+            "can_register_on_behalf": request.user.has_role(Role.AREA_OPERATOR)
+            or request.user.is_city_admin,
         },
     )
 
@@ -344,6 +359,12 @@ def import_job(request, job_id: int):
             match = match_headers(headers, importer.COLUMNS, job.header_map)
         except ApplicationError as exc:
             error = exc.message
+    if request.method == "POST" and job.state != ImportJob.State.UPLOADED and request.htmx:
+        return render(
+            request,
+            "umkm/partials/import_status.html",
+            {"job": job, "progress": cache.get(progress_key(job.pk)), "oob": True},
+        )
     if request.method == "POST" and job.state == ImportJob.State.UPLOADED and not error:
         mapping = {}
         for index, header in enumerate(headers):
@@ -359,8 +380,10 @@ def import_job(request, job_id: int):
             job.save(update_fields=["header_map", "dry_run"])
             run_import.delay(job.pk)
             job.refresh_from_db()
-            if request.htmx:
-                return render(request, "umkm/partials/import_status.html", {"job": job})
+            if request.htmx:  # the result replaces the mapping form, which has done its job
+                return render(
+                    request, "umkm/partials/import_status.html", {"job": job, "oob": True}
+                )
             return redirect("umkm:import_job", job_id=job.pk)
     mapped = match.by_index if match else {}
     return render(

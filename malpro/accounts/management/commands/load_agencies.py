@@ -9,12 +9,12 @@ from malpro.accounts.models import Agency
 from malpro.regions.models import District
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "agencies"
-FIELDS = ("short_name", "name", "kind", "district_id")
+FIELDS = ("short_name", "name", "kind", "district_id", "guides_umkm")
 
 
 class Command(BaseCommand):
     help = (
-        "Loads the city's agencies (OPD) from a CSV (code,short_name,name,kind,district_code); by "
+        "Loads the city's agencies (OPD) from a CSV (code,short_name,name,kind,district_code,guides_umkm); by "
         "default the file shipped for MALPRO_REGENCY. Idempotent; agencies are never deleted."
     )
 
@@ -47,6 +47,7 @@ class Command(BaseCommand):
                     "name": row["name"].strip(),
                     "kind": (row.get("kind") or "dinas").strip(),
                     "district_id": district,
+                    "guides_umkm": (row.get("guides_umkm") or "0").strip() in ("1", "true", "ya"),
                 }
                 agency = existing.get(code)
                 if agency is None:

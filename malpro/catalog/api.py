@@ -1,0 +1,303 @@
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from malpro.catalog import selectors, services
+from malpro.catalog.models import Category, Product
+from malpro.catalog.search.engine import SearchParams, search
+
+router = Router(tags=["catalog"])
+
+
+class SearchQuery(Schema):
+    q: str = Field("", max_length=100)
+    category: str = Field("", max_length=80, description="category slug")
+    kecamatan: str = Field("", max_length=8, description="kecamatan code, e.g. 35.73.05")
+    halal: bool | None = None
+    agency: str = Field("", max_length=32)
+    min_price: int | None = Field(None, ge=0)
+    max_price: int | None = Field(None, ge=0)
+    in_stock: bool | None = None
+    sort: Literal["relevance", "price_asc", "price_desc", "newest", "best_selling"] = "relevance"
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(20, ge=1, le=100)
+    typing: bool = Field(False, description="the last word is still being typed (prefix)")
+
+
+class BusinessRef(Schema):
+    id: int
+    name: str
+    kecamatan: str
+
+
+class ProductOut(Schema):
+    id: int
+    name: str
+    price: int
+    unit: str
+    halal: bool
+    stock: int
+    business: BusinessRef
+    thumbnail: str | None
+
+
+class SearchOut(Schema):
+    total: int
+    page: int
+    page_size: int
+    results: list[ProductOut]
+    facets: dict
+    corrections: dict[str, list[str]]
+
+
+class VariantOut(Schema):
+    id: int
+    name: str
+    price: int
+    stock: int
+
+
+class ProductDetailOut(ProductOut):
+    description: str
+    category: str
+    weight_grams: int
+    status: str
+    sku: str | None
+    sold_count: int
+    rating: float | None
+    variants: list[VariantOut]
+    photos: list[str]
+
+
+class VariantIn(Schema):
+    name: str = Field(..., max_length=60)
+    price: int = Field(..., ge=0)
+    stock: int = Field(0, ge=0)
+    sku: str = Field("", max_length=60)
+
+
+class ProductIn(Schema):
+    business_id: int
+    name: str = Field(..., max_length=120)
+    category: str = Field(..., max_length=80, description="category slug or name")
+    price: int = Field(..., ge=0)
+    unit: str = "pcs"
+    stock: int = Field(0, ge=0)
+    weight_grams: int = Field(0, ge=0)
+    description: str = Field("", max_length=5000)
+    sku: str = Field("", max_length=60)
+    publish: bool = True
+    variants: list[VariantIn] = Field(default_factory=list, max_length=20)
+
+
+class ProductUpdateIn(Schema):
+    name: str = Field(..., max_length=120)
+    category: str = Field(..., max_length=80)
+    price: int = Field(..., ge=0)
+    unit: str = "pcs"
+    stock: int = Field(0, ge=0)
+    weight_grams: int = Field(0, ge=0)
+    description: str = Field("", max_length=5000)
+    sku: str = Field("", max_length=60)
+    publish: bool = True
+
+
+class VariantUpdateIn(Schema):
+    price: int | None = Field(None, ge=0)
+    stock: int | None = Field(None, ge=0)
+    is_active: bool | None = None
+
+
+class StockIn(Schema):
+    stock: int = Field(..., ge=0)
+    price: int | None = Field(None, ge=0)
+    reason: str = Field("", max_length=200)
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+def _card(product: Product) -> dict:
+    photo = next(iter(product.photos.all()), None)
+    return {
+        "id": product.pk,
+        "name": product.name,
+        "price": product.price,
+        "unit": product.unit,
+        "halal": product.business.halal_valid,
+        "stock": product.stock,
+        "business": {
+            "id": product.business_id,
+            "name": product.business.name,
+            "kecamatan": product.business.village.district.name,
+        },
+        "thumbnail": photo.thumbnail.url if photo else None,
+    }
+
+
+def _detail(product: Product) -> dict:
+    data = _card(product)
+    data.update(
+        {
+            "description": product.description,
+            "category": product.category.slug,
+            "weight_grams": product.weight_grams,
+            "status": product.status,
+            "sku": product.sku,
+            "sold_count": product.sold_count,
+            "rating": product.rating,
+            "variants": [
+                {"id": v.pk, "name": v.name, "price": v.price, "stock": v.stock}
+                for v in product.variants.all()
+                if v.is_active
+            ],
+            "photos": [p.image.url for p in product.photos.all()],
+        }
+    )
+    return data
+
+
+def _fresh(product_id: int) -> Product:
+    return (
+        Product.objects.select_related("business__village__district", "category")
+        .prefetch_related("variants", "photos")
+        .get(pk=product_id)
+    )
+
+
+@router.get("", response=SearchOut, auth=None, summary="Search products")
+def product_search(request: HttpRequest, query: Query[SearchQuery]):
+    category = None
+    if query.category:
+        category = Category.objects.filter(slug=query.category, is_active=True).first()
+        if category is None:
+            raise NinjaValidationError(
+                [
+                    {
+                        "loc": ["query", "category"],
+                        "msg": _("Kategori %(value)s tidak dikenal.") % {"value": query.category},
+                    }
+                ]
+            )
+    if (
+        query.min_price is not None
+        and query.max_price is not None
+        and query.min_price > query.max_price
+    ):
+        raise NinjaValidationError(
+            [
+                {
+                    "loc": ["query", "max_price"],
+                    "msg": _("Harga maksimum lebih kecil dari harga minimum."),
+                }
+            ]
+        )
+    result = search(
+        SearchParams(
+            q=query.q,
+            category=category,
+            kecamatan=query.kecamatan,
+            halal=query.halal,
+            agency=query.agency.upper(),
+            min_price=query.min_price,
+            max_price=query.max_price,
+            in_stock=query.in_stock,
+            sort=query.sort,
+            page=query.page,
+            page_size=query.page_size,
+            typing=query.typing,
+        )
+    )
+    return {
+        "total": result.total,
+        "page": result.page,
+        "page_size": result.page_size,
+        "results": [_card(p) for p in result.products],
+        "facets": result.facets,
+        "corrections": result.corrections,
+    }
+
+
+@router.get("/{int:product_id}", response=ProductDetailOut, auth=None)
+def product_get(request: HttpRequest, product_id: int):
+    product = selectors.product_public(product_id=product_id, user=request.user)
+    return _detail(product)
+
+
+def _input(payload, variants=()) -> services.ProductInput:
+    return services.ProductInput(
+        name=payload.name,
+        category_slug=payload.category,
+        price=payload.price,
+        unit=payload.unit,
+        stock=payload.stock,
+        weight_grams=payload.weight_grams,
+        description=payload.description,
+        sku=payload.sku,
+        publish=payload.publish,
+        variants=[v.dict() for v in variants],
+    )
+
+
+@router.post("", response={201: ProductDetailOut}, summary="A seller lists a product")
+def product_create(request: HttpRequest, payload: ProductIn):
+    business = services.business_for_seller(user=request.auth, business_id=payload.business_id)
+    product = services.product_create(
+        actor=request.auth, business=business, data=_input(payload, payload.variants)
+    )
+    return Status(201, _detail(_fresh(product.pk)))
+
+
+@router.put("/{int:product_id}", response=ProductDetailOut)
+def product_update(request: HttpRequest, product_id: int, payload: ProductUpdateIn):
+    services.product_update(actor=request.auth, product_id=product_id, data=_input(payload))
+    return _detail(_fresh(product_id))
+
+
+@router.post("/{int:product_id}/variants", response={201: ProductDetailOut})
+def variant_create(request: HttpRequest, product_id: int, payload: VariantIn):
+    product = services.product_for_seller(user=request.auth, product_id=product_id)
+    services.variant_add(actor=request.auth, product=product, **payload.dict())
+    return Status(201, _detail(_fresh(product_id)))
+
+
+@router.patch("/variants/{int:variant_id}", response=ProductDetailOut)
+def variant_update(request: HttpRequest, variant_id: int, payload: VariantUpdateIn):
+    variant = services.variant_update(actor=request.auth, variant_id=variant_id, **payload.dict())
+    return _detail(_fresh(variant.product_id))
+
+
+@router.post("/{int:product_id}/stock", response=ProductDetailOut)
+def stock(request: HttpRequest, product_id: int, payload: StockIn):
+    services.stock_set(
+        actor=request.auth,
+        product_id=product_id,
+        stock=payload.stock,
+        price=payload.price,
+        reason=payload.reason,
+    )
+    return _detail(_fresh(product_id))
+
+
+@router.post("/{int:product_id}/photos", response={201: ProductDetailOut})
+def photo(request: HttpRequest, product_id: int, file: File[UploadedFile]):
+    services.photo_add(actor=request.auth, product_id=product_id, upload=file)
+    return Status(201, _detail(_fresh(product_id)))
+
+
+@router.post("/{int:product_id}/hide", response=ProductDetailOut)
+def hide(request: HttpRequest, product_id: int, payload: ReasonIn):
+    services.product_hide(actor=request.auth, product_id=product_id, reason=payload.reason)
+    return _detail(_fresh(product_id))
+
+
+@router.post("/{int:product_id}/unhide", response=ProductDetailOut)
+def unhide(request: HttpRequest, product_id: int, payload: ReasonIn):
+    services.product_unhide(actor=request.auth, product_id=product_id, reason=payload.reason)
+    return _detail(_fresh(product_id))
