@@ -1,6 +1,6 @@
-"""One query set, one expected answer (recorded on SQLite, identical on PostgreSQL): the top results per query are written here once and
-checked on every backend (CI runs this file on SQLite and on PostgreSQL), so both backends are
-proven to return the same top results, in the same order."""
+"""One query set, one expected answer: the top results per query were recorded once (on SQLite,
+identical on PostgreSQL) and are checked on every backend (CI runs this file on SQLite and on
+PostgreSQL), so both backends are proven to return the same top results, in the same order."""
 
 import pytest
 

@@ -14,8 +14,9 @@ FIELDS = ("short_name", "name", "kind", "district_id", "guides_umkm")
 
 class Command(BaseCommand):
     help = (
-        "Loads the city's agencies (OPD) from a CSV (code,short_name,name,kind,district_code,guides_umkm); by "
-        "default the file shipped for MALPRO_REGENCY. Idempotent; agencies are never deleted."
+        "Loads the city's agencies (OPD) from a CSV (code,short_name,name,kind,district_code,"
+        "guides_umkm); by default the file shipped for MALPRO_REGENCY. Idempotent; agencies are "
+        "never deleted."
     )
 
     def add_arguments(self, parser):
