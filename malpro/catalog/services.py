@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min, Sum
+from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -194,10 +194,10 @@ def product_update(*, actor, product_id: int, data: ProductInput) -> Product:
 def _sync_from_variants(product: Product) -> None:
     """A product with variants shows its lowest price and the sum of the stock."""
     active = product.variants.filter(is_active=True)
-    summary = active.aggregate(price=Min("price"), stock=Sum("stock"), top=Max("price"))
+    summary = active.aggregate(lowest=Min("price"), total=Sum("stock"))
     product.has_variants = active.exists()
     if product.has_variants:
-        product.price, product.stock = summary["price"], summary["stock"] or 0
+        product.price, product.stock = summary["lowest"], summary["total"] or 0
     product.save(update_fields=["has_variants", "price", "stock"])
 
 
