@@ -24,6 +24,7 @@ setup: install
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py load_regions
 	$(BIN)/python manage.py load_agencies
+	$(BIN)/python manage.py load_categories
 	$(BIN)/python manage.py seed_demo
 
 run: setup serve

@@ -3,6 +3,7 @@ shows everything the app can do. Every step is idempotent."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 
 from malpro.accounts import services as account_services
@@ -99,7 +100,16 @@ def seed_umkm(ctx: DemoContext) -> None:
     demo.seed(ctx)
 
 
-STEPS = [seed_people, seed_umkm]
+def seed_catalog(ctx: DemoContext) -> None:
+    from django.core.management import call_command
+
+    from malpro.catalog import demo
+
+    call_command("load_categories", stdout=io.StringIO())
+    demo.seed(ctx)
+
+
+STEPS = [seed_people, seed_umkm, seed_catalog]
 
 
 def run() -> DemoContext:
