@@ -247,6 +247,26 @@ class PostgresServer:
         with contextlib.suppress(PostgresUnavailable):
             self.psql(f'DROP DATABASE IF EXISTS "{name}"')
 
+    def postmaster_pid(self) -> int | None:
+        try:
+            return int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError, TypeError):
+            return None
+
+    def cpu_seconds(self, settle: float = 3.0) -> float | None:
+        """CPU time used so far by the whole server: the postmaster, its live processes and the
+        backends it has reaped (cutime/cstime). Waits up to `settle` seconds for the backends of
+        finished clients to be reaped, so a client's work is counted once it has exited."""
+        pid = self.postmaster_pid()
+        if pid is None or not Path(f"/proc/{pid}/stat").exists():
+            return None
+        deadline = time.monotonic() + settle
+        while True:
+            total, backends = _proc_cpu(pid)
+            if backends == 0 or time.monotonic() > deadline:
+                return total
+            time.sleep(0.05)
+
     def describe(self) -> dict:
         names = ("server_version", "fsync", "synchronous_commit", "full_page_writes")
         names += ("shared_buffers", "wal_level", "max_wal_size")
@@ -268,6 +288,34 @@ class PostgresServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _proc_cpu(postmaster: int) -> tuple[float, int]:
+    """(CPU seconds of a postmaster and all its processes, number of client backends alive)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, backends = 0.0, 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+        pid, ppid = int(entry.name), int(fields[1])
+        if pid == postmaster:
+            total += sum(int(x) for x in fields[11:15]) / tick  # utime stime cutime cstime
+        elif ppid == postmaster:
+            total += (int(fields[11]) + int(fields[12])) / tick
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                cmdline = b""
+            background = (b"checkpointer", b"background writer", b"walwriter", b"autovacuum")
+            background += (b"logical replication", b"logger", b"stats")
+            if not any(name in cmdline for name in background):
+                backends += 1
+    return total, backends
 
 
 def free_port() -> int:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "malpro.accounts",
     "malpro.umkm",
     "malpro.catalog",
+    "malpro.orders",
     "malpro.demo",
 ]
 
@@ -170,6 +171,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-api-tokens": {"task": "accounts.api_tokens_purge", "schedule": 24 * 60 * 60},
+    "autocomplete-orders": {"task": "orders.autocomplete", "schedule": 60 * 60},
 }
 
 # --- auth -------------------------------------------------------------------------------------
@@ -264,6 +266,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- marketplace ------------------------------------------------------------------------------
+# Delivered orders the buyer does not confirm complete by themselves after this many days.
+MALPRO_ORDER_AUTOCOMPLETE_DAYS = env.get_int("MALPRO_ORDER_AUTOCOMPLETE_DAYS", 3)
+MALPRO_PAYMENT_METHODS = env.get_list("MALPRO_PAYMENT_METHODS", ["cod"])
 
 # --- API --------------------------------------------------------------------------------------
 NINJA_PAGINATION_MAX_LIMIT = 100

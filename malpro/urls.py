@@ -14,6 +14,7 @@ urlpatterns = [
     path("akun/", include("malpro.accounts.urls")),
     path("umkm/", include("malpro.umkm.urls")),
     path("", include("malpro.catalog.urls")),
+    path("", include("malpro.orders.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

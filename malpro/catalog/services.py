@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Sum
+from django.db.models import Exists, Min, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from malpro.catalog.models import (
     Product,
     ProductChange,
     ProductStatus,
+    SearchDoc,
     Unit,
     Variant,
 )
@@ -324,6 +325,16 @@ def photo_delete(*, actor, photo_id: int) -> None:
     photo.image.delete(save=False)
     photo.thumbnail.delete(save=False)
     photo.delete()
+
+
+def stock_changed(product_ids) -> None:
+    """Stock moved outside the seller's pages (orders): keep the search index's in-stock flag
+    true, without reindexing the text."""
+    ids = list(product_ids)
+    if ids:
+        SearchDoc.objects.filter(product_id__in=ids).update(
+            in_stock=Exists(Product.objects.filter(pk=OuterRef("product_id"), stock__gt=0))
+        )
 
 
 def can_moderate(user, product: Product) -> bool:

@@ -120,11 +120,16 @@ def product_page(request, product_id: int, slug: str = ""):
         "catalog/product.html",
         {
             "product": product,
+            "product_actions": PRODUCT_ACTIONS,
             "can_moderate": services.can_moderate(request.user, product),
             "is_owner": product.business.owner_id == getattr(request.user, "pk", None),
             "hide_form": HideForm(),
         },
     )
+
+
+# Templates apps above this one add to the product page (the orders app: "add to cart").
+PRODUCT_ACTIONS: list[str] = []
 
 
 def storefront_context(business: Business) -> dict:

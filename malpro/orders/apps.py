@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrdersConfig(AppConfig):
+    name = "malpro.orders"
+    label = "orders"
+    verbose_name = _("Pesanan")
+
+    def ready(self):
+        from malpro.catalog import views as catalog_views
+        from malpro.core import nav
+        from malpro.orders import receivers  # noqa: F401
+
+        if "orders/partials/add_to_cart.html" not in catalog_views.PRODUCT_ACTIONS:
+            catalog_views.PRODUCT_ACTIONS.append("orders/partials/add_to_cart.html")
+
+        nav.register(_("Keranjang"), "orders:cart", lambda u: True, order=20)
+        nav.register(_("Pesanan saya"), "orders:my_orders", lambda u: u.is_authenticated, order=21)
+        nav.register(
+            _("Pesanan masuk"),
+            "orders:inbox",
+            lambda u: u.is_authenticated and u.has_role("seller"),
+            order=32,
+        )

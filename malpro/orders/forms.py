@@ -1,0 +1,107 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from malpro.accounts.forms import PHONE_WIDGET
+from malpro.core import validators
+from malpro.orders.models import DeliveryMethod
+from malpro.orders.services import Address, CheckoutInput
+from malpro.umkm.forms import RupiahField, village_choices
+
+
+class CheckoutForm(forms.Form):
+    village_code = forms.ChoiceField(label=_("Kelurahan"), choices=())
+    street = forms.CharField(label=_("Alamat (jalan, nomor, RT/RW, patokan)"), max_length=255)
+    contact_name = forms.CharField(label=_("Nama penerima"), max_length=120)
+    contact_phone = forms.CharField(
+        label=_("Nomor HP penerima"), max_length=32, widget=PHONE_WIDGET
+    )
+    note = forms.CharField(
+        label=_("Catatan untuk penjual (opsional)"), required=False, max_length=300
+    )
+    payment_method = forms.CharField(widget=forms.HiddenInput, initial="cod")
+    # A one-time token: a double click or a resubmission returns the same checkout.
+    token = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village_code"].choices = village_choices()
+        self.groups = groups
+        for group in groups:
+            choices = []
+            if group.delivery.pickup:
+                choices.append((DeliveryMethod.PICKUP, DeliveryMethod.PICKUP.label))
+            if group.delivery.delivery:
+                choices.append((DeliveryMethod.DELIVERY, DeliveryMethod.DELIVERY.label))
+            self.fields[f"delivery_{group.business.pk}"] = forms.ChoiceField(
+                label=group.business.name,
+                choices=choices,
+                widget=forms.RadioSelect,
+                initial=choices[0][0] if choices else None,
+            )
+
+    def clean_contact_phone(self):
+        return validators.clean_phone(self.cleaned_data["contact_phone"])
+
+    def delivery_fields(self):
+        return [self[f"delivery_{g.business.pk}"] for g in self.groups]
+
+    def to_input(self) -> CheckoutInput:
+        data = self.cleaned_data
+        return CheckoutInput(
+            address=Address(
+                village_code=data["village_code"],
+                street=data["street"],
+                contact_phone=data["contact_phone"],
+                contact_name=data["contact_name"],
+                note=data["note"],
+            ),
+            deliveries={g.business.pk: data[f"delivery_{g.business.pk}"] for g in self.groups},
+            payment_method=data["payment_method"] or "cod",
+        )
+
+
+class ReviewForm(forms.Form):
+    product_id = forms.IntegerField(widget=forms.HiddenInput)
+    rating = forms.TypedChoiceField(
+        label=_("Nilai"), coerce=int, choices=[(n, "★" * n) for n in range(5, 0, -1)]
+    )
+    text = forms.CharField(
+        label=_("Ulasan (opsional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DeliverySettingsForm(forms.Form):
+    pickup = forms.BooleanField(label=_("Pembeli boleh ambil di toko"), required=False)
+    pickup_note = forms.CharField(
+        label=_("Keterangan pengambilan (jam buka, patokan)"), required=False, max_length=200
+    )
+    delivery = forms.BooleanField(label=_("Saya mengantar pesanan"), required=False)
+    min_order = RupiahField(label=_("Minimal belanja untuk diantar (Rp)"), required=False)
+
+    def __init__(self, *args, districts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.districts = districts
+        for district in districts:
+            self.fields[f"fee_{district.code.replace('.', '_')}"] = RupiahField(
+                label=_("Ongkir ke Kec. %(name)s (Rp; kosong = tidak diantar)")
+                % {"name": district.name},
+                required=False,
+            )
+
+    def to_kwargs(self) -> dict:
+        data = self.cleaned_data
+        fees = {}
+        for district in self.districts:
+            fee = data.get(f"fee_{district.code.replace('.', '_')}")
+            if fee is not None:
+                fees[district.code] = fee
+        return {
+            "pickup": data["pickup"],
+            "delivery": data["delivery"],
+            "min_order": data["min_order"] or 0,
+            "fees": fees,
+            "pickup_note": data["pickup_note"],
+        }

@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Cart(models.Model):
+    """A basket: a logged-in user's (kept in the database) or an anonymous visitor's (by
+    session), merged into the user's at login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="cart",
+    )
+    session_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(session_key__isnull=False),
+                name="orders_cart_has_owner",
+            )
+        ]
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    variant = models.ForeignKey(
+        "catalog.Variant", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    quantity = models.PositiveIntegerField()
+    # The price the buyer last saw; checkout refuses to charge another one silently.
+    price_seen = models.BigIntegerField()
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cart", "product", "variant"], name="orders_cartitem_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["cart", "product"],
+                condition=Q(variant__isnull=True),
+                name="orders_cartitem_unique_plain",
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orders_cartitem_qty"),
+        ]
+
+
+class ShopDelivery(models.Model):
+    """How a shop hands over its orders: pickup at the shop and/or its own delivery with a fee
+    per kecamatan (DeliveryFee) and an optional minimum order."""
+
+    business = models.OneToOneField(
+        "umkm.Business", on_delete=models.CASCADE, related_name="delivery"
+    )
+    pickup = models.BooleanField(_("ambil di toko"), default=True)
+    delivery = models.BooleanField(_("diantar penjual"), default=False)
+    min_order = models.BigIntegerField(_("minimal belanja untuk diantar (Rp)"), default=0)
+    pickup_note = models.CharField(_("keterangan pengambilan"), max_length=200, blank=True)
+
+
+class DeliveryFee(models.Model):
+    business = models.ForeignKey(
+        "umkm.Business", on_delete=models.CASCADE, related_name="delivery_fees"
+    )
+    district = models.ForeignKey("regions.District", on_delete=models.PROTECT, related_name="+")
+    fee = models.BigIntegerField(_("ongkos kirim (Rp)"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business", "district"], name="orders_fee_unique"),
+            models.CheckConstraint(condition=Q(fee__gte=0), name="orders_fee_gte0"),
+        ]
+
+
+class PaymentMethod(models.TextChoices):
+    COD = "cod", _("Bayar di tempat (COD)")
+    QRIS = "qris", _("QRIS")
+    VA = "va", _("Transfer virtual account")
+
+
+class Checkout(models.Model):
+    """One press of "Pesan": the orders it made (one per seller) and the key that makes a
+    retry return it instead of ordering twice."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkouts"
+    )
+    idempotency_key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    grand_total = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "idempotency_key"], name="orders_checkout_idempotent"
+            )
+        ]
+
+
+class OrderStatus(models.TextChoices):
+    PLACED = "placed", _("Menunggu konfirmasi penjual")
+    ACCEPTED = "accepted", _("Diterima penjual")
+    READY = "ready", _("Siap diambil / sedang diantar")
+    DELIVERED = "delivered", _("Sudah diterima pembeli")
+    COMPLETED = "completed", _("Selesai")
+    CANCELLED = "cancelled", _("Dibatalkan pembeli")
+    REJECTED = "rejected", _("Ditolak penjual")
+
+
+class DeliveryMethod(models.TextChoices):
+    PICKUP = "pickup", _("Ambil di toko")
+    DELIVERY = "delivery", _("Diantar penjual")
+
+
+class Order(models.Model):
+    checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="orders")
+    number = models.CharField(max_length=30, unique=True, null=True)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    business = models.ForeignKey("umkm.Business", on_delete=models.PROTECT, related_name="orders")
+    seller_name = models.CharField(max_length=150)
+    status = models.CharField(
+        max_length=12, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
+    )
+    status_reason = models.CharField(max_length=500, blank=True)
+    payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    delivery_method = models.CharField(max_length=10, choices=DeliveryMethod.choices)
+    items_total = models.BigIntegerField()
+    delivery_fee = models.BigIntegerField(default=0)
+    total = models.BigIntegerField()
+    # Delivery address, snapshotted.
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    district_code = models.CharField(max_length=8, db_index=True)
+    street = models.CharField(max_length=255)
+    contact_name = models.CharField(max_length=120)
+    contact_phone = models.CharField(max_length=16)
+    note = models.CharField(max_length=300, blank=True)
+    cash_collected = models.BigIntegerField(null=True, blank=True)
+    placed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)  # cancelled or rejected
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        indexes = [
+            models.Index(fields=["business", "status"]),
+            models.Index(fields=["buyer", "-placed_at"]),
+            models.Index(fields=["status", "delivered_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total=models.F("items_total") + models.F("delivery_fee")),
+                name="orders_order_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(items_total__gte=0) & Q(delivery_fee__gte=0),
+                name="orders_order_amounts_gte0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"#{self.pk}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "catalog.Product", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    variant = models.ForeignKey(
+        "catalog.Variant", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    product_name = models.CharField(max_length=120)
+    variant_name = models.CharField(max_length=60, blank=True)
+    category_id = models.BigIntegerField(null=True)
+    unit = models.CharField(max_length=10)
+    unit_price = models.BigIntegerField()
+    quantity = models.PositiveIntegerField()
+    line_total = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(line_total=models.F("unit_price") * models.F("quantity")),
+                name="orders_line_total_adds_up",
+            )
+        ]
+
+
+class OrderEvent(models.Model):
+    """Every move of an order: who, when, why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, choices=OrderStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Review(models.Model):
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="reviews")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField()
+    text = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    reply = models.TextField(blank=True, max_length=2000)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "product"], name="orders_review_once"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="orders_review_rating_1_5"
+            ),
+        ]

@@ -1,0 +1,106 @@
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from malpro.core.exceptions import NotFound
+from malpro.orders import services, workflow
+from malpro.orders.models import Cart, CartItem, Order, OrderStatus
+
+
+@dataclass
+class CartGroup:
+    business: object
+    items: list = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class CartView:
+    groups: list[CartGroup]
+    total: int
+    count: int
+    problems: list[str]
+
+
+def cart_view(cart: Cart | None) -> CartView:
+    """The cart grouped by seller, with current prices and what is wrong (stock, price)."""
+    if cart is None:
+        return CartView([], 0, 0, [])
+    groups: dict[int, CartGroup] = {}
+    problems = []
+    items = (
+        CartItem.objects.filter(cart=cart)
+        .select_related("product__business__village__district", "variant")
+        .prefetch_related("product__photos")
+    )
+    for item in items:
+        product, variant = item.product, item.variant
+        item.unit_price = variant.price if variant else product.price
+        item.stock = variant.stock if variant else product.stock
+        item.line_total = item.unit_price * item.quantity
+        item.price_changed = item.unit_price != item.price_seen
+        item.short = item.quantity > item.stock
+        item.name = f"{product.name} ({variant.name})" if variant else product.name
+        if item.short:
+            problems.append(
+                _("Stok %(name)s tinggal %(n)d.") % {"name": item.name, "n": item.stock}
+            )
+        if item.price_changed:
+            problems.append(
+                _("Harga %(name)s berubah menjadi Rp%(p)s.")
+                % {"name": item.name, "p": f"{item.unit_price:,}".replace(",", ".")}
+            )
+        group = groups.setdefault(product.business_id, CartGroup(product.business))
+        group.items.append(item)
+        group.total += item.line_total
+    ordered = list(groups.values())
+    for group in ordered:
+        group.delivery = services.delivery_of(group.business)
+    return CartView(
+        ordered,
+        sum(g.total for g in ordered),
+        sum(i.quantity for g in ordered for i in g.items),
+        problems,
+    )
+
+
+def _orders() -> QuerySet[Order]:
+    return Order.objects.select_related("business", "village__district", "buyer").prefetch_related(
+        "lines"
+    )
+
+
+def orders_of_buyer(*, user) -> QuerySet[Order]:
+    return _orders().filter(buyer=user)
+
+
+def orders_of_seller(*, user, tab: str = "") -> QuerySet[Order]:
+    qs = _orders().filter(business__owner=user)
+    if tab in workflow.TABS:
+        qs = qs.filter(status__in=workflow.TABS[tab])
+    return qs
+
+
+def order_get(*, user, order_id: int) -> Order:
+    """The order for its buyer, its seller or the city admin/auditor; 404 for anyone else."""
+    order = _orders().prefetch_related(Prefetch("events__actor")).filter(pk=order_id).first()
+    if order is None or not (
+        order.buyer_id == user.pk
+        or order.business.owner_id == user.pk
+        or user.is_city_admin
+        or user.is_auditor
+    ):
+        raise NotFound(_("Pesanan tidak ditemukan."))
+    return order
+
+
+def tab_counts(*, user) -> dict[str, int]:
+    counts = {}
+    base = Order.objects.filter(business__owner=user)
+    for tab, statuses in workflow.TABS.items():
+        counts[tab] = base.filter(status__in=statuses).count() if tab != "selesai" else None
+    return counts
+
+
+ACTIVE_STATUSES = [OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.READY]

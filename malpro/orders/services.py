@@ -1,0 +1,659 @@
+"""Every write about carts, checkouts and orders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from malpro.catalog.models import Product, ProductStatus, Variant
+from malpro.catalog.services import stock_changed
+from malpro.core import audit, validators
+from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
+from malpro.orders import signals, workflow
+from malpro.orders.models import (
+    Cart,
+    CartItem,
+    Checkout,
+    DeliveryFee,
+    DeliveryMethod,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    PaymentMethod,
+    Review,
+    ShopDelivery,
+)
+from malpro.regions.models import Village
+from malpro.umkm.models import Business, Status
+
+MAX_QUANTITY = 999
+
+
+# --- cart ----------------------------------------------------------------------------------------
+def cart_for(*, user=None, session_key: str | None = None, create: bool = True) -> Cart | None:
+    if user is not None and user.is_authenticated:
+        if create:
+            return Cart.objects.get_or_create(user=user)[0]
+        return Cart.objects.filter(user=user).first()
+    if not session_key:
+        return None
+    if create:
+        return Cart.objects.get_or_create(session_key=session_key)[0]
+    return Cart.objects.filter(session_key=session_key).first()
+
+
+def _buyable(product_id: int | None, variant_id: int | None) -> tuple[Product, Variant | None]:
+    variant = None
+    if variant_id is not None:
+        variant = (
+            Variant.objects.select_related("product__business")
+            .filter(pk=variant_id, is_active=True)
+            .first()
+        )
+        if variant is None:
+            raise NotFound(_("Varian tidak ditemukan."))
+        product = variant.product
+    else:
+        product = Product.objects.select_related("business").filter(pk=product_id).first()
+        if product is None:
+            raise NotFound(_("Produk tidak ditemukan."))
+        if product.has_variants:
+            raise ApplicationError.for_field("variant_id", _("Pilih variannya dulu."))
+    if product.status != ProductStatus.PUBLISHED or product.business.status != Status.ACTIVE:
+        raise Conflict(_("%(name)s sedang tidak dijual.") % {"name": product.name})
+    return product, variant
+
+
+@transaction.atomic
+def cart_set(
+    *,
+    cart: Cart,
+    product_id: int | None = None,
+    variant_id: int | None = None,
+    quantity: int,
+    add: bool = False,
+) -> CartItem | None:
+    """Puts `quantity` of a product (or adds it, with add=True) in the cart; 0 removes it.
+    Quantities are checked against the stock now and again at checkout."""
+    product, variant = _buyable(product_id, variant_id)
+    item = CartItem.objects.filter(cart=cart, product=product, variant=variant).first()
+    if add and item is not None:
+        quantity += item.quantity
+    if quantity < 0 or quantity > MAX_QUANTITY:
+        raise ApplicationError.for_field(
+            "quantity", _("Jumlah harus antara 1 dan %(n)d.") % {"n": MAX_QUANTITY}
+        )
+    if quantity == 0:
+        if item is not None:
+            item.delete()
+        return None
+    stock = variant.stock if variant else product.stock
+    if quantity > stock:
+        raise Conflict(
+            _("Stok %(name)s tinggal %(left)d.")
+            % {"name": _line_name(product, variant), "left": stock},
+            {
+                "product_id": product.pk,
+                "variant_id": variant.pk if variant else None,
+                "available": stock,
+            },
+        )
+    price = variant.price if variant else product.price
+    if item is None:
+        item = CartItem.objects.create(
+            cart=cart, product=product, variant=variant, quantity=quantity, price_seen=price
+        )
+    else:
+        item.quantity, item.price_seen = quantity, price
+        item.save(update_fields=["quantity", "price_seen"])
+    return item
+
+
+def _line_name(product, variant) -> str:
+    return f"{product.name} ({variant.name})" if variant else product.name
+
+
+@transaction.atomic
+def cart_merge(*, session_key: str, user) -> int:
+    """At login, the anonymous basket joins the user's (quantities added, capped by stock)."""
+    anonymous = Cart.objects.filter(session_key=session_key).first()
+    if anonymous is None:
+        return 0
+    target = cart_for(user=user)
+    moved = 0
+    for item in anonymous.items.select_related("product", "variant"):
+        existing = CartItem.objects.filter(
+            cart=target, product=item.product, variant=item.variant
+        ).first()
+        stock = item.variant.stock if item.variant else item.product.stock
+        quantity = min((existing.quantity if existing else 0) + item.quantity, max(stock, 1))
+        if existing:
+            existing.quantity = quantity
+            existing.save(update_fields=["quantity"])
+        else:
+            CartItem.objects.create(
+                cart=target,
+                product=item.product,
+                variant=item.variant,
+                quantity=quantity,
+                price_seen=item.price_seen,
+            )
+        moved += 1
+    anonymous.delete()
+    return moved
+
+
+# --- delivery settings ----------------------------------------------------------------------------
+def delivery_of(business: Business) -> ShopDelivery:
+    return ShopDelivery.objects.filter(business=business).first() or ShopDelivery(
+        business=business, pickup=True, delivery=False, min_order=0
+    )
+
+
+@transaction.atomic
+def delivery_update(
+    *,
+    actor,
+    business: Business,
+    pickup: bool,
+    delivery: bool,
+    min_order: int,
+    fees: dict[str, int],
+    pickup_note: str = "",
+) -> ShopDelivery:
+    if business.owner_id != actor.pk:
+        raise PermissionDenied(_("Hanya pemilik usaha yang dapat mengatur pengiriman."))
+    if not pickup and not delivery:
+        raise ApplicationError(_("Aktifkan minimal satu cara: ambil di toko atau diantar."))
+    if min_order < 0 or any(fee < 0 for fee in fees.values()):
+        raise ApplicationError(_("Jumlah tidak boleh negatif."))
+    if delivery and not fees:
+        raise ApplicationError(_("Isi ongkos kirim untuk minimal satu kecamatan."))
+    settings_row, _created = ShopDelivery.objects.update_or_create(
+        business=business,
+        defaults={
+            "pickup": pickup,
+            "delivery": delivery,
+            "min_order": min_order,
+            "pickup_note": pickup_note[:200],
+        },
+    )
+    DeliveryFee.objects.filter(business=business).exclude(district_id__in=fees).delete()
+    for district, fee in fees.items():
+        DeliveryFee.objects.update_or_create(
+            business=business, district_id=district, defaults={"fee": fee}
+        )
+    return settings_row
+
+
+def delivery_fee_for(business: Business, district_code: str) -> int | None:
+    row = DeliveryFee.objects.filter(business=business, district_id=district_code).first()
+    return row.fee if row else None
+
+
+# --- checkout ------------------------------------------------------------------------------------
+@dataclass
+class Address:
+    village_code: str
+    street: str
+    contact_phone: str
+    contact_name: str = ""
+    note: str = ""
+
+
+@dataclass
+class CheckoutInput:
+    address: Address
+    deliveries: dict[int, str]  # business id -> "pickup" | "delivery"
+    payment_method: str = PaymentMethod.COD
+    sellers: list[int] = field(default_factory=list)
+
+
+class OutOfStock(Conflict):
+    pass
+
+
+class PriceChanged(Conflict):
+    pass
+
+
+def _request_hash(data: CheckoutInput) -> str:
+    payload = {
+        "address": vars(data.address),
+        "deliveries": sorted(data.deliveries.items()),
+        "payment": data.payment_method,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _payment_methods() -> set[str]:
+    return set(getattr(settings, "MALPRO_PAYMENT_METHODS", ["cod"]))
+
+
+def checkout_place(
+    *, buyer, cart: Cart, data: CheckoutInput, idempotency_key: str, request=None
+) -> tuple[Checkout, bool]:
+    """Turns the cart into one order per seller, in one transaction. Returns (checkout,
+    created): a retry with the same key returns the first checkout and creates nothing."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 100:
+        raise ApplicationError.for_field(
+            "idempotency_key",
+            _("Kunci idempotensi (Idempotency-Key) wajib, maksimal 100 karakter."),
+        )
+    request_hash = _request_hash(data)
+    existing = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
+    if existing is not None:
+        return _same_request(existing, request_hash), False
+    _check_prices(_cart_items(cart), remember=True)
+    try:
+        with transaction.atomic(durable=True):
+            return _place(buyer, cart, data, key, request_hash, request), True
+    except IntegrityError:
+        # The same key, placed by a parallel request that committed first.
+        existing = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return _same_request(existing, request_hash), False
+
+
+def _same_request(existing: Checkout, request_hash: str) -> Checkout:
+    if existing.request_hash != request_hash:
+        raise Conflict(_("Kunci idempotensi ini sudah dipakai untuk pesanan lain."))
+    return existing
+
+
+def _place(buyer, cart, data: CheckoutInput, key, request_hash, request) -> Checkout:
+    if data.payment_method not in _payment_methods():
+        raise ApplicationError.for_field(
+            "payment_method",
+            _("Metode pembayaran %(m)s belum tersedia.") % {"m": data.payment_method},
+        )
+    address = data.address
+    village = (
+        Village.objects.select_related("district")
+        .filter(
+            code=(address.village_code or "").strip(), district__regency_id=settings.MALPRO_REGENCY
+        )
+        .first()
+    )
+    errors = {}
+    if village is None:
+        errors["address.village_code"] = _("Pilih kelurahan di kota ini.")
+    if not (address.street or "").strip():
+        errors["address.street"] = _("Alamat jalan wajib diisi.")
+    try:
+        phone = validators.clean_phone(address.contact_phone)
+    except ValidationError as exc:
+        errors["address.contact_phone"] = " ".join(exc.messages)
+        phone = ""
+    if errors:
+        raise ApplicationError(next(iter(errors.values())), {"fields": errors})
+
+    items = _cart_items(cart)
+    if not items:
+        raise Conflict(_("Keranjang kosong."))
+    _check_prices(items, remember=False)
+
+    by_business: dict[int, list[CartItem]] = {}
+    for item in items:
+        business = item.product.business
+        if business.status != Status.ACTIVE or item.product.status != ProductStatus.PUBLISHED:
+            raise Conflict(
+                _("%(name)s sedang tidak dijual; hapus dari keranjang.")
+                % {"name": item.product.name},
+                {"product_id": item.product_id},
+            )
+        by_business.setdefault(business.pk, []).append(item)
+    missing = [b for b in by_business if b not in data.deliveries]
+    if missing:
+        raise ApplicationError(
+            _("Pilih cara pengiriman untuk setiap penjual."),
+            {"fields": {"sellers": _("Pilih cara pengiriman.")}, "missing": missing},
+        )
+
+    now = timezone.now()
+    checkout = Checkout.objects.create(
+        buyer=buyer,
+        idempotency_key=key,
+        request_hash=request_hash,
+        payment_method=data.payment_method,
+        grand_total=0,
+        ip=audit.client_ip(request),
+        user_agent=(request.headers.get("User-Agent", "")[:200] if request else ""),
+    )
+    grand_total = 0
+    touched_products: set[int] = set()
+    for business_id in sorted(by_business):
+        lines = by_business[business_id]
+        business = lines[0].product.business
+        method = data.deliveries[business_id]
+        options = delivery_of(business)
+        items_total = sum(
+            (i.variant.price if i.variant else i.product.price) * i.quantity for i in lines
+        )
+        fee = 0
+        if method == DeliveryMethod.PICKUP:
+            if not options.pickup:
+                raise Conflict(
+                    _("%(shop)s tidak melayani ambil di toko.") % {"shop": business.name}
+                )
+        elif method == DeliveryMethod.DELIVERY:
+            if not options.delivery:
+                raise Conflict(_("%(shop)s tidak melayani pengantaran.") % {"shop": business.name})
+            fee = delivery_fee_for(business, village.district_id)
+            if fee is None:
+                raise Conflict(
+                    _("%(shop)s tidak mengantar ke Kecamatan %(d)s.")
+                    % {"shop": business.name, "d": village.district.name}
+                )
+            if items_total < options.min_order:
+                raise Conflict(
+                    _("Belanja minimal untuk diantar %(shop)s: %(min)s.")
+                    % {"shop": business.name, "min": f"Rp{options.min_order:,}".replace(",", ".")}
+                )
+        else:
+            raise ApplicationError.for_field("delivery", _("Cara pengiriman tidak dikenal."))
+        order = Order.objects.create(
+            checkout=checkout,
+            buyer=buyer,
+            business=business,
+            seller_name=business.name,
+            payment_method=data.payment_method,
+            delivery_method=method,
+            items_total=items_total,
+            delivery_fee=fee,
+            total=items_total + fee,
+            village=village,
+            district_code=village.district_id,
+            street=address.street.strip()[:255],
+            contact_name=(address.contact_name or buyer.name)[:120],
+            contact_phone=phone,
+            note=(address.note or "")[:300],
+            placed_at=now,
+        )
+        order.number = f"MLP-{timezone.localtime(now):%y%m%d}-{order.pk:06d}"
+        order.save(update_fields=["number"])
+        for item in lines:
+            _take_stock(item)
+            price = item.variant.price if item.variant else item.product.price
+            OrderLine.objects.create(
+                order=order,
+                product=item.product,
+                variant=item.variant,
+                product_name=item.product.name,
+                variant_name=item.variant.name if item.variant else "",
+                category_id=item.product.category_id,
+                unit=item.product.unit,
+                unit_price=price,
+                quantity=item.quantity,
+                line_total=price * item.quantity,
+            )
+            touched_products.add(item.product_id)
+        OrderEvent.objects.create(
+            order=order, from_status="", to_status=OrderStatus.PLACED, actor=buyer
+        )
+        signals.order_placed.send(sender=Order, order=order, actor=buyer)
+        grand_total += order.total
+    checkout.grand_total = grand_total
+    checkout.save(update_fields=["grand_total"])
+    CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
+    stock_changed(touched_products)
+    return checkout
+
+
+def _cart_items(cart: Cart) -> list[CartItem]:
+    # Sorted by product: every checkout takes its stock rows in the same order, so two
+    # checkouts can wait for each other but never deadlock.
+    return list(
+        CartItem.objects.filter(cart=cart)
+        .select_related("product__business", "product__category", "variant")
+        .order_by("product_id", "variant_id")
+    )
+
+
+def _check_prices(items: list[CartItem], *, remember: bool) -> None:
+    """Refuses to charge a price the buyer has not seen. With remember=True (before the
+    checkout's transaction) the new prices are recorded as seen, so confirming again works."""
+    details = []
+    for item in items:
+        current = item.variant.price if item.variant else item.product.price
+        if current != item.price_seen:
+            details.append(
+                {
+                    "product_id": item.product_id,
+                    "variant_id": item.variant_id,
+                    "name": _line_name(item.product, item.variant),
+                    "old_price": item.price_seen,
+                    "new_price": current,
+                }
+            )
+            if remember:
+                CartItem.objects.filter(pk=item.pk).update(price_seen=current)
+    if details:
+        raise PriceChanged(
+            _("Harga berubah sejak dimasukkan ke keranjang: periksa lalu pesan lagi."),
+            {"code": "price_changed", "items": details},
+        )
+
+
+def _take_stock(item: CartItem) -> None:
+    """A conditional UPDATE: the database checks the stock and takes it in one statement, so
+    two buyers can never take the same last unit (no read-then-write)."""
+    if item.variant_id:
+        taken = Variant.objects.filter(pk=item.variant_id, stock__gte=item.quantity).update(
+            stock=F("stock") - item.quantity
+        )
+        if taken:
+            Product.objects.filter(pk=item.product_id).update(stock=F("stock") - item.quantity)
+    else:
+        taken = Product.objects.filter(pk=item.product_id, stock__gte=item.quantity).update(
+            stock=F("stock") - item.quantity
+        )
+    if not taken:
+        left = (
+            Variant.objects.filter(pk=item.variant_id).values_list("stock", flat=True)
+            if item.variant_id
+            else Product.objects.filter(pk=item.product_id).values_list("stock", flat=True)
+        )
+        available = left.first() or 0
+        raise OutOfStock(
+            _("Stok %(name)s tidak cukup: tersisa %(left)d, diminta %(want)d.")
+            % {
+                "name": _line_name(item.product, item.variant),
+                "left": available,
+                "want": item.quantity,
+            },
+            {
+                "code": "out_of_stock",
+                "product_id": item.product_id,
+                "variant_id": item.variant_id,
+                "available": available,
+                "requested": item.quantity,
+            },
+        )
+
+
+def _return_stock(order: Order) -> None:
+    for line in order.lines.all():
+        if line.variant_id:
+            Variant.objects.filter(pk=line.variant_id).update(stock=F("stock") + line.quantity)
+        if line.product_id:
+            Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+    stock_changed({line.product_id for line in order.lines.all() if line.product_id})
+
+
+# --- transitions ---------------------------------------------------------------------------------
+def parties(user, order: Order) -> set[str]:
+    found = set()
+    if user is None:
+        return {workflow.SYSTEM}
+    if order.buyer_id == user.pk:
+        found.add(workflow.BUYER)
+    if order.business.owner_id == user.pk:
+        found.add(workflow.SELLER)
+    if user.is_authenticated and user.is_city_admin:
+        found.add(workflow.ADMIN)
+    return found
+
+
+def allowed_moves(user, order: Order) -> list[str]:
+    mine = parties(user, order)
+    return [
+        to for (frm, to), who in workflow.TRANSITIONS.items() if frm == order.status and mine & who
+    ]
+
+
+@transaction.atomic
+def order_transition(
+    *, actor, order_id: int, to: str, reason: str = "", cash_amount: int | None = None
+) -> Order:
+    """Moves an order along the one transition table; actor None is the system (a periodic
+    job). Raises 404 for orders the actor has no part in, 403 for a move that is not theirs,
+    409 for a move the table does not allow from the current state."""
+    order = Order.objects.select_for_update().select_related("business").filter(pk=order_id).first()
+    if order is None:
+        raise NotFound(_("Pesanan tidak ditemukan."))
+    mine = parties(actor, order)
+    if not mine:
+        raise NotFound(_("Pesanan tidak ditemukan."))
+    if to not in OrderStatus.values:
+        raise ApplicationError.for_field("to", _("Status %(to)s tidak dikenal.") % {"to": to})
+    frm = order.status
+    who = workflow.TRANSITIONS.get((frm, to))
+    if who is None:
+        raise Conflict(
+            _("Pesanan %(status)s tidak dapat diubah menjadi %(to)s.")
+            % {"status": OrderStatus(frm).label.lower(), "to": OrderStatus(to).label.lower()},
+            {"from": frm, "to": to},
+        )
+    if not mine & who:
+        raise PermissionDenied(
+            _("Langkah ini hanya untuk %(who)s.")
+            % {"who": _(" atau ").join(str(workflow.PARTY_LABELS[w]) for w in sorted(who))}
+        )
+    reason = (reason or "").strip()
+    if to in workflow.REASON_REQUIRED and not reason:
+        raise ApplicationError.for_field("reason", _("Alasan wajib diisi."))
+    if (
+        to in workflow.ADMIN_REASON_REQUIRED
+        and workflow.ADMIN in mine
+        and workflow.BUYER not in mine
+        and not reason
+    ):
+        raise ApplicationError.for_field("reason", _("Alasan wajib diisi."))
+    now = timezone.now()
+    fields = ["status", "status_reason", workflow.TIMESTAMP[to]]
+    if to == OrderStatus.DELIVERED and order.payment_method == PaymentMethod.COD:
+        if cash_amount is None:
+            raise ApplicationError.for_field(
+                "cash_amount", _("Catat uang tunai yang diterima dari pembeli.")
+            )
+        if cash_amount != order.total:
+            raise ApplicationError.for_field(
+                "cash_amount",
+                _("Uang diterima (%(got)s) tidak sama dengan total pesanan (%(total)s).")
+                % {
+                    "got": f"Rp{cash_amount:,}".replace(",", "."),
+                    "total": f"Rp{order.total:,}".replace(",", "."),
+                },
+            )
+        order.cash_collected = cash_amount
+        fields.append("cash_collected")
+    order.status = to
+    order.status_reason = reason[:500]
+    setattr(order, workflow.TIMESTAMP[to], now)
+    order.save(update_fields=fields)
+    OrderEvent.objects.create(
+        order=order,
+        from_status=frm,
+        to_status=to,
+        actor=actor if actor is not None else None,
+        reason=reason[:500],
+    )
+    if to in workflow.CLOSED:
+        _return_stock(order)
+        signals.order_closed.send(sender=Order, order=order, actor=actor)
+    if to == OrderStatus.COMPLETED:
+        for line in order.lines.all():
+            if line.product_id:
+                Product.objects.filter(pk=line.product_id).update(
+                    sold_count=F("sold_count") + line.quantity
+                )
+        signals.order_completed.send(sender=Order, order=order, actor=actor)
+    signals.order_transitioned.send(
+        sender=Order, order=order, from_status=frm, to_status=to, actor=actor
+    )
+    return order
+
+
+def orders_autocomplete(*, days: int | None = None, now=None) -> int:
+    """Completes orders delivered more than `days` ago that the buyer did not confirm."""
+    days = settings.MALPRO_ORDER_AUTOCOMPLETE_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    done = 0
+    for order_id in Order.objects.filter(
+        status=OrderStatus.DELIVERED, delivered_at__lte=cutoff
+    ).values_list("pk", flat=True):
+        try:
+            order_transition(
+                actor=None,
+                order_id=order_id,
+                to=OrderStatus.COMPLETED,
+                reason=_("Selesai otomatis %(d)d hari setelah diterima.") % {"d": days},
+            )
+            done += 1
+        except Conflict:  # moved meanwhile (the buyer confirmed): nothing to do
+            continue
+    return done
+
+
+# --- reviews -------------------------------------------------------------------------------------
+@transaction.atomic
+def review_add(*, buyer, order_id: int, product_id: int, rating: int, text: str = "") -> Review:
+    order = Order.objects.filter(pk=order_id, buyer=buyer).first()
+    if order is None:
+        raise NotFound(_("Pesanan tidak ditemukan."))
+    if order.status != OrderStatus.COMPLETED:
+        raise Conflict(_("Ulasan dapat ditulis setelah pesanan selesai."))
+    if not order.lines.filter(product_id=product_id).exists():
+        raise ApplicationError.for_field("product_id", _("Produk ini tidak ada di pesanan."))
+    if not 1 <= int(rating) <= 5:
+        raise ApplicationError.for_field("rating", _("Nilai harus 1 sampai 5."))
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                product_id=product_id,
+                buyer=buyer,
+                order=order,
+                rating=int(rating),
+                text=(text or "").strip()[:2000],
+            )
+    except IntegrityError:
+        raise Conflict(_("Anda sudah mengulas produk ini.")) from None
+    Product.objects.filter(pk=product_id).update(
+        rating_sum=F("rating_sum") + review.rating, rating_count=F("rating_count") + 1
+    )
+    return review
+
+
+@transaction.atomic
+def review_reply(*, seller, review_id: int, text: str) -> Review:
+    review = Review.objects.select_related("product__business").filter(pk=review_id).first()
+    if review is None or review.product.business.owner_id != seller.pk:
+        raise NotFound(_("Ulasan tidak ditemukan."))
+    if not (text or "").strip():
+        raise ApplicationError.for_field("text", _("Balasan tidak boleh kosong."))
+    review.reply, review.replied_at = text.strip()[:2000], timezone.now()
+    review.save(update_fields=["reply", "replied_at"])
+    return review

@@ -1,0 +1,109 @@
+import pytest
+
+from malpro.orders.models import Order, ShopDelivery
+from malpro.orders.tests.factories import delivering_shop, product
+
+
+@pytest.fixture
+def item(seller):
+    return product(
+        delivering_shop(seller, name="Keripik Sanan"), "Keripik Tempe", price=15000, stock=10
+    )
+
+
+def checkout_form(client, business_id, **extra):
+    page = client.get("/checkout/")
+    token = page.context["form"]["token"].value()
+    data = {
+        "village_code": "35.73.05.1003",
+        "street": "Jl. Sumbersari 5",
+        "contact_name": "Citra",
+        "contact_phone": "0812-3450-0001",
+        "note": "",
+        "payment_method": "cod",
+        "token": token,
+        f"delivery_{business_id}": "delivery",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.django_db
+def test_buyer_orders_through_the_pages_and_a_double_click_orders_once(web, buyer, item):
+    client = web(buyer)
+    client.post("/keranjang/tambah/", {"product_id": item.pk, "quantity": 2})
+    cart = client.get("/keranjang/").content.decode()
+    assert "Keripik Sanan" in cart and "Rp30.000" in cart
+    data = checkout_form(client, item.business_id)
+    first = client.post("/checkout/", data)
+    second = client.post("/checkout/", data)  # the same one-time token
+    assert first.status_code == 302 and second["Location"] == first["Location"]
+    assert Order.objects.count() == 1
+    order = Order.objects.get()
+    page = client.get(first["Location"]).content.decode()
+    assert order.number in page and "Rp35.000" in page
+    detail = client.get(f"/pesanan/{order.pk}/").content.decode()
+    assert "Menunggu konfirmasi penjual" in detail and "Batalkan pesanan" in detail
+
+
+@pytest.mark.django_db
+def test_checkout_page_shows_field_errors(web, buyer, item):
+    client = web(buyer)
+    client.post("/keranjang/tambah/", {"product_id": item.pk, "quantity": 1})
+    response = client.post(
+        "/checkout/", checkout_form(client, item.business_id, contact_phone="123", street="")
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Nomor HP" in page and not Order.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seller_inbox_one_tap_actions_and_packing_slip(web, buyer, seller, item):
+    client = web(buyer)
+    client.post("/keranjang/tambah/", {"product_id": item.pk, "quantity": 1})
+    client.post("/checkout/", checkout_form(client, item.business_id))
+    order = Order.objects.get()
+    shop_client = web(seller)
+    inbox = shop_client.get("/jual/pesanan/").content.decode()
+    assert order.number in inbox and "Terima pesanan" in inbox
+    shop_client.post(f"/pesanan/{order.pk}/status/", {"to": "accepted", "next": "/jual/pesanan/"})
+    assert order.number in shop_client.get("/jual/pesanan/?tab=dikemas").content.decode()
+    slip = shop_client.get(f"/jual/pesanan/{order.pk}/slip/").content.decode()
+    assert "Jl. Sumbersari 5" in slip and "Rp20.000" in slip
+    shop_client.post(f"/pesanan/{order.pk}/status/", {"to": "ready"})
+    shop_client.post(f"/pesanan/{order.pk}/status/", {"to": "delivered", "cash_amount": "20.000"})
+    order.refresh_from_db()
+    assert order.status == "delivered" and order.cash_collected == 20000
+
+
+@pytest.mark.django_db
+def test_order_pages_are_private(web, buyer, other_buyer, other_seller, item, client):
+    buyer_client = web(buyer)
+    buyer_client.post("/keranjang/tambah/", {"product_id": item.pk, "quantity": 1})
+    buyer_client.post("/checkout/", checkout_form(buyer_client, item.business_id))
+    order = Order.objects.get()
+    assert web(other_buyer).get(f"/pesanan/{order.pk}/").status_code == 404
+    assert web(other_seller).get(f"/jual/pesanan/{order.pk}/slip/").status_code == 404
+    assert client.get(f"/pesanan/{order.pk}/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_seller_sets_delivery_fees(web, seller, item):
+    response = web(seller).post(
+        f"/jual/pengiriman/?usaha={item.business_id}",
+        {
+            "usaha": item.business_id,
+            "pickup": "on",
+            "delivery": "on",
+            "min_order": "25.000",
+            "fee_35_73_01": "10.000",
+            "fee_35_73_05": "4000",
+        },
+    )
+    assert response.status_code == 302
+    settings_row = ShopDelivery.objects.get(business_id=item.business_id)
+    assert settings_row.min_order == 25000
+    assert dict(item.business.delivery_fees.values_list("district_id", "fee")) == {
+        "35.73.01": 10000,
+        "35.73.05": 4000,
+    }

@@ -1,0 +1,313 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from malpro.core import validators
+from malpro.core.exceptions import ApplicationError, NotFound
+from malpro.core.forms import apply_application_error
+from malpro.orders import selectors, services, workflow
+from malpro.orders.forms import CheckoutForm, DeliverySettingsForm, ReviewForm
+from malpro.orders.models import Checkout, DeliveryFee, OrderStatus, PaymentMethod
+from malpro.orders.receivers import CART_TOKEN
+from malpro.regions.selectors import district_list
+from malpro.umkm.selectors import businesses_of_owner
+
+
+def current_cart(request, create: bool = False):
+    if request.user.is_authenticated:
+        return services.cart_for(user=request.user, create=create)
+    token = request.session.get(CART_TOKEN)
+    if token is None and create:
+        token = request.session[CART_TOKEN] = uuid.uuid4().hex
+    return services.cart_for(session_key=token, create=create) if token else None
+
+
+def cart_page(request):
+    cart = current_cart(request)
+    view = selectors.cart_view(cart)
+    template = "orders/partials/cart_body.html" if request.htmx else "orders/cart.html"
+    return render(request, template, {"cart": view})
+
+
+@require_POST
+def cart_add(request):
+    cart = current_cart(request, create=True)
+    try:
+        services.cart_set(
+            cart=cart,
+            product_id=_int(request.POST.get("product_id")),
+            variant_id=_int(request.POST.get("variant_id")),
+            quantity=_int(request.POST.get("quantity")) or 1,
+            add=True,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.POST.get("next") or "orders:cart")
+    messages.success(request, _("Masuk keranjang."))
+    return redirect("orders:cart")
+
+
+@require_POST
+def cart_update(request):
+    cart = current_cart(request, create=True)
+    try:
+        services.cart_set(
+            cart=cart,
+            product_id=_int(request.POST.get("product_id")),
+            variant_id=_int(request.POST.get("variant_id")),
+            quantity=_int(request.POST.get("quantity")) or 0,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return cart_page(request) if request.htmx else redirect("orders:cart")
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def checkout_page(request):
+    if request.method == "POST":
+        # A double click or a resubmitted form: the token already placed a checkout.
+        done = Checkout.objects.filter(
+            buyer=request.user, idempotency_key=request.POST.get("token", "")
+        ).first()
+        if done is not None:
+            return redirect("orders:placed", checkout_id=done.pk)
+    cart = current_cart(request)
+    view = selectors.cart_view(cart)
+    if not view.groups:
+        messages.info(request, _("Keranjang masih kosong."))
+        return redirect("orders:cart")
+    districts = {d.code: d for d in district_list()}
+    form = CheckoutForm(
+        request.POST or None,
+        groups=view.groups,
+        initial={
+            "contact_name": request.user.name,
+            "contact_phone": validators.format_phone(request.user.phone),
+            "token": uuid.uuid4().hex,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.to_input()
+        try:
+            checkout, _created = services.checkout_place(
+                buyer=request.user,
+                cart=cart,
+                data=data,
+                idempotency_key=form.cleaned_data["token"],
+                request=request,
+            )
+        except services.PriceChanged as exc:
+            messages.warning(request, exc.message)
+            return redirect("orders:checkout")
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            return redirect("orders:placed", checkout_id=checkout.pk)
+    fees = {}
+    for group in view.groups:
+        fees[group.business.pk] = {
+            f.district_id: f.fee for f in DeliveryFee.objects.filter(business=group.business)
+        }
+    return render(
+        request,
+        "orders/checkout.html",
+        {
+            "cart": view,
+            "form": form,
+            "fees": fees,
+            "districts": districts,
+            "payment_methods": [(m, PaymentMethod(m).label) for m in services._payment_methods()],
+        },
+    )
+
+
+@login_required
+def placed(request, checkout_id):
+    checkout = Checkout.objects.filter(pk=checkout_id, buyer=request.user).first()
+    if checkout is None:
+        raise Http404
+    return render(
+        request,
+        "orders/placed.html",
+        {"checkout": checkout, "orders": checkout.orders.select_related("business")},
+    )
+
+
+@login_required
+def my_orders(request):
+    return render(
+        request,
+        "orders/my_orders.html",
+        {"orders": selectors.orders_of_buyer(user=request.user)[:100]},
+    )
+
+
+@login_required
+def order_detail(request, order_id: int):
+    try:
+        order = selectors.order_get(user=request.user, order_id=order_id)
+    except NotFound:
+        raise Http404 from None
+    reviewed = set(order.reviews.values_list("product_id", flat=True))
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "moves": services.allowed_moves(request.user, order),
+            "is_seller": order.business.owner_id == request.user.pk,
+            "is_buyer": order.buyer_id == request.user.pk,
+            "review_form": ReviewForm(),
+            "reviewed": reviewed,
+            "show_phone": order.business.owner_id == request.user.pk
+            or order.buyer_id == request.user.pk
+            or request.user.is_city_admin,
+        },
+    )
+
+
+@login_required
+@require_POST
+def order_move(request, order_id: int):
+    to = request.POST.get("to", "")
+    cash = _int(request.POST.get("cash_amount", "").replace(".", ""))
+    try:
+        order = services.order_transition(
+            actor=request.user,
+            order_id=order_id,
+            to=to,
+            reason=request.POST.get("reason", ""),
+            cash_amount=cash,
+        )
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Pesanan %(n)s: %(s)s.")
+            % {"n": order.number, "s": order.get_status_display().lower()},
+        )
+    return redirect(request.POST.get("next") or reverse("orders:detail", args=[order_id]))
+
+
+@login_required
+@require_POST
+def review(request, order_id: int):
+    form = ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(_("Beri nilai 1 sampai 5."))
+        services.review_add(
+            buyer=request.user,
+            order_id=order_id,
+            product_id=form.cleaned_data["product_id"],
+            rating=form.cleaned_data["rating"],
+            text=form.cleaned_data["text"],
+        )
+        messages.success(request, _("Terima kasih atas ulasannya."))
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("orders:detail", order_id=order_id)
+
+
+@login_required
+@require_POST
+def review_reply(request, review_id: int):
+    try:
+        reply = services.review_reply(
+            seller=request.user, review_id=review_id, text=request.POST.get("text", "")
+        )
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("orders:inbox")
+    return redirect("orders:detail", order_id=reply.order_id)
+
+
+# --- seller --------------------------------------------------------------------------------------
+@login_required
+def inbox(request):
+    tab = request.GET.get("tab") or "baru"
+    if tab not in workflow.TABS:
+        tab = "baru"
+    return render(
+        request,
+        "orders/inbox.html",
+        {
+            "tab": tab,
+            "orders": selectors.orders_of_seller(user=request.user, tab=tab)[:100],
+            "counts": selectors.tab_counts(user=request.user),
+            "tabs": [
+                ("baru", _("Baru")),
+                ("dikemas", _("Dikemas")),
+                ("dikirim", _("Diantar/diambil")),
+                ("selesai", _("Selesai")),
+            ],
+            "statuses": OrderStatus,
+        },
+    )
+
+
+@login_required
+def packing_slip(request, order_id: int):
+    try:
+        order = selectors.order_get(user=request.user, order_id=order_id)
+    except NotFound:
+        raise Http404 from None
+    if order.business.owner_id != request.user.pk:
+        raise Http404
+    return render(request, "orders/packing_slip.html", {"order": order})
+
+
+@login_required
+def delivery_settings(request):
+    businesses = list(businesses_of_owner(user=request.user))
+    if not businesses:
+        return redirect("umkm:register")
+    wanted = request.GET.get("usaha") or request.POST.get("usaha")
+    business = next((b for b in businesses if str(b.pk) == wanted), businesses[0])
+    current = services.delivery_of(business)
+    districts = list(district_list())
+    fees = {f.district_id: f.fee for f in DeliveryFee.objects.filter(business=business)}
+    form = DeliverySettingsForm(
+        request.POST or None,
+        districts=districts,
+        initial={
+            "pickup": current.pickup,
+            "delivery": current.delivery,
+            "min_order": current.min_order,
+            "pickup_note": current.pickup_note,
+            **{f"fee_{d.code.replace('.', '_')}": fees.get(d.code) for d in districts},
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delivery_update(actor=request.user, business=business, **form.to_kwargs())
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Pengaturan pengiriman disimpan."))
+            return redirect(f"{reverse('orders:delivery_settings')}?usaha={business.pk}")
+    return render(
+        request,
+        "orders/delivery_settings.html",
+        {"form": form, "business": business, "businesses": businesses},
+    )

@@ -1,0 +1,44 @@
+"""The order state machine, in one place: which move each party may make."""
+
+from django.utils.translation import gettext_lazy as _
+
+from malpro.orders.models import OrderStatus as S
+
+BUYER, SELLER, ADMIN, SYSTEM = "buyer", "seller", "admin", "system"
+PARTY_LABELS = {
+    BUYER: _("pembeli"),
+    SELLER: _("penjual"),
+    ADMIN: _("admin kota"),
+    SYSTEM: _("sistem"),
+}
+
+TRANSITIONS: dict[tuple[str, str], set[str]] = {
+    (S.PLACED, S.ACCEPTED): {SELLER},
+    (S.PLACED, S.REJECTED): {SELLER},
+    (S.PLACED, S.CANCELLED): {BUYER, ADMIN},
+    (S.ACCEPTED, S.READY): {SELLER},
+    (S.ACCEPTED, S.REJECTED): {SELLER},  # accepted, then cannot fulfil after all
+    (S.ACCEPTED, S.CANCELLED): {ADMIN},
+    (S.READY, S.DELIVERED): {SELLER},  # handed over; for COD with the cash received
+    (S.READY, S.CANCELLED): {ADMIN},
+    (S.DELIVERED, S.COMPLETED): {BUYER, SYSTEM},  # the buyer confirms, or N days pass
+}
+REASON_REQUIRED = {S.REJECTED}
+ADMIN_REASON_REQUIRED = {S.CANCELLED}
+CLOSED = {S.CANCELLED, S.REJECTED}
+FINAL = {S.COMPLETED, S.CANCELLED, S.REJECTED}
+TIMESTAMP = {
+    S.ACCEPTED: "accepted_at",
+    S.READY: "ready_at",
+    S.DELIVERED: "delivered_at",
+    S.COMPLETED: "completed_at",
+    S.CANCELLED: "closed_at",
+    S.REJECTED: "closed_at",
+}
+# Seller inbox tabs.
+TABS = {
+    "baru": [S.PLACED],
+    "dikemas": [S.ACCEPTED],
+    "dikirim": [S.READY],
+    "selesai": [S.DELIVERED, S.COMPLETED, S.CANCELLED, S.REJECTED],
+}
