@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from django.db import transaction
+
 from malpro.accounts import services as account_services
 from malpro.accounts.models import User
 from malpro.accounts.roles import Role
@@ -109,11 +111,24 @@ def seed_catalog(ctx: DemoContext) -> None:
     demo.seed(ctx)
 
 
-STEPS = [seed_people, seed_umkm, seed_catalog]
+def seed_orders(ctx: DemoContext) -> None:
+    from malpro.orders import demo
+
+    demo.seed(ctx)
+
+
+seed_orders.own_transactions = True  # checkouts are durable transactions of their own
+
+
+STEPS = [seed_people, seed_umkm, seed_catalog, seed_orders]
 
 
 def run() -> DemoContext:
     ctx = DemoContext()
     for step in STEPS:
-        step(ctx)
+        if getattr(step, "own_transactions", False):
+            step(ctx)
+        else:
+            with transaction.atomic():
+                step(ctx)
     return ctx

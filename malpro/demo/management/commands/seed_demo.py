@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from malpro.demo import seeds
 from malpro.regions.models import Regency
@@ -23,8 +22,7 @@ class Command(BaseCommand):
         if not Regency.objects.filter(code=settings.MALPRO_REGENCY).exists():
             call_command("load_regions", stdout=self.stdout)
             call_command("load_agencies", stdout=self.stdout)
-        with transaction.atomic():
-            context = seeds.run()
+        context = seeds.run()  # each step is idempotent and commits on its own
         self.stdout.write(context.summary())
         if not opts["quiet_logins"]:
             self.stdout.write(context.logins_table())
