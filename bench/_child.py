@@ -86,17 +86,20 @@ def umkm_import_command(args) -> dict:
     }
     baseline = memory()
     calls = 0
-    biggest = {"size": 0, "snapshot": None}
+    timeline: list[tuple[int, float]] = []  # (rows done, traced MB) at each progress call
+    snapshots: dict = {}
 
     def progress(done: int, total: int | None) -> None:  # what the command's progress bar gets
         nonlocal calls
         calls += 1
-        if args.tracemalloc:  # keep a snapshot of the largest live heap seen at a progress call
+        if args.tracemalloc:
             import tracemalloc
 
-            current = tracemalloc.get_traced_memory()[0]
-            if current > biggest["size"] * 1.05:
-                biggest["size"], biggest["snapshot"] = current, tracemalloc.take_snapshot()
+            timeline.append((done, tracemalloc.get_traced_memory()[0] / MB))
+            if calls == 1:  # the file is open and parsing has started
+                snapshots["after the first 500 rows"] = tracemalloc.take_snapshot()
+            elif total and done >= total and "at the end" not in snapshots:
+                snapshots["at the end"] = tracemalloc.take_snapshot()
 
     profiler = None
     if args.cprofile:
@@ -106,7 +109,7 @@ def umkm_import_command(args) -> dict:
     if args.tracemalloc:
         import tracemalloc
 
-        tracemalloc.start(25)
+        tracemalloc.start(8)
     start, cpu_start = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
@@ -123,16 +126,20 @@ def umkm_import_command(args) -> dict:
         import tracemalloc
 
         current, traced_peak = tracemalloc.get_traced_memory()
-        snapshot = biggest["snapshot"] or tracemalloc.take_snapshot()
         tracemalloc.stop()
         lines = [
-            f"traced at the end {current / MB:.1f} MB, traced peak {traced_peak / MB:.1f} MB; "
-            f"largest live heap seen at a progress call {biggest['size'] / MB:.1f} MB:",
-            "",
+            f"Python heap traced by tracemalloc: peak {traced_peak / MB:.1f} MB, "
+            f"{current / MB:.1f} MB still held when umkm_import returned.",
+            "Traced MB at progress calls (rows done: MB): "
+            + ", ".join(f"{d}: {m:.0f}" for d, m in timeline[:: max(1, len(timeline) // 16)]),
         ]
-        for stat in snapshot.statistics("traceback")[:15]:
-            lines.append(f"{stat.size / MB:8.1f} MB in {stat.count} blocks")
-            lines += ["    " + line for line in stat.traceback.format()[-8:]]
+        for label, snapshot in snapshots.items():
+            stats = snapshot.statistics("traceback")
+            held = sum(stat.size for stat in stats) / MB
+            lines += ["", f"== largest live allocations {label} ({held:.1f} MB traced)"]
+            for stat in stats[:12]:
+                lines.append(f"{stat.size / MB:8.1f} MB in {stat.count} blocks, allocated at")
+                lines += ["    " + line for line in stat.traceback.format(limit=-5)]
         Path(args.tracemalloc).write_text("\n".join(lines) + "\n")
         extra["traced_peak_mb"] = traced_peak / MB
     if profiler:

@@ -351,6 +351,11 @@ def machine() -> dict:
 
 
 def git_revision() -> dict:
+    """The measured code: git HEAD and whether the tree had changes. When measuring an exported
+    copy (git archive, no .git), set MALPRO_BENCH_REVISION to the commit it came from."""
+    if os.environ.get("MALPRO_BENCH_REVISION"):
+        return {"commit": os.environ["MALPRO_BENCH_REVISION"], "dirty": None, "exported": True}
+
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
         return done.stdout.strip()

@@ -10,6 +10,7 @@ from malpro.accounts.auth import BearerAuth
 from malpro.catalog.api import router as catalog_router
 from malpro.core.exceptions import ApplicationError
 from malpro.orders.api import router as orders_router
+from malpro.payments.api import router as payments_router
 from malpro.regions.api import router as regions_router
 from malpro.umkm.api import router as umkm_router
 
@@ -74,3 +75,4 @@ api.add_router("/regions", regions_router)
 api.add_router("/umkm", umkm_router)
 api.add_router("/products", catalog_router)
 api.add_router("", orders_router)
+api.add_router("", payments_router)

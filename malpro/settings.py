@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "malpro.umkm",
     "malpro.catalog",
     "malpro.orders",
+    "malpro.ledger",
+    "malpro.payments",
     "malpro.demo",
 ]
 
@@ -172,6 +174,8 @@ CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-api-tokens": {"task": "accounts.api_tokens_purge", "schedule": 24 * 60 * 60},
     "autocomplete-orders": {"task": "orders.autocomplete", "schedule": 60 * 60},
+    "expire-payments": {"task": "payments.expire", "schedule": 60},
+    "daily-payout-batch": {"task": "payments.daily_payout_batch", "schedule": 24 * 60 * 60},
 }
 
 # --- auth -------------------------------------------------------------------------------------
@@ -270,7 +274,37 @@ LOGGING = {
 # --- marketplace ------------------------------------------------------------------------------
 # Delivered orders the buyer does not confirm complete by themselves after this many days.
 MALPRO_ORDER_AUTOCOMPLETE_DAYS = env.get_int("MALPRO_ORDER_AUTOCOMPLETE_DAYS", 3)
-MALPRO_PAYMENT_METHODS = env.get_list("MALPRO_PAYMENT_METHODS", ["cod"])
+MALPRO_PAYMENT_METHODS = env.get_list(
+    "MALPRO_PAYMENT_METHODS", ["cod"] if PRODUCTION else ["cod", "qris", "va"]
+)
+# Which adapter serves each cashless method: simulator (the embedded default), midtrans, snapbi.
+MALPRO_PAYMENT_PROVIDERS = {
+    "qris": env.get_choice("MALPRO_QRIS_PROVIDER", ("simulator", "midtrans"), "simulator"),
+    "va": env.get_choice("MALPRO_VA_PROVIDER", ("simulator", "midtrans", "snapbi"), "simulator"),
+}
+MALPRO_PAYMENT_EXPIRY_MINUTES = env.get_int("MALPRO_PAYMENT_EXPIRY_MINUTES", 30)
+MALPRO_SIMULATOR_SECRET = env.get_str("MALPRO_SIMULATOR_SECRET", "") or ""
+# The simulator "pays" without money: never in production unless explicitly allowed (a pilot).
+MALPRO_SIMULATOR_ENABLED = env.get_bool("MALPRO_SIMULATOR_ENABLED", not PRODUCTION)
+if (
+    PRODUCTION
+    and "simulator" in MALPRO_PAYMENT_PROVIDERS.values()
+    and not (MALPRO_SIMULATOR_ENABLED)
+    and set(MALPRO_PAYMENT_METHODS) - {"cod"}
+):
+    raise ImproperlyConfigured(
+        "Cashless payments in production need a real provider: set MALPRO_QRIS_PROVIDER / "
+        "MALPRO_VA_PROVIDER (midtrans, snapbi), or MALPRO_PAYMENT_METHODS=cod."
+    )
+MALPRO_QRIS_MERCHANT_CITY = env.get_str("MALPRO_QRIS_MERCHANT_CITY", "MALANG") or "MALANG"
+MIDTRANS_SERVER_KEY = env.get_str("MIDTRANS_SERVER_KEY", "") or ""
+MIDTRANS_IS_PRODUCTION = env.get_bool("MIDTRANS_IS_PRODUCTION", False)
+MIDTRANS_API_BASE_URL = env.get_str("MIDTRANS_API_BASE_URL", "") or ""
+MIDTRANS_VA_BANK = env.get_str("MIDTRANS_VA_BANK", "bni") or "bni"
+SNAPBI_CLIENT_SECRET = env.get_str("SNAPBI_CLIENT_SECRET", "") or ""
+SNAPBI_ACCESS_TOKEN = env.get_str("SNAPBI_ACCESS_TOKEN", "") or ""
+SNAPBI_PARTNER_SERVICE_ID = env.get_str("SNAPBI_PARTNER_SERVICE_ID", "  088899") or "  088899"
+SNAPBI_BANK_NAME = env.get_str("SNAPBI_BANK_NAME", "Bank Jatim") or "Bank Jatim"
 
 # --- API --------------------------------------------------------------------------------------
 NINJA_PAGINATION_MAX_LIMIT = 100

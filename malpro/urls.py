@@ -15,6 +15,7 @@ urlpatterns = [
     path("umkm/", include("malpro.umkm.urls")),
     path("", include("malpro.catalog.urls")),
     path("", include("malpro.orders.urls")),
+    path("", include("malpro.payments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -135,7 +135,7 @@ class OrderDetailOut(OrderOut):
 
 
 class TransitionIn(Schema):
-    to: str = Field(..., max_length=12)
+    to: str = Field(..., max_length=16)
     reason: str = Field("", max_length=500)
     cash_amount: int | None = Field(None, ge=0)
 
@@ -148,7 +148,7 @@ class ReviewIn(Schema):
 
 class OrdersQuery(Schema):
     role: Literal["buyer", "seller"] = "buyer"
-    status: str = Field("", max_length=12)
+    status: str = Field("", max_length=16)
     page: int = Field(1, ge=1)
     page_size: int = Field(20, ge=1, le=100)
 

@@ -1,9 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from malpro.accounts.forms import PHONE_WIDGET
 from malpro.core import validators
-from malpro.orders.models import DeliveryMethod
+from malpro.orders.models import DeliveryMethod, PaymentMethod
 from malpro.orders.services import Address, CheckoutInput
 from malpro.umkm.forms import RupiahField, village_choices
 
@@ -18,13 +19,18 @@ class CheckoutForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan untuk penjual (opsional)"), required=False, max_length=300
     )
-    payment_method = forms.CharField(widget=forms.HiddenInput, initial="cod")
+    payment_method = forms.ChoiceField(
+        label=_("Cara bayar"), widget=forms.RadioSelect, initial="cod", choices=()
+    )
     # A one-time token: a double click or a resubmission returns the same checkout.
     token = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village_code"].choices = village_choices()
+        self.fields["payment_method"].choices = [
+            (m, PaymentMethod(m).label) for m in settings.MALPRO_PAYMENT_METHODS
+        ]
         self.groups = groups
         for group in groups:
             choices = []

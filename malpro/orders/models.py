@@ -117,6 +117,7 @@ class Checkout(models.Model):
 
 
 class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Menunggu pembayaran")
     PLACED = "placed", _("Menunggu konfirmasi penjual")
     ACCEPTED = "accepted", _("Diterima penjual")
     READY = "ready", _("Siap diambil / sedang diantar")
@@ -140,8 +141,9 @@ class Order(models.Model):
     business = models.ForeignKey("umkm.Business", on_delete=models.PROTECT, related_name="orders")
     seller_name = models.CharField(max_length=150)
     status = models.CharField(
-        max_length=12, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
+        max_length=16, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
     )
+    paid_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.CharField(max_length=500, blank=True)
     payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
     delivery_method = models.CharField(max_length=10, choices=DeliveryMethod.choices)
@@ -215,8 +217,8 @@ class OrderEvent(models.Model):
     """Every move of an order: who, when, why."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, choices=OrderStatus.choices)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, choices=OrderStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

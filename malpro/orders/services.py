@@ -323,6 +323,12 @@ def _place(buyer, cart, data: CheckoutInput, key, request_hash, request) -> Chec
         )
 
     now = timezone.now()
+    # Cash on delivery goes to the seller at once; a cashless order waits for its payment.
+    initial = (
+        OrderStatus.PLACED
+        if data.payment_method == PaymentMethod.COD
+        else (OrderStatus.PENDING_PAYMENT)
+    )
     checkout = Checkout.objects.create(
         buyer=buyer,
         idempotency_key=key,
@@ -381,6 +387,7 @@ def _place(buyer, cart, data: CheckoutInput, key, request_hash, request) -> Chec
             contact_phone=phone,
             note=(address.note or "")[:300],
             placed_at=now,
+            status=initial,
         )
         order.number = f"MLP-{timezone.localtime(now):%y%m%d}-{order.pk:06d}"
         order.save(update_fields=["number"])
@@ -400,13 +407,14 @@ def _place(buyer, cart, data: CheckoutInput, key, request_hash, request) -> Chec
                 line_total=price * item.quantity,
             )
             touched_products.add(item.product_id)
-        OrderEvent.objects.create(
-            order=order, from_status="", to_status=OrderStatus.PLACED, actor=buyer
-        )
-        signals.order_placed.send(sender=Order, order=order, actor=buyer)
+        OrderEvent.objects.create(order=order, from_status="", to_status=initial, actor=buyer)
+        if initial == OrderStatus.PLACED:
+            signals.order_placed.send(sender=Order, order=order, actor=buyer)
         grand_total += order.total
     checkout.grand_total = grand_total
     checkout.save(update_fields=["grand_total"])
+    # Payments (cashless) start from here, in this transaction.
+    signals.checkout_placed.send(sender=Checkout, checkout=checkout)
     CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
     stock_changed(touched_products)
     return checkout
@@ -584,6 +592,8 @@ def order_transition(
     if to in workflow.CLOSED:
         _return_stock(order)
         signals.order_closed.send(sender=Order, order=order, actor=actor)
+    if to == OrderStatus.PLACED:  # a cashless order, paid: now it goes to the seller
+        signals.order_placed.send(sender=Order, order=order, actor=actor)
     if to == OrderStatus.COMPLETED:
         for line in order.lines.all():
             if line.product_id:

@@ -13,7 +13,7 @@ from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
 from malpro.orders import selectors, services, workflow
 from malpro.orders.forms import CheckoutForm, DeliverySettingsForm, ReviewForm
-from malpro.orders.models import Checkout, DeliveryFee, OrderStatus, PaymentMethod
+from malpro.orders.models import Checkout, DeliveryFee, OrderStatus
 from malpro.orders.receivers import CART_TOKEN
 from malpro.regions.selectors import district_list
 from malpro.umkm.selectors import businesses_of_owner
@@ -129,9 +129,12 @@ def checkout_page(request):
             "form": form,
             "fees": fees,
             "districts": districts,
-            "payment_methods": [(m, PaymentMethod(m).label) for m in services._payment_methods()],
         },
     )
+
+
+# Apps above this one may send a fresh checkout elsewhere (payments: to its payment page).
+AFTER_CHECKOUT: list = []
 
 
 @login_required
@@ -139,6 +142,10 @@ def placed(request, checkout_id):
     checkout = Checkout.objects.filter(pk=checkout_id, buyer=request.user).first()
     if checkout is None:
         raise Http404
+    for hook in AFTER_CHECKOUT:
+        url = hook(checkout)
+        if url:
+            return redirect(url)
     return render(
         request,
         "orders/placed.html",

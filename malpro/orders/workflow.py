@@ -13,6 +13,10 @@ PARTY_LABELS = {
 }
 
 TRANSITIONS: dict[tuple[str, str], set[str]] = {
+    # Cashless: the order reaches the seller once the payment is captured (a webhook), and is
+    # cancelled (stock released) when the payment expires unpaid.
+    (S.PENDING_PAYMENT, S.PLACED): {SYSTEM},
+    (S.PENDING_PAYMENT, S.CANCELLED): {BUYER, SYSTEM, ADMIN},
     (S.PLACED, S.ACCEPTED): {SELLER},
     (S.PLACED, S.REJECTED): {SELLER},
     (S.PLACED, S.CANCELLED): {BUYER, ADMIN},
@@ -28,6 +32,7 @@ ADMIN_REASON_REQUIRED = {S.CANCELLED}
 CLOSED = {S.CANCELLED, S.REJECTED}
 FINAL = {S.COMPLETED, S.CANCELLED, S.REJECTED}
 TIMESTAMP = {
+    S.PLACED: "paid_at",
     S.ACCEPTED: "accepted_at",
     S.READY: "ready_at",
     S.DELIVERED: "delivered_at",

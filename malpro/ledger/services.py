@@ -1,0 +1,174 @@
+"""Posting to the ledger. Every function posts one balanced entry inside the caller's
+transaction, identified by a key so the same event never posts twice."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from malpro.core.exceptions import ApplicationError
+from malpro.ledger.models import Account, AccountKind, EntryKind, JournalEntry, JournalLine
+
+
+class UnbalancedEntry(ApplicationError):
+    pass
+
+
+def account(kind: str, *, business=None, provider: str = "") -> Account:
+    if kind in (AccountKind.SELLER_PAYABLE, AccountKind.SELLER_CASH, AccountKind.COD_SALES):
+        code = f"{kind}:{business.pk}"
+    elif kind in (AccountKind.ESCROW, AccountKind.CLEARING):
+        code = f"{kind}:{provider}"
+    else:
+        code = kind
+    found, _ = Account.objects.get_or_create(
+        code=code, defaults={"kind": kind, "business": business, "provider": provider}
+    )
+    return found
+
+
+def post(
+    *,
+    kind: str,
+    key: str,
+    lines: list[tuple[Account, int]],
+    memo: str = "",
+    checkout=None,
+    order=None,
+    business=None,
+    provider: str = "",
+) -> JournalEntry | None:
+    """Posts a balanced entry; returns None when an entry with this key exists already."""
+    if sum(amount for _, amount in lines) != 0:
+        raise UnbalancedEntry(f"entry {key} does not balance")
+    if any(amount == 0 for _, amount in lines):
+        lines = [(a, amount) for a, amount in lines if amount != 0]
+    if JournalEntry.objects.filter(key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            entry = JournalEntry.objects.create(
+                kind=kind,
+                key=key,
+                memo=memo[:300],
+                checkout=checkout,
+                order=order,
+                business=business,
+                provider=provider,
+            )
+            JournalLine.objects.bulk_create(
+                [JournalLine(entry=entry, account=acc, amount=amount) for acc, amount in lines]
+            )
+    except IntegrityError:  # the same key, posted by a parallel transaction
+        return None
+    return entry
+
+
+def balance(acc: Account | None) -> int:
+    if acc is None:
+        return 0
+    return JournalLine.objects.filter(account=acc).aggregate(s=Sum("amount"))["s"] or 0
+
+
+def balance_of(kind: str, *, business=None, provider: str = "") -> int:
+    qs = JournalLine.objects.filter(account__kind=kind)
+    if business is not None:
+        qs = qs.filter(account__business=business)
+    if provider:
+        qs = qs.filter(account__provider=provider)
+    return qs.aggregate(s=Sum("amount"))["s"] or 0
+
+
+# --- the postings of the marketplace -------------------------------------------------------------
+def post_capture(*, checkout, provider: str, amount: int) -> JournalEntry | None:
+    """The buyer's money arrived at the provider: it sits in escrow until orders settle."""
+    return post(
+        kind=EntryKind.CAPTURE,
+        key=f"capture:{checkout.pk}",
+        lines=[
+            (account(AccountKind.ESCROW, provider=provider), amount),
+            (account(AccountKind.CLEARING, provider=provider), -amount),
+        ],
+        memo=f"checkout {checkout.pk}",
+        checkout=checkout,
+        provider=provider,
+    )
+
+
+def captured_provider(checkout_id) -> str | None:
+    entry = JournalEntry.objects.filter(kind=EntryKind.CAPTURE, checkout_id=checkout_id).first()
+    return entry.provider if entry else None
+
+
+def post_order_completed(*, order, provider: str) -> JournalEntry | None:
+    return post(
+        kind=EntryKind.ORDER_COMPLETED,
+        key=f"completed:{order.pk}",
+        lines=[
+            (account(AccountKind.CLEARING, provider=provider), order.total),
+            (account(AccountKind.SELLER_PAYABLE, business=order.business), -order.total),
+        ],
+        memo=order.number or "",
+        order=order,
+        business=order.business,
+        provider=provider,
+    )
+
+
+def post_refund_due(*, order, provider: str) -> JournalEntry | None:
+    return post(
+        kind=EntryKind.REFUND_DUE,
+        key=f"refund_due:{order.pk}",
+        lines=[
+            (account(AccountKind.CLEARING, provider=provider), order.total),
+            (account(AccountKind.REFUNDS_PAYABLE), -order.total),
+        ],
+        memo=order.number or "",
+        order=order,
+        business=order.business,
+        provider=provider,
+    )
+
+
+def post_cod_collected(*, order) -> JournalEntry | None:
+    """Cash the seller took at the door: recorded for the seller's books and the city's
+    figures, never owed by the platform."""
+    amount = order.cash_collected or order.total
+    return post(
+        kind=EntryKind.COD_COLLECTED,
+        key=f"cod:{order.pk}",
+        lines=[
+            (account(AccountKind.SELLER_CASH, business=order.business), amount),
+            (account(AccountKind.COD_SALES, business=order.business), -amount),
+        ],
+        memo=order.number or "",
+        order=order,
+        business=order.business,
+    )
+
+
+def post_payout(*, key: str, business, amount: int, provider: str, memo: str = ""):
+    return post(
+        kind=EntryKind.PAYOUT,
+        key=key,
+        lines=[
+            (account(AccountKind.SELLER_PAYABLE, business=business), amount),
+            (account(AccountKind.ESCROW, provider=provider), -amount),
+        ],
+        memo=memo,
+        business=business,
+        provider=provider,
+    )
+
+
+def post_refund_paid(*, key: str, amount: int, provider: str, memo: str = ""):
+    return post(
+        kind=EntryKind.REFUND_PAID,
+        key=key,
+        lines=[
+            (account(AccountKind.REFUNDS_PAYABLE), amount),
+            (account(AccountKind.ESCROW, provider=provider), -amount),
+        ],
+        memo=memo,
+        provider=provider,
+    )

@@ -1,0 +1,233 @@
+"""QRIS payloads (EMVCo Merchant-Presented Mode, as profiled by Bank Indonesia's QRIS).
+
+A payload is a string of TLV fields: two-digit tag, two-digit length, value. It ends with tag 63,
+the CRC-16/CCITT-FALSE (polynomial 0x1021, initial 0xFFFF) of everything before the CRC value,
+including "6304".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+MANDATORY = {
+    "00": "payload format indicator",
+    "01": "point of initiation",
+    "52": "merchant category code",
+    "53": "transaction currency",
+    "58": "country code",
+    "59": "merchant name",
+    "60": "merchant city",
+    "63": "CRC",
+}
+LIMITS = {"59": 25, "60": 15}
+
+
+class QRISError(ValueError):
+    def __init__(self, message: str, *, position: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+def crc16_ccitt_false(data: str) -> str:
+    crc = 0xFFFF
+    for byte in data.encode("utf-8"):
+        crc ^= byte << 8
+        for _bit in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
+            crc &= 0xFFFF
+    return f"{crc:04X}"
+
+
+def tlv(tag: str, value: str) -> str:
+    if len(value) > 99:
+        raise QRISError(_("Nilai tag %(tag)s terlalu panjang.") % {"tag": tag})
+    return f"{tag}{len(value):02d}{value}"
+
+
+def _ascii(text: str, limit: int) -> str:
+    cleaned = "".join(c for c in text if 32 <= ord(c) < 127).strip()
+    return cleaned[:limit]
+
+
+def build_dynamic(
+    *,
+    merchant_name: str,
+    merchant_city: str,
+    nmid: str,
+    amount: int,
+    reference: str,
+    acquirer: str = "ID.CO.MALPRO.WWW",
+    mcc: str = "5499",
+    postal_code: str = "",
+    merchant_id: str = "",
+    criteria: str = "UMI",
+) -> str:
+    """A dynamic (one payment) QRIS with the amount and a reference to the checkout."""
+    if amount <= 0:
+        raise QRISError(_("Jumlah pembayaran harus lebih dari nol."))
+    merchant_account = (
+        tlv("00", acquirer) + tlv("01", merchant_id or nmid) + tlv("02", nmid) + tlv("03", criteria)
+    )
+    qris_account = tlv("00", "ID.CO.QRIS.WWW") + tlv("02", nmid) + tlv("03", criteria)
+    parts = [
+        tlv("00", "01"),
+        tlv("01", "12"),
+        tlv("26", merchant_account),
+        tlv("51", qris_account),
+        tlv("52", mcc),
+        tlv("53", "360"),
+        tlv("54", str(int(amount))),
+        tlv("58", "ID"),
+        tlv("59", _ascii(merchant_name, 25) or "MALPRO"),
+        tlv("60", _ascii(merchant_city, 15) or "MALANG"),
+    ]
+    if postal_code:
+        parts.append(tlv("61", postal_code[:10]))
+    parts.append(tlv("62", tlv("01", reference[:25]) + tlv("05", reference[:25])))
+    body = "".join(parts) + "6304"
+    return body + crc16_ccitt_false(body)
+
+
+def _parse_tlv(data: str, offset: int = 0) -> list[tuple[str, str, int]]:
+    fields, index = [], 0
+    while index < len(data):
+        if len(data) - index < 4:
+            raise QRISError(
+                _("Data terpotong di posisi %(pos)d.") % {"pos": offset + index},
+                position=offset + index,
+            )
+        tag, length_text = data[index : index + 2], data[index + 2 : index + 4]
+        if not tag.isdigit():
+            raise QRISError(
+                _("Tag tidak valid %(tag)r di posisi %(pos)d.")
+                % {"tag": tag, "pos": offset + index},
+                position=offset + index,
+            )
+        if not length_text.isdigit():
+            raise QRISError(
+                _("Panjang tag %(tag)s tidak valid (%(len)r).") % {"tag": tag, "len": length_text},
+                position=offset + index + 2,
+            )
+        length = int(length_text)
+        value = data[index + 4 : index + 4 + length]
+        if len(value) != length:
+            raise QRISError(
+                _("Panjang tag %(tag)s (%(len)d) melebihi sisa data.")
+                % {"tag": tag, "len": length},
+                position=offset + index + 2,
+            )
+        fields.append((tag, value, offset + index))
+        index += 4 + length
+    return fields
+
+
+@dataclass
+class ParsedQRIS:
+    point_of_initiation: str  # "static" or "dynamic"
+    merchant_name: str
+    merchant_city: str
+    nmid: str | None
+    amount: int | None
+    crc_valid: bool
+    reference: str | None = None
+    currency: str = ""
+    country: str = ""
+    warnings: list[str] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+def parse(payload: str, *, require_valid_crc: bool = True) -> ParsedQRIS:
+    """Parses and checks a QRIS payload. Raises QRISError with the reason for a broken one.
+    Length limits real payloads break (a 44-character merchant name exists) only warn."""
+    payload = (payload or "").strip()
+    if not payload:
+        raise QRISError(_("Payload QRIS kosong."))
+    fields = _parse_tlv(payload)
+    tags: dict[str, str] = {}
+    for tag, value, position in fields:
+        if tag in tags and not ("26" <= tag <= "51"):
+            raise QRISError(_("Tag %(tag)s muncul dua kali.") % {"tag": tag}, position=position)
+        tags[tag] = value
+    missing = [f"{tag} ({name})" for tag, name in MANDATORY.items() if tag not in tags]
+    if missing:
+        raise QRISError(_("Tag wajib tidak ada: %(tags)s.") % {"tags": ", ".join(missing)})
+    if not any("26" <= tag <= "51" for tag in tags):
+        raise QRISError(_("Informasi akun merchant (tag 26–51) tidak ada."))
+    last_tag, last_value, last_position = fields[-1]
+    if last_tag != "63" or len(last_value) != 4:
+        raise QRISError(
+            _("Tag 63 (CRC, 4 karakter) harus menjadi tag terakhir."), position=last_position
+        )
+    if tags["00"] != "01":
+        raise QRISError(_("Payload format indicator (tag 00) harus 01."))
+    if tags["01"] not in ("11", "12"):
+        raise QRISError(_("Point of initiation (tag 01) harus 11 (statis) atau 12 (dinamis)."))
+    expected = crc16_ccitt_false(payload[: last_position + 4])
+    crc_valid = expected == last_value.upper()
+    if require_valid_crc and not crc_valid:
+        raise QRISError(
+            _("CRC tidak cocok: tertulis %(got)s, seharusnya %(want)s.")
+            % {"got": last_value, "want": expected},
+            position=last_position,
+        )
+    warnings = []
+    for tag, limit in LIMITS.items():
+        if len(tags[tag]) > limit:
+            warnings.append(
+                _("Tag %(tag)s lebih dari %(n)d karakter (%(len)d); diterima.")
+                % {"tag": tag, "n": limit, "len": len(tags[tag])}
+            )
+    amount = None
+    if "54" in tags:
+        try:
+            value = float(tags["54"])
+        except ValueError:
+            raise QRISError(_("Jumlah (tag 54) bukan angka: %(v)r.") % {"v": tags["54"]}) from None
+        if value <= 0:
+            raise QRISError(_("Jumlah (tag 54) harus lebih dari nol."))
+        amount = round(value)
+        if value != amount:
+            warnings.append(_("Jumlah memuat sen; dibulatkan ke rupiah."))
+    if tags["01"] == "12" and amount is None:
+        warnings.append(_("QRIS dinamis tanpa jumlah (tag 54)."))
+    nmid = None
+    reference = None
+    for tag in sorted(t for t in tags if "26" <= t <= "51"):
+        try:
+            sub = {t: v for t, v, _ in _parse_tlv(tags[tag])}
+        except QRISError:
+            warnings.append(_("Isi tag %(tag)s tidak berformat TLV.") % {"tag": tag})
+            continue
+        if sub.get("00", "").upper() == "ID.CO.QRIS.WWW" and sub.get("02"):
+            nmid = sub["02"]
+    if nmid is None:
+        for tag in sorted(t for t in tags if "26" <= t <= "51"):
+            try:
+                sub = {t: v for t, v, _ in _parse_tlv(tags[tag])}
+            except QRISError:
+                continue
+            if sub.get("02", "").startswith("ID"):
+                nmid = sub["02"]
+                break
+    if "62" in tags:
+        try:
+            sub = {t: v for t, v, _ in _parse_tlv(tags["62"])}
+            reference = sub.get("05") or sub.get("01")
+        except QRISError:
+            warnings.append(_("Isi tag 62 tidak berformat TLV."))
+    return ParsedQRIS(
+        point_of_initiation="dynamic" if tags["01"] == "12" else "static",
+        merchant_name=tags["59"],
+        merchant_city=tags["60"],
+        nmid=nmid,
+        amount=amount,
+        crc_valid=crc_valid,
+        reference=reference,
+        currency=tags["53"],
+        country=tags["58"],
+        warnings=[str(w) for w in warnings],
+        tags=tags,
+    )

@@ -1,0 +1,293 @@
+"""Paying sellers what completed cashless orders earned them (payout batches), seller balances,
+and reconciliation with a provider's settlement report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import IO
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from malpro.core import audit
+from malpro.core.exceptions import ApplicationError, Conflict, PermissionDenied
+from malpro.core.money import parse_rupiah
+from malpro.core.tabular import Columns, match_headers, open_table
+from malpro.ledger import services as ledger
+from malpro.ledger.models import AccountKind, EntryKind, JournalEntry, JournalLine
+from malpro.orders.models import Order, OrderStatus
+from malpro.payments.models import (
+    BankAccount,
+    Payment,
+    PaymentStatus,
+    PayoutBatch,
+    PayoutLine,
+    Reconciliation,
+)
+from malpro.umkm.models import Business
+
+OPEN = (PayoutBatch.State.DRAFT, PayoutBatch.State.APPROVED)
+
+
+def _payable_by_business(provider: str) -> dict[int, int]:
+    """What each seller is owed from completed orders paid through `provider`."""
+    rows = (
+        JournalLine.objects.filter(
+            account__kind=AccountKind.SELLER_PAYABLE, entry__provider=provider
+        )
+        .values("account__business_id")
+        .annotate(s=Sum("amount"))
+    )
+    return {row["account__business_id"]: -row["s"] for row in rows if row["s"] < 0}
+
+
+def _in_open_batches(provider: str) -> dict[int, int]:
+    rows = (
+        PayoutLine.objects.filter(batch__provider=provider, batch__state__in=OPEN)
+        .values("business_id")
+        .annotate(s=Sum("amount"))
+    )
+    return {row["business_id"]: row["s"] for row in rows}
+
+
+def providers_with_payables() -> list[str]:
+    return sorted(
+        set(
+            JournalEntry.objects.filter(kind=EntryKind.ORDER_COMPLETED).values_list(
+                "provider", flat=True
+            )
+        )
+    )
+
+
+def batch_create(*, actor, provider: str) -> PayoutBatch | None:
+    """A draft batch of everything owed and not yet in an open batch. One open batch per
+    provider at a time (the lock), so no rupiah can be put in two batches."""
+    with transaction.atomic():
+        # Serialise batch creation per provider: the rows locked are the provider's batches.
+        list(PayoutBatch.objects.select_for_update().filter(provider=provider, state__in=OPEN))
+        owed = _payable_by_business(provider)
+        reserved = _in_open_batches(provider)
+        accounts = {a.business_id: a for a in BankAccount.objects.filter(business_id__in=owed)}
+        lines = []
+        for business_id, amount in sorted(owed.items()):
+            due = amount - reserved.get(business_id, 0)
+            if due <= 0 or business_id not in accounts:
+                continue
+            bank = accounts[business_id]
+            lines.append(
+                PayoutLine(
+                    business_id=business_id,
+                    amount=due,
+                    bank_code=bank.bank_code,
+                    account_number=bank.account_number,
+                    account_name=bank.account_name,
+                )
+            )
+        if not lines:
+            return None
+        batch = PayoutBatch.objects.create(
+            provider=provider, created_by=actor, total=sum(line.amount for line in lines)
+        )
+        for line in lines:
+            line.batch = batch
+        PayoutLine.objects.bulk_create(lines)
+        audit.record(
+            action="payments.payout_batch_created",
+            actor=actor,
+            target=batch,
+            data={"total": batch.total, "lines": len(lines)},
+        )
+        return batch
+
+
+def _admin(actor) -> None:
+    if actor is None or not actor.is_city_admin:
+        raise PermissionDenied(_("Hanya admin kota yang dapat menyetujui pencairan dana."))
+
+
+@transaction.atomic
+def batch_approve(*, actor, batch_id: int) -> PayoutBatch:
+    _admin(actor)
+    batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.state != PayoutBatch.State.DRAFT:
+        raise Conflict(_("Hanya batch draf yang dapat disetujui."))
+    batch.state, batch.approved_by, batch.approved_at = (
+        PayoutBatch.State.APPROVED,
+        actor,
+        timezone.now(),
+    )
+    batch.save(update_fields=["state", "approved_by", "approved_at"])
+    audit.record(action="payments.payout_batch_approved", actor=actor, target=batch)
+    return batch
+
+
+@transaction.atomic
+def batch_mark_paid(*, actor, batch_id: int) -> PayoutBatch:
+    """The bank confirmed the transfers: each line leaves escrow and settles the seller."""
+    _admin(actor)
+    batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.state != PayoutBatch.State.APPROVED:
+        raise Conflict(_("Batch harus disetujui sebelum ditandai sudah ditransfer."))
+    for line in batch.lines.select_related("business"):
+        ledger.post_payout(
+            key=f"payout:{line.pk}",
+            business=line.business,
+            amount=line.amount,
+            provider=batch.provider,
+            memo=f"batch {batch.pk}",
+        )
+    batch.state, batch.paid_at = PayoutBatch.State.PAID, timezone.now()
+    batch.save(update_fields=["state", "paid_at"])
+    audit.record(
+        action="payments.payout_batch_paid", actor=actor, target=batch, data={"total": batch.total}
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_cancel(*, actor, batch_id: int) -> PayoutBatch:
+    _admin(actor)
+    batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.state not in OPEN:
+        raise Conflict(_("Batch yang sudah ditransfer tidak dapat dibatalkan."))
+    batch.state = PayoutBatch.State.CANCELLED
+    batch.save(update_fields=["state"])
+    return batch
+
+
+def batch_csv(batch: PayoutBatch) -> str:
+    """The bank's bulk-transfer file: one row per seller."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["kode_bank", "nomor_rekening", "nama_rekening", "jumlah", "referensi", "berita"]
+    )
+    for line in batch.lines.select_related("business").order_by("id"):
+        writer.writerow(
+            [
+                line.bank_code,
+                line.account_number,
+                line.account_name,
+                line.amount,
+                f"MLP-PAYOUT-{batch.pk}-{line.pk}",
+                f"Malpro {line.business.name}"[:35],
+            ]
+        )
+    return out.getvalue()
+
+
+def seller_balance(*, business: Business) -> dict:
+    """Owed now (completed, not paid out), pending (paid, not completed), paid out, and COD
+    cash the seller collected at the door."""
+    payable = -ledger.balance_of(AccountKind.SELLER_PAYABLE, business=business)
+    paid_out = (
+        JournalLine.objects.filter(
+            entry__kind=EntryKind.PAYOUT,
+            account__kind=AccountKind.SELLER_PAYABLE,
+            account__business=business,
+        ).aggregate(s=Sum("amount"))["s"]
+        or 0
+    )
+    captured = JournalEntry.objects.filter(kind=EntryKind.CAPTURE).values("checkout_id")
+    pending = (
+        Order.objects.filter(
+            business=business,
+            checkout_id__in=captured,
+            status__in=[
+                OrderStatus.PLACED,
+                OrderStatus.ACCEPTED,
+                OrderStatus.READY,
+                OrderStatus.DELIVERED,
+            ],
+        ).aggregate(s=Sum("total"))["s"]
+        or 0
+    )
+    cod = ledger.balance_of(AccountKind.SELLER_CASH, business=business)
+    in_batches = (
+        PayoutLine.objects.filter(business=business, batch__state__in=OPEN).aggregate(
+            s=Sum("amount")
+        )["s"]
+        or 0
+    )
+    return {
+        "business_id": business.pk,
+        "payable": payable,
+        "pending": pending,
+        "paid_out": paid_out,
+        "in_payout": in_batches,
+        "cod_collected": cod,
+    }
+
+
+# --- reconciliation ------------------------------------------------------------------------------
+SETTLEMENT_COLUMNS = Columns(
+    canonical=["reference", "amount", "status"],
+    aliases={
+        "reference": ["order_id", "Order ID", "referensi", "trx_id", "merchant_ref"],
+        "amount": ["gross_amount", "jumlah", "nominal", "amount (IDR)"],
+        "status": ["transaction_status", "status transaksi"],
+    },
+    required={"reference", "amount"},
+)
+
+
+def reconcile(*, actor, provider: str, source: IO[bytes] | str, filename: str) -> Reconciliation:
+    """Compares a provider's settlement report with the payments Malpro recorded as paid:
+    lists every payment missing from the report, every extra row, every different amount."""
+    table = open_table(source, filename, SETTLEMENT_COLUMNS)
+    try:
+        match = match_headers(table.headers, SETTLEMENT_COLUMNS)
+        if match.missing:
+            raise ApplicationError(
+                _("Kolom wajib tidak ditemukan: %(c)s.") % {"c": ", ".join(match.missing)}
+            )
+        reported: dict[str, tuple[int, int]] = {}
+        mismatches: list[dict] = []
+        for number, row in table.records(match):
+            status = (row.get("status") or "settlement").lower()
+            if status not in ("settlement", "capture", "paid", "success", "sukses", "lunas"):
+                continue
+            reference = (row.get("reference") or "").strip()
+            try:
+                amount = parse_rupiah(row.get("amount", ""), label="amount")
+            except Exception:
+                mismatches.append({"kind": "unreadable", "row": number, "reference": reference})
+                continue
+            reported[reference] = (amount, number)
+    finally:
+        table.close()
+    ours = {
+        p.reference: p for p in Payment.objects.filter(provider=provider, status=PaymentStatus.PAID)
+    }
+    matched = 0
+    for reference, payment in sorted(ours.items()):
+        if reference not in reported:
+            mismatches.append({"kind": "missing", "reference": reference, "amount": payment.amount})
+        elif reported[reference][0] != payment.amount:
+            mismatches.append(
+                {
+                    "kind": "amount",
+                    "reference": reference,
+                    "expected": payment.amount,
+                    "reported": reported[reference][0],
+                    "row": reported[reference][1],
+                }
+            )
+        else:
+            matched += 1
+    for reference, (amount, row) in sorted(reported.items()):
+        if reference not in ours:
+            mismatches.append(
+                {"kind": "extra", "reference": reference, "reported": amount, "row": row}
+            )
+    return Reconciliation.objects.create(
+        provider=provider,
+        file_name=filename[-200:],
+        created_by=actor,
+        matched=matched,
+        mismatches=mismatches,
+    )

@@ -1,0 +1,255 @@
+import json
+import urllib.error
+import urllib.request
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from malpro.core.exceptions import ApplicationError, NotFound
+from malpro.payments import qris, services, settlements
+from malpro.payments.forms import BankAccountForm, ReconcileForm, StaticQRISForm
+from malpro.payments.gateways.simulator import SIGNATURE_HEADER, SimulatorGateway, sign
+from malpro.payments.models import (
+    BankAccount,
+    MerchantQRIS,
+    Notification,
+    Payment,
+    PayoutBatch,
+    Reconciliation,
+)
+from malpro.umkm.selectors import businesses_of_owner
+
+
+def _payment_or_404(request, checkout_id) -> Payment:
+    try:
+        return services.payment_for_buyer(user=request.user, checkout_id=checkout_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def pay(request, checkout_id):
+    payment = _payment_or_404(request, checkout_id)
+    svg = ""
+    if payment.qris_payload:
+        svg = segno.make(payment.qris_payload, error="m").svg_inline(scale=5, border=2, dark="#111")
+    return render(
+        request,
+        "payments/pay.html",
+        {
+            "payment": payment,
+            "qr_svg": svg,
+            "orders": payment.checkout.orders.select_related("business"),
+            "simulator": payment.provider == "simulator" and settings.MALPRO_SIMULATOR_ENABLED,
+        },
+    )
+
+
+@login_required
+def pay_status(request, checkout_id):
+    payment = _payment_or_404(request, checkout_id)
+    return render(request, "payments/partials/status.html", {"payment": payment})
+
+
+@login_required
+@require_POST
+def pay_cancel(request, checkout_id):
+    try:
+        services.buyer_cancel(user=request.user, checkout_id=checkout_id)
+        messages.success(request, _("Pesanan dibatalkan; stok dikembalikan."))
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("orders:my_orders")
+
+
+def simulator(request, reference: str):
+    """The simulator's own page, as a provider's app would show it to the payer. Paying sends
+    a signed HTTP notification to Malpro's webhook, exactly as a provider does."""
+    if not settings.MALPRO_SIMULATOR_ENABLED:
+        raise Http404
+    payment = get_object_or_404(Payment, reference=reference, provider="simulator")
+    result = None
+    if request.method == "POST":
+        status = "paid" if request.POST.get("action") != "fail" else "failed"
+        body = SimulatorGateway.notification_body(payment, status=status)
+        url = request.build_absolute_uri(
+            reverse("api:payment_webhook", kwargs={"provider": "simulator"})
+        )
+        # Our own webhook, by the URL this request came in on (http or https only).
+        outbound = urllib.request.Request(  # noqa: S310
+            url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                SIGNATURE_HEADER: sign(body),
+            },
+        )
+        try:
+            with urllib.request.urlopen(outbound, timeout=10) as response:  # noqa: S310
+                result = (response.status, json.loads(response.read() or b"{}"))
+        except urllib.error.HTTPError as exc:
+            result = (exc.code, {"message": exc.reason})
+        except urllib.error.URLError as exc:
+            result = (0, {"message": str(exc.reason)})
+        payment.refresh_from_db()
+    return render(request, "payments/simulator.html", {"payment": payment, "result": result})
+
+
+# --- sellers -------------------------------------------------------------------------------------
+@login_required
+def balance(request):
+    businesses = list(businesses_of_owner(user=request.user))
+    if not businesses:
+        return redirect("umkm:register")
+    wanted = request.GET.get("usaha") or request.POST.get("usaha")
+    business = next((b for b in businesses if str(b.pk) == wanted), businesses[0])
+    account = BankAccount.objects.filter(business=business).first()
+    static = MerchantQRIS.objects.filter(business=business).first()
+    bank_form = BankAccountForm(
+        initial={
+            "bank_code": account.bank_code,
+            "account_number": account.account_number,
+            "account_name": account.account_name,
+        }
+        if account
+        else None
+    )
+    qris_form = StaticQRISForm()
+    if request.method == "POST" and request.POST.get("form") == "bank":
+        bank_form = BankAccountForm(request.POST)
+        if bank_form.is_valid():
+            BankAccount.objects.update_or_create(business=business, defaults=bank_form.cleaned_data)
+            messages.success(request, _("Rekening disimpan."))
+            return redirect(f"{reverse('payments:balance')}?usaha={business.pk}")
+    if request.method == "POST" and request.POST.get("form") == "qris":
+        qris_form = StaticQRISForm(request.POST)
+        if qris_form.is_valid():
+            parsed = qris_form.parsed
+            MerchantQRIS.objects.update_or_create(
+                business=business,
+                defaults={
+                    "payload": qris_form.cleaned_data["payload"],
+                    "merchant_name": parsed.merchant_name[:100],
+                    "merchant_city": parsed.merchant_city[:60],
+                    "nmid": parsed.nmid or "",
+                    "warnings": parsed.warnings,
+                },
+            )
+            messages.success(request, _("QRIS statis disimpan."))
+            return redirect(f"{reverse('payments:balance')}?usaha={business.pk}")
+    return render(
+        request,
+        "payments/balance.html",
+        {
+            "business": business,
+            "businesses": businesses,
+            "balance": settlements.seller_balance(business=business),
+            "bank_form": bank_form,
+            "qris_form": qris_form,
+            "static_qris": static,
+        },
+    )
+
+
+# --- city admin ----------------------------------------------------------------------------------
+def _official(request):
+    if not (request.user.is_city_admin or request.user.is_auditor):
+        raise Http404
+
+
+@login_required
+def payouts(request):
+    _official(request)
+    if request.method == "POST":
+        if not request.user.is_city_admin:
+            raise Http404
+        action, batch_id = request.POST.get("action"), request.POST.get("batch_id")
+        try:
+            if action == "create":
+                made = [
+                    settlements.batch_create(actor=request.user, provider=p)
+                    for p in settlements.providers_with_payables()
+                ]
+                made = [b for b in made if b]
+                if made:
+                    messages.success(request, _("%(n)d batch dibuat.") % {"n": len(made)})
+                else:
+                    messages.info(request, _("Tidak ada dana yang perlu dicairkan."))
+            elif action == "approve":
+                settlements.batch_approve(actor=request.user, batch_id=int(batch_id))
+                messages.success(request, _("Batch disetujui."))
+            elif action == "paid":
+                settlements.batch_mark_paid(actor=request.user, batch_id=int(batch_id))
+                messages.success(request, _("Batch ditandai sudah ditransfer."))
+            elif action == "cancel":
+                settlements.batch_cancel(actor=request.user, batch_id=int(batch_id))
+                messages.success(request, _("Batch dibatalkan."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("payments:payouts")
+    return render(
+        request,
+        "payments/payouts.html",
+        {
+            "batches": PayoutBatch.objects.prefetch_related("lines__business")[:50],
+            "notifications": Notification.objects.exclude(
+                result__in=["applied", "duplicate", "ignored"]
+            )[:20],
+            "late": Payment.objects.filter(paid_late=True)[:20],
+        },
+    )
+
+
+@login_required
+def payout_csv(request, batch_id: int):
+    _official(request)
+    batch = get_object_or_404(PayoutBatch, pk=batch_id)
+    if batch.state == PayoutBatch.State.DRAFT:
+        raise Http404  # only an approved batch goes to the bank
+    response = HttpResponse(settlements.batch_csv(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pencairan-{batch.pk}.csv"'
+    return response
+
+
+@login_required
+def reconciliation(request):
+    _official(request)
+    form = ReconcileForm(request.POST or None, request.FILES or None)
+    run = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            run = settlements.reconcile(
+                actor=request.user,
+                provider=form.cleaned_data["provider"],
+                source=upload,
+                filename=upload.name,
+            )
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
+    return render(
+        request,
+        "payments/reconciliation.html",
+        {"form": form, "run": run, "runs": Reconciliation.objects.all()[:10]},
+    )
+
+
+def qris_check(request):
+    """A small public tool: paste a QRIS payload, see what it says."""
+    parsed, error = None, None
+    if request.method == "POST":
+        try:
+            parsed = qris.parse(request.POST.get("payload", ""))
+        except qris.QRISError as exc:
+            error = exc.message
+    return render(request, "payments/qris_check.html", {"parsed": parsed, "error": error})
