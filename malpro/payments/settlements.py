@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import IO
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -235,6 +237,20 @@ SETTLEMENT_COLUMNS = Columns(
 )
 
 
+def _report_amount(text: str) -> int:
+    """Providers write "30000.00"; people write "30.000"."""
+    text = (text or "").strip()
+    if re.fullmatch(r"\d+\.\d{2}", text):
+        whole, cents = text.split(".")
+        if cents != "00":
+            raise ValueError(text)
+        return int(whole)
+    try:
+        return parse_rupiah(text, label="amount")
+    except ValidationError as exc:
+        raise ValueError(text) from exc
+
+
 def reconcile(*, actor, provider: str, source: IO[bytes] | str, filename: str) -> Reconciliation:
     """Compares a provider's settlement report with the payments Malpro recorded as paid:
     lists every payment missing from the report, every extra row, every different amount."""
@@ -253,8 +269,8 @@ def reconcile(*, actor, provider: str, source: IO[bytes] | str, filename: str) -
                 continue
             reference = (row.get("reference") or "").strip()
             try:
-                amount = parse_rupiah(row.get("amount", ""), label="amount")
-            except Exception:
+                amount = _report_amount(row.get("amount", ""))
+            except ValueError:
                 mismatches.append({"kind": "unreadable", "row": number, "reference": reference})
                 continue
             reported[reference] = (amount, number)

@@ -45,6 +45,16 @@ class Gateway:
         """Checks the signature of an incoming notification and reads it."""
         raise NotImplementedError
 
+    # Accepted results are 200 (so the provider stops retrying); refusals are 4xx.
+    HTTP_STATUS = {
+        "applied": 200,
+        "duplicate": 200,
+        "ignored": 200,
+        "rejected": 401,
+        "unknown_payment": 404,
+        "amount_mismatch": 422,
+    }
+
     def acknowledge(self, parsed: ParsedNotification | None, result: str) -> tuple[int, dict]:
         """The HTTP answer the provider expects."""
-        return 200, {"status": result}
+        return self.HTTP_STATUS.get(result, 400), {"status": result}
