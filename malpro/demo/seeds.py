@@ -120,7 +120,16 @@ def seed_orders(ctx: DemoContext) -> None:
 seed_orders.own_transactions = True  # checkouts are durable transactions of their own
 
 
-STEPS = [seed_people, seed_umkm, seed_catalog, seed_orders]
+def seed_payments(ctx: DemoContext) -> None:
+    from malpro.payments import demo
+
+    demo.seed(ctx)
+
+
+seed_payments.own_transactions = True
+
+
+STEPS = [seed_people, seed_umkm, seed_catalog, seed_orders, seed_payments]
 
 
 def run() -> DemoContext:
