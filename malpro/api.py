@@ -7,6 +7,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from malpro.accounts.api import router as auth_router
 from malpro.accounts.auth import BearerAuth
+from malpro.asn.api import router as asn_router
 from malpro.catalog.api import router as catalog_router
 from malpro.core.exceptions import ApplicationError
 from malpro.orders.api import router as orders_router
@@ -76,3 +77,4 @@ api.add_router("/umkm", umkm_router)
 api.add_router("/products", catalog_router)
 api.add_router("", orders_router)
 api.add_router("", payments_router)
+api.add_router("", asn_router)

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "malpro.orders",
     "malpro.ledger",
     "malpro.payments",
+    "malpro.notifications",
+    "malpro.asn",
     "malpro.demo",
 ]
 
@@ -176,6 +178,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "autocomplete-orders": {"task": "orders.autocomplete", "schedule": 60 * 60},
     "expire-payments": {"task": "payments.expire", "schedule": 60},
     "daily-payout-batch": {"task": "payments.daily_payout_batch", "schedule": 24 * 60 * 60},
+    "asn-nightly-flags": {"task": "asn.nightly", "schedule": 24 * 60 * 60},
 }
 
 # --- auth -------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("malpro.catalog.urls")),
     path("", include("malpro.orders.urls")),
     path("", include("malpro.payments.urls")),
+    path("", include("malpro.asn.urls")),
+    path("", include("malpro.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

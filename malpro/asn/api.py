@@ -1,0 +1,82 @@
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from malpro.asn import obligation, periods, reports, services
+from malpro.core.exceptions import NotFound, PermissionDenied
+
+router = Router(tags=["asn"])
+
+
+class PeriodQuery(Schema):
+    period: str = Field("", max_length=7, examples=["2026-11"])
+
+
+class ExclusionOut(Schema):
+    kind: str
+    reason: str
+    amount: int
+    order_id: int | None
+    offline_id: int | None
+    business_id: int | None
+    business: str
+
+
+class ObligationOut(Schema):
+    period: str
+    required: int
+    counted: int
+    remaining: int
+    days_left: int
+    excluded: list[ExclusionOut]
+    policy: str
+    policy_is_example: bool
+
+
+class AgencyReportOut(Schema):
+    agency: str
+    agency_code: str
+    asn_count: int
+    compliant: int
+    compliant_share: float
+    total_counted: int
+    total_required: int
+
+
+@router.get("/asn/me/obligation", response=ObligationOut)
+def my_obligation(request: HttpRequest, query: Query[PeriodQuery]):
+    employee = services.employee_of(request.auth)
+    if employee is None:
+        raise NotFound("Akun ini belum terhubung ke NIP ASN.")
+    year, month = periods.parse(query.period or None)
+    result = obligation.obligation_for(employee, year, month)
+    return {
+        "period": result.period,
+        "required": result.required,
+        "counted": result.counted,
+        "remaining": result.remaining,
+        "days_left": result.days_left,
+        "excluded": [vars(e) for e in result.excluded],
+        "policy": str(result.policy.regulation_ref),
+        "policy_is_example": result.policy.is_example,
+    }
+
+
+@router.get("/asn/reports/opd", response=list[AgencyReportOut])
+def opd_report(request: HttpRequest, query: Query[PeriodQuery]):
+    visible = services.visible_agency_ids(request.auth)
+    if visible is not None and not visible:
+        raise PermissionDenied("Laporan ini untuk OPD, BKPSDM, Inspektorat dan admin kota.")
+    year, month = periods.parse(query.period or None)
+    return [
+        {
+            "agency": r.agency.name,
+            "agency_code": r.agency.code,
+            "asn_count": r.asn_count,
+            "compliant": r.compliant,
+            "compliant_share": r.share,
+            "total_counted": r.total_counted,
+            "total_required": r.total_required,
+        }
+        for r in reports.opd_report(year=year, month=month, agency_ids=visible)
+    ]

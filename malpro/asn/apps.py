@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AsnConfig(AppConfig):
+    name = "malpro.asn"
+    label = "asn"
+    verbose_name = _("Program belanja ASN")
+
+    def ready(self):
+        from malpro.asn import receivers  # noqa: F401
+        from malpro.core import nav
+
+        nav.register(
+            _("Kewajiban ASN"),
+            "asn:home",
+            lambda u: u.is_authenticated and u.has_role("asn"),
+            order=15,
+        )
+        nav.register(
+            _("Laporan ASN"),
+            "asn:reports",
+            lambda u: (
+                u.is_authenticated
+                and (u.is_city_admin or u.is_auditor or bool(u.officer_agency_ids()))
+            ),
+            order=50,
+        )
+        nav.register(
+            _("Tanda integritas"),
+            "asn:flags",
+            lambda u: u.is_authenticated and (u.is_auditor or u.is_city_admin),
+            order=51,
+        )

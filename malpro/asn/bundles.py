@@ -1,0 +1,159 @@
+"""Staples bundles ("paket sembako") bought in one step, filled fairly.
+
+The fairness rule, for each item of the bundle in turn:
+1. Candidates: published products of active UMKM in the item's category (and matching its
+   keywords), without variants, with enough stock, whose seller can take this item without
+   passing the policy's cap per UMKM for this ASN this period.
+2. Nearest first: sellers in the ASN's own kecamatan, then in a neighbouring one, then the rest.
+3. Among those, the seller with the least counted revenue from ASN this period (completed and
+   open orders of ASN buyers, plus what this bundle already gives them): money goes where it
+   has gone least.
+4. Then the lower price, then the older listing (a stable tie-break).
+What a seller receives from the bundle counts immediately for the next item, so a bundle
+spreads over several sellers when they are equally near and equally served.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from malpro.asn import obligation, periods
+from malpro.asn.data.kota_malang import NEIGHBOURS
+from malpro.asn.models import Bundle, Employee
+from malpro.catalog.models import Product, ProductStatus
+from malpro.catalog.search.engine import descendant_ids
+from malpro.core.exceptions import Conflict
+from malpro.orders.models import Order, OrderStatus
+from malpro.umkm.models import Status
+
+COUNTING = [
+    OrderStatus.PENDING_PAYMENT,
+    OrderStatus.PLACED,
+    OrderStatus.ACCEPTED,
+    OrderStatus.READY,
+    OrderStatus.DELIVERED,
+    OrderStatus.COMPLETED,
+]
+
+
+@dataclass
+class Pick:
+    label: str
+    product: Product | None
+    quantity: int
+    price: int
+    distance: int  # 0 same kecamatan, 1 neighbour, 2 elsewhere
+    reason: str
+
+
+def distance(home: str, other: str) -> int:
+    if home == other:
+        return 0
+    return 1 if other in NEIGHBOURS.get(home, set()) else 2
+
+
+def plan(*, bundle: Bundle, employee: Employee, district_code: str) -> list[Pick]:
+    year, month = periods.parse(None)
+    period = obligation.period_get(year, month)
+    start, end = periods.bounds(year, month)
+    required = obligation.required_for(employee, period.policy, year, month)
+    caps = [
+        c
+        for c in (
+            period.policy.cap_amount,
+            required * period.policy.cap_share // 100 if period.policy.cap_share else None,
+        )
+        if c is not None
+    ]
+    cap = min(caps) if caps else None
+    served = dict(
+        Order.objects.filter(
+            placed_at__gte=start,
+            placed_at__lt=end,
+            status__in=COUNTING,
+            buyer__asn_employee__isnull=False,
+        )
+        .values("business_id")
+        .annotate(s=Sum("items_total"))
+        .values_list("business_id", "s")
+    )
+    mine = (
+        dict(
+            Order.objects.filter(
+                placed_at__gte=start,
+                placed_at__lt=end,
+                status__in=COUNTING,
+                buyer_id=employee.user_id,
+            )
+            .values("business_id")
+            .annotate(s=Sum("items_total"))
+            .values_list("business_id", "s")
+        )
+        if employee.user_id
+        else {}
+    )
+    picks: list[Pick] = []
+    for item in bundle.items.select_related("category"):
+        candidates = Product.objects.filter(
+            category_id__in=descendant_ids(item.category),
+            status=ProductStatus.PUBLISHED,
+            business__status=Status.ACTIVE,
+            has_variants=False,
+            stock__gte=item.quantity,
+        ).select_related("business__village")
+        for word in item.keywords.split():
+            candidates = candidates.filter(Q(name__icontains=word))
+        best, best_key = None, None
+        for product in candidates:
+            cost = product.price * item.quantity
+            if cap is not None and mine.get(product.business_id, 0) + cost > cap:
+                continue
+            key = (
+                distance(district_code, product.business.village.district_id),
+                served.get(product.business_id, 0),
+                product.price,
+                product.pk,
+            )
+            if best_key is None or key < best_key:
+                best, best_key = product, key
+        if best is None:
+            picks.append(
+                Pick(
+                    item.label,
+                    None,
+                    item.quantity,
+                    0,
+                    2,
+                    _("Tidak ada UMKM yang dapat memenuhi tanpa melewati batas."),
+                )
+            )
+            continue
+        cost = best.price * item.quantity
+        served[best.business_id] = served.get(best.business_id, 0) + cost
+        mine[best.business_id] = mine.get(best.business_id, 0) + cost
+        reason = [_("satu kecamatan"), _("kecamatan tetangga"), _("kecamatan lain")][best_key[0]]
+        picks.append(
+            Pick(
+                item.label,
+                best,
+                item.quantity,
+                best.price,
+                best_key[0],
+                _("%(where)s; pendapatan dari ASN bulan ini paling kecil") % {"where": reason},
+            )
+        )
+    return picks
+
+
+def to_cart(*, picks: list[Pick], cart) -> None:
+    from malpro.orders import services as orders
+
+    missing = [p.label for p in picks if p.product is None]
+    if missing:
+        raise Conflict(_("Paket belum dapat dipenuhi: %(items)s.") % {"items": ", ".join(missing)})
+    cart.items.all().delete()
+    for pick in picks:
+        orders.cart_set(cart=cart, product_id=pick.product.pk, quantity=pick.quantity, add=True)

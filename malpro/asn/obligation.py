@@ -1,0 +1,360 @@
+"""What one ASN must spend in a period, what counts, and why the rest does not.
+
+The rules (a policy version, see Policy):
+- Required: the amount for the ASN's eselon, else TPP class, else golongan, else the default;
+  pro-rated for a new hire from their start date, and for leave days; zero in a period fully on
+  secondment (when the policy says so).
+- Counted: completed orders (COD ones are completed once delivered and confirmed) from active
+  UMKM in the period, only the lines of eligible categories when the policy names some, and
+  confirmed offline purchases when the policy counts them. Delivery fees do not count.
+- Cap per UMKM: what one UMKM can count for one ASN in a period is limited to the policy's
+  absolute cap and/or its share of the ASN's requirement; purchases count in the order they
+  completed, and the part beyond the cap is excluded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from malpro.asn import periods
+from malpro.asn.models import Employee, Exemption, OfflinePurchase, Period, Policy, Standing
+from malpro.catalog.models import Category
+from malpro.core.exceptions import ApplicationError
+from malpro.orders.models import Order, OrderStatus
+from malpro.umkm.models import Status
+
+
+@dataclass
+class Exclusion:
+    kind: str  # cancelled | over_cap | ineligible_category | inactive_umkm | offline_*
+    reason: str
+    amount: int
+    order_id: int | None = None
+    offline_id: int | None = None
+    business_id: int | None = None
+    business: str = ""
+
+
+@dataclass
+class Obligation:
+    period: str
+    required: int
+    counted: int
+    excluded: list[Exclusion] = field(default_factory=list)
+    by_business: dict[int, int] = field(default_factory=dict)
+    days_left: int = 0
+    policy: Policy | None = None
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.required - self.counted)
+
+    @property
+    def excluded_total(self) -> int:
+        return sum(e.amount for e in self.excluded)
+
+
+def policy_for(year: int, month: int) -> Policy:
+    policy = (
+        Policy.objects.filter(effective_from__lte=periods.last_day(year, month))
+        .order_by("-effective_from")
+        .first()
+    )
+    if policy is None:
+        raise ApplicationError(
+            _("Belum ada kebijakan (Perwal) yang berlaku untuk periode %(p)s.")
+            % {"p": periods.label(year, month)},
+            status=409,
+        )
+    return policy
+
+
+def period_get(year: int, month: int, *, create: bool = True) -> Period | None:
+    found = Period.objects.select_related("policy").filter(year=year, month=month).first()
+    if found is None and create:
+        found, _created = Period.objects.get_or_create(
+            year=year, month=month, defaults={"policy": policy_for(year, month)}
+        )
+    return found
+
+
+def _roman(golongan: str) -> str:
+    return golongan.split("/")[0].strip().upper()
+
+
+def base_amount(employee: Employee, policy: Policy) -> int:
+    amounts = {(a.basis, a.value.upper()): a.amount for a in policy.amounts.all()}
+    for basis, value in (
+        ("eselon", employee.eselon.upper()),
+        ("tpp_class", employee.tpp_class.upper()),
+        ("golongan", _roman(employee.golongan)),
+    ):
+        if value and (basis, value) in amounts:
+            return amounts[(basis, value)]
+    return policy.default_amount
+
+
+def required_for(
+    employee: Employee,
+    policy: Policy,
+    year: int,
+    month: int,
+    exemptions: list[Exemption] | None = None,
+) -> int:
+    first, last = periods.first_day(year, month), periods.last_day(year, month)
+    days = (last - first).days + 1
+    base = base_amount(employee, policy)
+    on_duty = set(range(days))
+    if employee.started_on and employee.started_on > first and policy.new_hire_pro_rata:
+        on_duty -= set(range(min(days, (employee.started_on - first).days)))
+    if employee.left_on and employee.left_on < last:
+        on_duty -= set(range(max(0, (employee.left_on - first).days + 1), days))
+    if exemptions is None:
+        exemptions = list(employee.exemptions.filter(start__lte=last, end__gte=first))
+    for exemption in exemptions:
+        if exemption.start > last or exemption.end < first:
+            continue
+        span = set(
+            range(
+                max(0, (exemption.start - first).days), min(days, (exemption.end - first).days + 1)
+            )
+        )
+        if (exemption.kind == Exemption.Kind.SECONDMENT and policy.secondment_exempt) or (
+            exemption.kind == Exemption.Kind.LEAVE and policy.leave_pro_rata
+        ):
+            on_duty -= span
+    # Whole rupiah, rounded down to the hundred: the figure an ASN can actually pay.
+    return (base * len(on_duty) // days) // 100 * 100
+
+
+def _eligible_category_ids(policy: Policy) -> set[int] | None:
+    roots = list(policy.eligible_categories.values_list("pk", flat=True))
+    if not roots:
+        return None
+    ids, frontier = set(roots), list(roots)
+    while frontier:
+        frontier = list(
+            Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    return ids
+
+
+def compute(
+    employee: Employee,
+    year: int,
+    month: int,
+    *,
+    policy: Policy | None = None,
+    today: dt.date | None = None,
+) -> Obligation:
+    """From scratch, from the orders and offline purchases themselves."""
+    policy = policy or period_get(year, month).policy
+    required = required_for(employee, policy, year, month)
+    start, end = periods.bounds(year, month)
+    result = Obligation(
+        period=periods.label(year, month), required=required, counted=0, policy=policy
+    )
+    today = today or timezone.localdate()
+    result.days_left = (
+        max(0, (periods.last_day(year, month) - today).days + 1)
+        if today <= periods.last_day(year, month)
+        else 0
+    )
+    eligible = _eligible_category_ids(policy)
+    caps = [
+        c
+        for c in (
+            policy.cap_amount,
+            required * policy.cap_share // 100 if policy.cap_share else None,
+        )
+        if c is not None
+    ]
+    cap = min(caps) if caps else None
+    purchases: list[tuple] = []  # (when, business_id, name, amount, order_id, offline_id)
+    if employee.user_id:
+        completed = (
+            Order.objects.filter(
+                buyer_id=employee.user_id,
+                status=OrderStatus.COMPLETED,
+                completed_at__gte=start,
+                completed_at__lt=end,
+            )
+            .select_related("business")
+            .prefetch_related("lines")
+            .order_by("completed_at", "id")
+        )
+        for order in completed:
+            if order.business.status != Status.ACTIVE:
+                result.excluded.append(
+                    Exclusion(
+                        "inactive_umkm",
+                        _("UMKM tidak aktif"),
+                        order.items_total,
+                        order.pk,
+                        business_id=order.business_id,
+                        business=order.seller_name,
+                    )
+                )
+                continue
+            amount = 0
+            for line in order.lines.all():
+                if eligible is not None and line.category_id not in eligible:
+                    result.excluded.append(
+                        Exclusion(
+                            "ineligible_category",
+                            _("Kategori tidak termasuk kebijakan: %(p)s")
+                            % {"p": line.product_name},
+                            line.line_total,
+                            order.pk,
+                            business_id=order.business_id,
+                            business=order.seller_name,
+                        )
+                    )
+                else:
+                    amount += line.line_total
+            if amount:
+                purchases.append(
+                    (
+                        order.completed_at,
+                        order.business_id,
+                        order.seller_name,
+                        amount,
+                        order.pk,
+                        None,
+                    )
+                )
+        closed = Order.objects.filter(
+            buyer_id=employee.user_id,
+            status__in=[OrderStatus.CANCELLED, OrderStatus.REJECTED],
+            placed_at__gte=start,
+            placed_at__lt=end,
+        )
+        for order in closed:
+            result.excluded.append(
+                Exclusion(
+                    "cancelled",
+                    _("Pesanan %(s)s") % {"s": order.get_status_display().lower()},
+                    order.items_total,
+                    order.pk,
+                    business_id=order.business_id,
+                    business=order.seller_name,
+                )
+            )
+    for offline in OfflinePurchase.objects.filter(
+        employee=employee,
+        purchased_on__gte=periods.first_day(year, month),
+        purchased_on__lte=periods.last_day(year, month),
+    ).select_related("business"):
+        when = timezone.make_aware(dt.datetime.combine(offline.purchased_on, dt.time(12)))
+        if offline.state != OfflinePurchase.State.CONFIRMED:
+            result.excluded.append(
+                Exclusion(
+                    "offline_unconfirmed",
+                    _("Pembelian langsung belum dikonfirmasi")
+                    if offline.state == OfflinePurchase.State.PENDING
+                    else _("Pembelian langsung ditolak"),
+                    offline.amount,
+                    offline_id=offline.pk,
+                    business_id=offline.business_id,
+                    business=offline.business.name,
+                )
+            )
+        elif not policy.counts_offline:
+            result.excluded.append(
+                Exclusion(
+                    "offline_not_counted",
+                    _("Kebijakan ini tidak menghitung pembelian langsung"),
+                    offline.amount,
+                    offline_id=offline.pk,
+                    business_id=offline.business_id,
+                    business=offline.business.name,
+                )
+            )
+        else:
+            purchases.append(
+                (when, offline.business_id, offline.business.name, offline.amount, None, offline.pk)
+            )
+    purchases.sort(key=lambda p: (p[0], p[4] or 0, p[5] or 0))
+    for _when, business_id, name, amount, order_id, offline_id in purchases:
+        so_far = result.by_business.get(business_id, 0)
+        counts = amount if cap is None else max(0, min(amount, cap - so_far))
+        if counts < amount:
+            result.excluded.append(
+                Exclusion(
+                    "over_cap",
+                    _("Melebihi batas per UMKM (%(cap)s)")
+                    % {"cap": f"Rp{cap:,}".replace(",", ".")},
+                    amount - counts,
+                    order_id,
+                    offline_id,
+                    business_id,
+                    name,
+                )
+            )
+        if counts:
+            result.by_business[business_id] = so_far + counts
+            result.counted += counts
+    return result
+
+
+def standing_refresh(employee: Employee, year: int, month: int) -> Standing | None:
+    """Recomputes the ASN's standing for an open period (a closed one never changes)."""
+    period = period_get(year, month)
+    if period.closed_at is not None:
+        return None
+    result = compute(employee, year, month, policy=period.policy)
+    standing, _ = Standing.objects.update_or_create(
+        employee=employee,
+        period=period,
+        defaults={
+            "agency_id": employee.agency_id,
+            "required": result.required,
+            "counted": result.counted,
+            "excluded": result.excluded_total,
+            "computed_at": timezone.now(),
+        },
+    )
+    return standing
+
+
+def obligation_for(employee: Employee, year: int, month: int) -> Obligation:
+    """For pages and the API: computed live for an open period; for a closed one, the frozen
+    figures (with the exclusion detail recomputed under the period's own policy)."""
+    period = period_get(year, month)
+    result = compute(employee, year, month, policy=period.policy)
+    if period.closed_at is not None:
+        frozen = Standing.objects.filter(employee=employee, period=period).first()
+        if frozen is not None:
+            result.required, result.counted = frozen.required, frozen.counted
+    return result
+
+
+@transaction.atomic
+def period_close(*, year: int, month: int, actor=None) -> Period:
+    """Freezes a period: every active ASN's figures are computed one last time and kept."""
+    period = period_get(year, month)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.closed_at is not None:
+        return period
+    for employee in Employee.objects.filter(is_active=True).select_related("agency"):
+        result = compute(employee, year, month, policy=period.policy)
+        Standing.objects.update_or_create(
+            employee=employee,
+            period=period,
+            defaults={
+                "agency_id": employee.agency_id,
+                "required": result.required,
+                "counted": result.counted,
+                "excluded": result.excluded_total,
+                "computed_at": timezone.now(),
+            },
+        )
+    period.closed_at, period.closed_by = timezone.now(), actor
+    period.save(update_fields=["closed_at", "closed_by"])
+    return period

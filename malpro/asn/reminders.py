@@ -1,0 +1,35 @@
+from django.utils.translation import gettext as _
+
+from malpro.asn import obligation, periods, reports
+from malpro.asn.models import Standing
+from malpro.notifications.services import notify
+
+
+def send(*, year: int, month: int) -> int:
+    """In-app reminders to every ASN below target; through notify(), the one sending function."""
+    period = obligation.period_get(year, month)
+    reports.ensure_standings(period)
+    sent = 0
+    label = periods.label(year, month)
+    for standing in Standing.objects.filter(
+        period=period, employee__user__isnull=False, employee__is_active=True
+    ).select_related("employee__user"):
+        if standing.counted >= standing.required:
+            continue
+        left = standing.required - standing.counted
+        note = notify(
+            user=standing.employee.user,
+            kind="asn.reminder",
+            title=_("Belanja UMKM bulan ini belum mencapai target"),
+            body=_("Kewajiban %(p)s: %(req)s, sudah dihitung %(got)s. Kurang %(left)s.")
+            % {
+                "p": label,
+                "req": f"Rp{standing.required:,}".replace(",", "."),
+                "got": f"Rp{standing.counted:,}".replace(",", "."),
+                "left": f"Rp{left:,}".replace(",", "."),
+            },
+            link="/asn/",
+            dedupe_key=f"asn-reminder:{label}:{standing.employee_id}",
+        )
+        sent += note is not None
+    return sent

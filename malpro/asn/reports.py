@@ -1,0 +1,208 @@
+"""Compliance reports for OPD heads, BKPSDM and the Inspektorat, read from Standing rows
+(precomputed; `manage.py asn_recount` proves they equal a recount from the orders)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
+
+from malpro.accounts.models import Agency
+from malpro.asn import obligation, periods
+from malpro.asn.models import Employee, Period, Standing
+
+
+@dataclass
+class AgencyRow:
+    agency: Agency
+    asn_count: int
+    compliant: int
+    total_counted: int
+    total_required: int
+    top: list = field(default_factory=list)
+    bottom: list = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        return round(self.compliant * 100 / self.asn_count, 1) if self.asn_count else 0.0
+
+
+def ensure_standings(period: Period) -> int:
+    """Every active ASN has a standing for an open period (computed once, then kept current
+    by the order signals)."""
+    if period.closed_at is not None:
+        return 0
+    missing = Employee.objects.filter(is_active=True).exclude(standings__period=period)
+    made = 0
+    for employee in missing.select_related("agency").prefetch_related("exemptions"):
+        obligation.standing_refresh(employee, period.year, period.month)
+        made += 1
+    return made
+
+
+def opd_report(
+    *, year: int, month: int, agency_ids: set[int] | None = None, extremes: int = 3
+) -> list[AgencyRow]:
+    period = obligation.period_get(year, month)
+    ensure_standings(period)
+    standings = Standing.objects.filter(period=period)
+    if agency_ids is not None:
+        standings = standings.filter(agency_id__in=agency_ids)
+    rows = {}
+    for row in standings.values("agency_id").annotate(
+        n=Count("id"),
+        ok=Count("id", filter=Q(counted__gte=F("required"))),
+        counted=Sum("counted"),
+        required=Sum("required"),
+    ):
+        rows[row["agency_id"]] = row
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=rows)}
+    result = []
+    for agency_id, row in sorted(rows.items(), key=lambda kv: agencies[kv[0]].short_name):
+        ranked = standings.filter(agency_id=agency_id).select_related("employee")
+        result.append(
+            AgencyRow(
+                agency=agencies[agency_id],
+                asn_count=row["n"],
+                compliant=row["ok"],
+                total_counted=row["counted"] or 0,
+                total_required=row["required"] or 0,
+                top=list(ranked.order_by("-counted", "employee__name")[:extremes]),
+                bottom=list(ranked.order_by("counted", "employee__name")[:extremes]),
+            )
+        )
+    return result
+
+
+def trend(
+    *, year: int, month: int, count: int = 12, agency_ids: set[int] | None = None
+) -> list[tuple[str, float, int]]:
+    """(period, compliant share %, total counted) for the last `count` periods that exist."""
+    out = []
+    for step in range(count - 1, -1, -1):
+        y, m = periods.previous(year, month, step)
+        period = Period.objects.filter(year=y, month=m).first()
+        if period is None:
+            continue
+        qs = Standing.objects.filter(period=period)
+        if agency_ids is not None:
+            qs = qs.filter(agency_id__in=agency_ids)
+        agg = qs.aggregate(
+            n=Count("id"),
+            ok=Count("id", filter=Q(counted__gte=F("required"))),
+            total=Sum("counted"),
+        )
+        share = round(agg["ok"] * 100 / agg["n"], 1) if agg["n"] else 0.0
+        out.append((periods.label(y, m), share, agg["total"] or 0))
+    return out
+
+
+def asn_detail(*, year: int, month: int, agency_id: int):
+    period = obligation.period_get(year, month)
+    ensure_standings(period)
+    return (
+        Standing.objects.filter(period=period, agency_id=agency_id)
+        .select_related("employee")
+        .order_by("employee__name")
+    )
+
+
+HEADERS = [
+    "OPD",
+    "Jumlah ASN",
+    "Patuh",
+    "Persentase patuh",
+    "Total dihitung (Rp)",
+    "Total kewajiban (Rp)",
+]
+
+
+def xlsx(rows: list[AgencyRow], label: str) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = f"Kepatuhan {label}"
+    sheet.append([_("Laporan kepatuhan belanja ASN di UMKM"), label])
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(
+            [
+                row.agency.name,
+                row.asn_count,
+                row.compliant,
+                row.share,
+                row.total_counted,
+                row.total_required,
+            ]
+        )
+    detail = workbook.create_sheet("ASN")
+    detail.append(["OPD", "NIP", "Nama", "Kewajiban", "Dihitung", "Patuh"])
+    for row in rows:
+        for standing in (
+            Standing.objects.filter(
+                period__year=int(label[:4]), period__month=int(label[5:]), agency=row.agency
+            )
+            .select_related("employee")
+            .order_by("employee__name")
+        ):
+            detail.append(
+                [
+                    row.agency.short_name,
+                    standing.employee.nip,
+                    standing.employee.name,
+                    standing.required,
+                    standing.counted,
+                    "ya" if standing.compliant else "tidak",
+                ]
+            )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def pdf(rows: list[AgencyRow], label: str, trend_rows) -> bytes:
+    from fpdf import FPDF
+
+    doc = FPDF(orientation="P", unit="mm", format="A4")
+    doc.set_title(f"Kepatuhan belanja ASN {label}")
+    doc.add_page()
+    doc.set_font("helvetica", "B", 14)
+    doc.cell(0, 10, f"Kepatuhan belanja ASN di UMKM - {label}", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("helvetica", "", 9)
+    widths = (70, 20, 18, 22, 30, 30)
+    doc.set_font("helvetica", "B", 9)
+    for width, title in zip(
+        widths, ["OPD", "ASN", "Patuh", "% patuh", "Dihitung", "Kewajiban"], strict=True
+    ):
+        doc.cell(width, 7, title, border=1)
+    doc.ln()
+    doc.set_font("helvetica", "", 9)
+    for row in rows:
+        cells = [
+            row.agency.short_name[:40],
+            str(row.asn_count),
+            str(row.compliant),
+            f"{row.share}%",
+            f"Rp{row.total_counted:,}".replace(",", "."),
+            f"Rp{row.total_required:,}".replace(",", "."),
+        ]
+        for width, text in zip(widths, cells, strict=True):
+            doc.cell(width, 6, text, border=1)
+        doc.ln()
+    if trend_rows:
+        doc.ln(4)
+        doc.set_font("helvetica", "B", 11)
+        doc.cell(0, 8, "Tren 12 bulan", new_x="LMARGIN", new_y="NEXT")
+        doc.set_font("helvetica", "", 9)
+        for period_label, share, total in trend_rows:
+            doc.cell(
+                0,
+                6,
+                f"{period_label}: {share}% patuh, Rp{total:,}".replace(",", "."),
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
+    return bytes(doc.output())

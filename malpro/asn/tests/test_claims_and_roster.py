@@ -1,0 +1,145 @@
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from malpro.asn import services
+from malpro.asn.models import Employee, NipClaim
+from malpro.asn.tests.factories import employee
+from malpro.conftest import make_user
+from malpro.core.exceptions import ApplicationError, Conflict, NotFound
+from malpro.core.validators import clean_nip
+
+NIP = "198507122010012003"
+BIRTH = clean_nip(NIP).birth_date
+
+
+@pytest.mark.django_db
+def test_claim_with_the_roster_phone_is_approved_at_once(buyer):
+    employee(phone=buyer.phone)
+    claim = services.nip_claim(user=buyer, nip=NIP, birth_date=BIRTH)
+    assert claim.state == NipClaim.State.APPROVED
+    buyer.forget_roles()
+    assert buyer.has_role("asn") and Employee.objects.get().user == buyer
+
+
+@pytest.mark.django_db
+def test_claim_with_another_phone_waits_for_the_opd(buyer, officer):
+    found = employee(phone="+6281299998888", agency="DISKOPINDAG")
+    claim = services.nip_claim(user=buyer, nip=NIP, birth_date=BIRTH)
+    assert claim.state == NipClaim.State.PENDING
+    other = make_user("081299997777", "Petugas Lain", [("agency_officer", "DISPANGTAN", None)])
+    with pytest.raises(NotFound):
+        services.nip_claim_decide(actor=other, claim_id=claim.pk, approve=True)
+    services.nip_claim_decide(actor=officer, claim_id=claim.pk, approve=True)
+    found.refresh_from_db()
+    assert found.user == buyer
+
+
+@pytest.mark.django_db
+def test_claim_with_a_wrong_birth_date_is_refused(buyer):
+    employee()
+    with pytest.raises(ApplicationError) as info:
+        services.nip_claim(user=buyer, nip=NIP, birth_date=BIRTH.replace(day=13))
+    assert "Tanggal lahir tidak sesuai" in info.value.extra["fields"]["birth_date"]
+
+
+@pytest.mark.django_db
+def test_claim_of_a_nip_not_in_the_roster_is_refused(buyer):
+    with pytest.raises(NotFound) as info:
+        services.nip_claim(user=buyer, nip=NIP, birth_date=BIRTH)
+    assert "BKPSDM" in info.value.message
+
+
+@pytest.mark.django_db
+def test_a_claimed_nip_cannot_be_claimed_again(buyer, other_buyer):
+    employee(phone=buyer.phone)
+    services.nip_claim(user=buyer, nip=NIP, birth_date=BIRTH)
+    with pytest.raises(Conflict) as info:
+        services.nip_claim(user=other_buyer, nip=NIP, birth_date=BIRTH)
+    assert "sudah diklaim" in info.value.message
+
+
+@pytest.mark.django_db
+def test_an_inactive_nip_cannot_be_claimed(buyer):
+    employee(is_active=False)
+    with pytest.raises(Conflict):
+        services.nip_claim(user=buyer, nip=NIP, birth_date=BIRTH)
+
+
+def write(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return str(path)
+
+
+HEADER = [
+    "NIP",
+    "Nama Pegawai",
+    "kode_opd",
+    "jenis",
+    "Gol",
+    "eselon",
+    "kelas_tpp",
+    "No. HP",
+    "aktif",
+]
+ROWS = [
+    HEADER,
+    [
+        "198507122010012003",
+        "Yuli Astuti",
+        "DISKOMINFO",
+        "PNS",
+        "III/b",
+        "",
+        "7",
+        "081234500005",
+        "1",
+    ],
+    ["199003152022211001", "Bayu PPPK", "DISPANGTAN", "PPPK", "IX", "", "5", "", "ya"],
+    ["19850712201001200", "NIP Pendek", "DISKOMINFO", "PNS", "III/a", "", "", "", "1"],
+    ["198507122010012004", "OPD Salah", "DINASX", "PNS", "III/a", "", "", "", "1"],
+    ["199003152022211002", "Jenis Salah", "DISKOMINFO", "PNS", "IX", "", "", "", "1"],
+    ["198507122010012003", "Ganda", "DISKOMINFO", "PNS", "III/b", "", "", "", "1"],
+    ["197001011995031001", "Pak Purna", "BKPSDM", "PNS", "IV/a", "IV.A", "", "", "0"],
+]
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("import_asn", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue().strip()
+
+
+@pytest.mark.django_db
+def test_roster_import_keeps_good_rows_reports_bad_and_is_idempotent(tmp_path):
+    path = write(tmp_path / "asn.csv", ROWS)
+    assert (
+        run(path, "--report", str(tmp_path / "r.csv"))
+        == "created=3 updated=0 unchanged=0 rejected=4"
+    )
+    report = (tmp_path / "r.csv").read_text()
+    for fragment in ("18 digit", "DINASX", "tidak sesuai dengan NIP", "baris 2"):
+        assert fragment in report
+    yuli = Employee.objects.get(nip="198507122010012003")
+    assert (yuli.phone, yuli.golongan, yuli.tpp_class) == ("+6281234500005", "III/b", "7")
+    assert not Employee.objects.get(name="Pak Purna").is_active
+    assert run(path) == "created=0 updated=0 unchanged=3 rejected=4"
+
+
+@pytest.mark.django_db
+def test_full_roster_marks_who_left_inactive_never_deleting(tmp_path):
+    run(write(tmp_path / "a.csv", ROWS[:3]))
+    out = run(write(tmp_path / "b.csv", ROWS[:2]), "--full")
+    assert out.endswith("deactivated=1")
+    assert Employee.objects.count() == 2
+    assert not Employee.objects.get(name="Bayu PPPK").is_active
+
+
+@pytest.mark.django_db
+def test_roster_import_without_required_columns_exits_2(tmp_path):
+    with pytest.raises(CommandError) as info:
+        run(write(tmp_path / "x.csv", [["nama"], ["A"]]))
+    assert info.value.returncode == 2

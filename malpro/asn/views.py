@@ -1,0 +1,309 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from malpro.asn import bundles, flags, importer, obligation, periods, reports, services
+from malpro.asn.forms import (
+    BundleForm,
+    ClaimForm,
+    DecisionForm,
+    FlagReviewForm,
+    OfflinePurchaseForm,
+    RosterUploadForm,
+)
+from malpro.asn.models import Bundle, IntegrityFlag, NipClaim, OfflinePurchase, Standing
+from malpro.core.exceptions import ApplicationError, NotFound
+from malpro.core.forms import apply_application_error
+from malpro.orders import services as orders
+from malpro.orders.models import Cart
+from malpro.umkm.models import Business, Status
+
+
+def _period(request):
+    try:
+        return periods.parse(request.GET.get("periode"))
+    except ApplicationError:
+        return periods.parse(None)
+
+
+@login_required
+def home(request):
+    employee = services.employee_of(request.user)
+    if employee is None:
+        claim = NipClaim.objects.filter(user=request.user).first()
+        form = ClaimForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                claim = services.nip_claim(
+                    user=request.user,
+                    nip=form.cleaned_data["nip"],
+                    birth_date=form.cleaned_data["birth_date"],
+                )
+            except ApplicationError as exc:
+                apply_application_error(form, exc)
+            else:
+                if claim.state == NipClaim.State.APPROVED:
+                    messages.success(request, _("NIP terverifikasi. Selamat datang!"))
+                else:
+                    messages.info(request, _("Klaim dikirim ke OPD Anda untuk dikonfirmasi."))
+                return redirect("asn:home")
+        return render(request, "asn/claim.html", {"form": form, "claim": claim})
+    year, month = _period(request)
+    try:
+        result = obligation.obligation_for(employee, year, month)
+    except ApplicationError as exc:
+        return render(request, "asn/home.html", {"employee": employee, "error": exc.message})
+    history = (
+        Standing.objects.filter(employee=employee)
+        .select_related("period")
+        .order_by("-period__year", "-period__month")[:12]
+    )
+    return render(
+        request,
+        "asn/home.html",
+        {
+            "employee": employee,
+            "result": result,
+            "period": periods.label(year, month),
+            "history": history,
+            "bundles": Bundle.objects.filter(is_active=True),
+            "offline": OfflinePurchase.objects.filter(employee=employee).select_related("business")[
+                :10
+            ],
+            "progress": min(100, result.counted * 100 // result.required)
+            if result.required
+            else 100,
+        },
+    )
+
+
+@login_required
+def offline_new(request):
+    employee = services.employee_of(request.user)
+    if employee is None:
+        return redirect("asn:home")
+    businesses = (
+        Business.objects.filter(status=Status.ACTIVE)
+        .select_related("village__district")
+        .order_by("name")
+    )
+    form = OfflinePurchaseForm(request.POST or None, request.FILES or None, businesses=businesses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offline_record(user=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Tercatat; menunggu konfirmasi penjual."))
+            return redirect("asn:home")
+    return render(request, "asn/offline_form.html", {"form": form})
+
+
+@login_required
+def offline_receipt(request, purchase_id: int):
+    purchase = get_object_or_404(
+        OfflinePurchase.objects.select_related("business", "employee"), pk=purchase_id
+    )
+    allowed = (
+        purchase.employee.user_id == request.user.pk
+        or services.can_decide_offline(request.user, purchase)
+        or request.user.is_auditor
+    )
+    if not allowed:
+        raise Http404
+    response = FileResponse(purchase.receipt.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def offline_inbox(request):
+    """Sellers (and guiding officers) confirm ASN's in-person purchases."""
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.offline_decide(
+                    actor=request.user,
+                    purchase_id=int(request.POST.get("purchase_id", 0)),
+                    confirm=form.cleaned_data["decision"] == "yes",
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("Keputusan disimpan."))
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+        return redirect("asn:offline_inbox")
+    pending = OfflinePurchase.objects.filter(
+        state=OfflinePurchase.State.PENDING, business__owner=request.user
+    ).select_related("business", "employee")
+    return render(request, "asn/offline_inbox.html", {"purchases": pending})
+
+
+@login_required
+def bundle(request, bundle_id: int):
+    employee = services.employee_of(request.user)
+    if employee is None:
+        return redirect("asn:home")
+    chosen = get_object_or_404(Bundle, pk=bundle_id, is_active=True)
+    form = BundleForm(request.POST or request.GET or None)
+    picks = None
+    if form.is_bound and form.is_valid():
+        district = form.cleaned_data["village_code"].rsplit(".", 1)[0]
+        picks = bundles.plan(bundle=chosen, employee=employee, district_code=district)
+        if request.method == "POST" and request.POST.get("confirm") == "1":
+            cart = Cart.objects.create(session_key=f"bundle-{uuid.uuid4().hex}")
+            try:
+                bundles.to_cart(picks=picks, cart=cart)
+                businesses = {p.product.business_id for p in picks}
+                checkout, _created = orders.checkout_place(
+                    buyer=request.user,
+                    cart=cart,
+                    idempotency_key=request.POST["token"],
+                    data=orders.CheckoutInput(
+                        address=orders.Address(
+                            village_code=form.cleaned_data["village_code"],
+                            street=form.cleaned_data["street"],
+                            contact_phone=request.user.phone,
+                            contact_name=request.user.name,
+                        ),
+                        deliveries={b: _delivery_for(b, district) for b in businesses},
+                        payment_method=form.cleaned_data["payment_method"],
+                    ),
+                )
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                return redirect("orders:placed", checkout_id=checkout.pk)
+            finally:
+                cart.delete()
+    total = sum(p.price * p.quantity for p in picks or [] if p.product)
+    return render(
+        request,
+        "asn/bundle.html",
+        {"bundle": chosen, "form": form, "picks": picks, "total": total, "token": uuid.uuid4().hex},
+    )
+
+
+def _delivery_for(business_id: int, district: str) -> str:
+    business = Business.objects.get(pk=business_id)
+    options = orders.delivery_of(business)
+    if options.delivery and orders.delivery_fee_for(business, district) is not None:
+        return "delivery"
+    return "pickup"
+
+
+@login_required
+def claims(request):
+    visible = services.visible_agency_ids(request.user)
+    if visible is not None and not visible:
+        raise Http404
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.nip_claim_decide(
+                    actor=request.user,
+                    claim_id=int(request.POST.get("claim_id", 0)),
+                    approve=form.cleaned_data["decision"] == "yes",
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("Keputusan disimpan."))
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+        return redirect("asn:claims")
+    pending = NipClaim.objects.filter(state=NipClaim.State.PENDING).select_related(
+        "employee__agency", "user"
+    )
+    if visible is not None:
+        pending = pending.filter(employee__agency_id__in=visible)
+    return render(request, "asn/claims.html", {"claims": pending})
+
+
+@login_required
+def report(request):
+    visible = services.visible_agency_ids(request.user)
+    if visible is not None and not visible:
+        raise Http404
+    year, month = _period(request)
+    label = periods.label(year, month)
+    try:
+        rows = reports.opd_report(year=year, month=month, agency_ids=visible)
+    except ApplicationError as exc:
+        return render(request, "asn/reports.html", {"error": exc.message, "period": label})
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        response = HttpResponse(
+            reports.xlsx(rows, label),
+            content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
+        response["Content-Disposition"] = f'attachment; filename="kepatuhan-asn-{label}.xlsx"'
+        return response
+    trend = reports.trend(year=year, month=month, agency_ids=visible)
+    if fmt == "pdf":
+        response = HttpResponse(reports.pdf(rows, label, trend), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="kepatuhan-asn-{label}.pdf"'
+        return response
+    agency = request.GET.get("opd")
+    detail = None
+    if agency and (visible is None or int(agency) in visible):
+        detail = reports.asn_detail(year=year, month=month, agency_id=int(agency))
+    return render(
+        request,
+        "asn/reports.html",
+        {"rows": rows, "period": label, "trend": trend, "detail": detail},
+    )
+
+
+@login_required
+def flag_queue(request):
+    if not (request.user.is_auditor or request.user.is_city_admin):
+        raise Http404
+    if request.method == "POST":
+        form = FlagReviewForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ApplicationError(_("Pilih hasil dan isi catatan pemeriksaan."))
+            flags.review(
+                actor=request.user,
+                flag_id=int(request.POST.get("flag_id", 0)),
+                state=form.cleaned_data["state"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Hasil pemeriksaan disimpan."))
+        except (ApplicationError, NotFound) as exc:
+            messages.error(request, exc.message)
+        return redirect("asn:flags")
+    state = request.GET.get("status", "open")
+    items = IntegrityFlag.objects.select_related(
+        "employee__agency", "business", "agency", "period", "reviewed_by"
+    )
+    if state in IntegrityFlag.State.values:
+        items = items.filter(state=state)
+    return render(request, "asn/flags.html", {"flags": items[:200], "state": state})
+
+
+@login_required
+def roster_upload(request):
+    if not services.sees_all_asn(request.user) or (
+        request.user.is_auditor and not request.user.is_city_admin
+    ):
+        raise Http404
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importer.roster_import(
+                source=upload,
+                filename=upload.name,
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                full=form.cleaned_data["full"],
+            )
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
+    return render(request, "asn/roster_upload.html", {"form": form, "result": result})
