@@ -57,7 +57,7 @@ def test_bundle_prefers_near_sellers_with_the_least_asn_revenue(asn, bundle, oth
         lowokwaru,
         [("Beras Pandan 5 kg", "beras", 70000), ("Minyak 2 L", "minyak-goreng", 34000)],
     )
-    quiet = shop_with(2, lowokwaru, [("Beras Lokal 5 kg", "beras", 72000)])
+    shop_with(2, lowokwaru, [("Beras Lokal 5 kg", "beras", 72000)])
     far = shop_with(
         3,
         "35.73.03.1001",
