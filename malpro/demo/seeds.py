@@ -129,7 +129,13 @@ def seed_payments(ctx: DemoContext) -> None:
 seed_payments.own_transactions = True
 
 
-STEPS = [seed_people, seed_umkm, seed_catalog, seed_orders, seed_payments]
+def seed_asn(ctx: DemoContext) -> None:
+    from malpro.asn import demo
+
+    demo.seed(ctx)
+
+
+STEPS = [seed_people, seed_umkm, seed_catalog, seed_orders, seed_payments, seed_asn]
 
 
 def run() -> DemoContext:
