@@ -109,7 +109,7 @@ def umkm_import_command(args) -> dict:
     if args.tracemalloc:
         import tracemalloc
 
-        tracemalloc.start(8)
+        tracemalloc.start(3)
     start, cpu_start = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
@@ -137,9 +137,9 @@ def umkm_import_command(args) -> dict:
             stats = snapshot.statistics("traceback")
             held = sum(stat.size for stat in stats) / MB
             lines += ["", f"== largest live allocations {label} ({held:.1f} MB traced)"]
-            for stat in stats[:12]:
+            for stat in stats[:10]:
                 lines.append(f"{stat.size / MB:8.1f} MB in {stat.count} blocks, allocated at")
-                lines += ["    " + line for line in stat.traceback.format(limit=-5)]
+                lines += ["    " + line for line in stat.traceback.format(limit=3)]
         Path(args.tracemalloc).write_text("\n".join(lines) + "\n")
         extra["traced_peak_mb"] = traced_peak / MB
     if profiler:

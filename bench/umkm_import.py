@@ -27,6 +27,7 @@ NAME = "umkm_import"
 TARGET_SECONDS = 60.0
 TARGET_PEAK_MB = 300.0
 QUICK_ROWS = 5_000
+TRACEMALLOC_ROWS = 20_000
 PHASES = (("first", "first (creates)"), ("second", "second (unchanged)"))
 SETUP_STEPS = (
     ("migrate", ("migrate", "--no-input", "-v", "0")),
@@ -268,8 +269,9 @@ def _print_table(results: list[dict], manifest: umkm_data.Manifest, args) -> Non
 
 
 def _profile(source: Path, manifest, args, pg: PostgresServer | None, backend: str) -> dict:
-    """One more database: first and second import under cProfile, then a first import under
-    tracemalloc on another fresh database. Writes var/bench/umkm_import-profile-*.{prof,txt}."""
+    """One more database: first and second import under cProfile, then a first import of at most
+    TRACEMALLOC_ROWS rows under tracemalloc on another fresh database. Writes
+    var/bench/umkm_import-profile-*.{prof,txt}."""
     out = harness.OUT_DIR
     out.mkdir(parents=True, exist_ok=True)
     report: dict = {"backend": backend, "files": []}
@@ -281,9 +283,17 @@ def _profile(source: Path, manifest, args, pg: PostgresServer | None, backend: s
                 env = harness.django_env(var_dir=var_dir, database_url=url)
                 _setup(env)
                 if traced:
+                    # tracemalloc slows this import down ten times or more: use a smaller file
+                    # of the same kind (the big allocations grow with the file, linearly).
+                    rows = min(manifest.rows, TRACEMALLOC_ROWS)
+                    small = source
+                    if rows < manifest.rows:
+                        small = source.with_name(f"umkm-{rows}-{manifest.seed}.csv")
+                        umkm_data.write_csv(small, rows=rows, seed=manifest.seed)
                     path = out / f"umkm_import-profile-{backend}-memory.txt"
-                    child = _import(env, source, args.agency, "--tracemalloc", str(path))
+                    child = _import(env, small, args.agency, "--tracemalloc", str(path))
                     report["memory"] = {
+                        "rows": rows,
                         "file": str(path),
                         "traced_peak_mb": round(child.payload.get("traced_peak_mb", 0), 1),
                         "peak_rss_mb": round(child.payload["peak_rss_mb"], 1),

@@ -17,6 +17,7 @@ from django.test import Client
 
 from malpro.accounts import services as account_services
 from malpro.accounts.roles import Role
+from malpro.celery import app as celery_app
 
 PASSWORD = "rahasia-kuat-123"
 
@@ -71,7 +72,18 @@ def _fresh_state(request, settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
     }
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    # Without a worker in the test process, tasks run in the caller even when a Redis broker
+    # is configured (the one test that needs a real worker turns this off itself).
+    celery_app.conf.task_always_eager = True
+    if (
+        transactional
+        or "transactional_db" in request.fixturenames
+        or ("live_server" in request.fixturenames)
+    ):
         # Transactional tests empty every table afterwards; put the reference data back.
         request.getfixturevalue("transactional_db")
         load_reference_data()

@@ -52,6 +52,7 @@ def test_a_real_worker_runs_the_task_through_redis(buyer):
     from celery.contrib.testing.worker import start_worker
 
     assert not settings.CELERY_TASK_ALWAYS_EAGER
+    app.conf.task_always_eager = False  # this test is about the real worker
     old, fresh = _old_and_fresh_tokens(buyer)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         result = api_tokens_purge.delay()
