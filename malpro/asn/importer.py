@@ -6,18 +6,25 @@ inactive, never deleted (aktif=0, or absent from a --full roster)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malpro.accounts.models import Agency
 from malpro.asn.models import Employee, EmploymentType
 from malpro.core import audit, validators
-from malpro.core.tabular import Columns, RowIssue, UnreadableFile, match_headers, open_table
+from malpro.core.tabular import (
+    Columns,
+    RowIssue,
+    UnreadableFile,
+    match_headers,
+    one_transaction,
+    open_table,
+)
+from malpro.core.tabular import ImportResult as BaseImportResult
 
 COLUMNS = Columns(
     canonical=[
@@ -62,25 +69,12 @@ FIELDS = [
 
 
 @dataclass
-class ImportResult:
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
+class ImportResult(BaseImportResult):
     deactivated: int = 0
-    issues: list[RowIssue] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = (
-            f"created={self.created} updated={self.updated} unchanged={self.unchanged} "
-            f"rejected={self.rejected}"
-        )
+        text = super().summary()
         return text + (f" deactivated={self.deactivated}" if self.deactivated else "")
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _parse(number: int, record: dict, agencies: dict[str, Agency], today):
@@ -158,22 +152,17 @@ def roster_import(
                 _("Kolom wajib tidak ditemukan: %(cols)s. Kolom di berkas: %(found)s.")
                 % {"cols": ", ".join(match.missing), "found": ", ".join(table.headers)}
             )
-        try:
-            with transaction.atomic():
-                _run(table, match, result, full)
-                audit.record(
-                    action="asn.roster_imported",
-                    actor=actor,
-                    data={
-                        "file": (filename or str(source))[-100:],
-                        "summary": result.summary(),
-                        "dry_run": dry_run,
-                    },
-                )
-                if dry_run:
-                    raise _Rollback
-        except _Rollback:
-            pass
+        with one_transaction(dry_run=dry_run):
+            _run(table, match, result, full)
+            audit.record(
+                action="asn.roster_imported",
+                actor=actor,
+                data={
+                    "file": (filename or str(source))[-100:],
+                    "summary": result.summary(),
+                    "dry_run": dry_run,
+                },
+            )
     finally:
         table.close()
     return result

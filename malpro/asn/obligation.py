@@ -308,7 +308,11 @@ def standing_refresh(employee: Employee, year: int, month: int) -> Standing | No
     period = period_get(year, month)
     if period.closed_at is not None:
         return None
-    result = compute(employee, year, month, policy=period.policy)
+    return _store(employee, period)
+
+
+def _store(employee: Employee, period: Period) -> Standing:
+    result = compute(employee, period.year, period.month, policy=period.policy)
     standing, _ = Standing.objects.update_or_create(
         employee=employee,
         period=period,
@@ -343,18 +347,7 @@ def period_close(*, year: int, month: int, actor=None) -> Period:
     if period.closed_at is not None:
         return period
     for employee in Employee.objects.filter(is_active=True).select_related("agency"):
-        result = compute(employee, year, month, policy=period.policy)
-        Standing.objects.update_or_create(
-            employee=employee,
-            period=period,
-            defaults={
-                "agency_id": employee.agency_id,
-                "required": result.required,
-                "counted": result.counted,
-                "excluded": result.excluded_total,
-                "computed_at": timezone.now(),
-            },
-        )
+        _store(employee, period)
     period.closed_at, period.closed_by = timezone.now(), actor
     period.save(update_fields=["closed_at", "closed_by"])
     return period

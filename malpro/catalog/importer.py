@@ -4,11 +4,9 @@ import: good rows kept, each bad row reported, re-import idempotent, one transac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +14,15 @@ from malpro.catalog.models import Category, Product, ProductChange, ProductStatu
 from malpro.catalog.search.engine import reindex
 from malpro.core.exceptions import Conflict, PermissionDenied
 from malpro.core.money import parse_rupiah
-from malpro.core.tabular import Columns, RowIssue, UnreadableFile, match_headers, open_table
+from malpro.core.tabular import (
+    Columns,
+    ImportResult,
+    RowIssue,
+    UnreadableFile,
+    match_headers,
+    one_transaction,
+    open_table,
+)
 from malpro.umkm.models import Business, Status, name_key
 
 COLUMNS = Columns(
@@ -51,26 +57,6 @@ UNIT_ALIASES = {
     "porsi": "porsi",
 }
 FIELDS = ["name", "description", "category_id", "price", "unit", "stock", "weight_grams"]
-
-
-@dataclass
-class ImportResult:
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    issues: list[RowIssue] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"created={self.created} updated={self.updated} unchanged={self.unchanged} "
-            f"rejected={self.rejected}"
-        )
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _categories() -> dict[str, int]:
@@ -155,13 +141,8 @@ def products_import(
                 % {"cols": ", ".join(match.missing), "found": ", ".join(table.headers)},
                 {"missing": match.missing},
             )
-        try:
-            with transaction.atomic():
-                _run(table, match, business, actor, result)
-                if dry_run:
-                    raise _Rollback
-        except _Rollback:
-            pass
+        with one_transaction(dry_run=dry_run):
+            _run(table, match, business, actor, result)
     finally:
         table.close()
     return result

@@ -21,6 +21,7 @@ from malpro.catalog.search.engine import SearchParams, search
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
 from malpro.core.money import parse_rupiah
+from malpro.core.views import action_outcome, require_valid
 from malpro.regions.selectors import district_list
 from malpro.umkm.models import Business, Status
 from malpro.umkm.selectors import businesses_of_owner
@@ -144,31 +145,17 @@ def storefront_context(business: Business) -> dict:
 @login_required
 @require_POST
 def hide(request, product_id: int):
-    form = HideForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ApplicationError(_("Alasan wajib diisi."))
-        services.product_hide(
-            actor=request.user, product_id=product_id, reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, _("Produk disembunyikan dari marketplace."))
-    except NotFound:
-        raise Http404 from None
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    with action_outcome(request, _("Produk disembunyikan dari marketplace.")):
+        data = require_valid(HideForm(request.POST))
+        services.product_hide(actor=request.user, product_id=product_id, reason=data["reason"])
     return redirect("catalog:product_short", product_id=product_id)
 
 
 @login_required
 @require_POST
 def unhide(request, product_id: int):
-    try:
+    with action_outcome(request, _("Produk ditayangkan kembali.")):
         services.product_unhide(actor=request.user, product_id=product_id)
-        messages.success(request, _("Produk ditayangkan kembali."))
-    except NotFound:
-        raise Http404 from None
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("catalog:product_short", product_id=product_id)
 
 
@@ -287,39 +274,20 @@ def product_edit(request, product_id: int):
 @login_required
 @require_POST
 def product_photo(request, product_id: int):
-    form = PhotoForm(request.POST, request.FILES)
-    try:
-        if not form.is_valid():
-            raise ApplicationError(" ".join(e for errs in form.errors.values() for e in errs))
-        services.photo_add(
-            actor=request.user, product_id=product_id, upload=form.cleaned_data["photo"]
-        )
-        messages.success(request, _("Foto ditambahkan."))
-    except NotFound:
-        raise Http404 from None
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    with action_outcome(request, _("Foto ditambahkan.")):
+        data = require_valid(PhotoForm(request.POST, request.FILES))
+        services.photo_add(actor=request.user, product_id=product_id, upload=data["photo"])
     return redirect("catalog:product_edit", product_id=product_id)
 
 
 @login_required
 @require_POST
 def product_stock(request, product_id: int):
-    form = StockForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ApplicationError(" ".join(e for errs in form.errors.values() for e in errs))
+    with action_outcome(request, _("Stok dan harga diperbarui.")):
+        data = require_valid(StockForm(request.POST))
         services.stock_set(
-            actor=request.user,
-            product_id=product_id,
-            stock=form.cleaned_data["stock"],
-            price=form.cleaned_data["price"],
+            actor=request.user, product_id=product_id, stock=data["stock"], price=data["price"]
         )
-        messages.success(request, _("Stok dan harga diperbarui."))
-    except NotFound:
-        raise Http404 from None
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect(request.POST.get("next") or "catalog:seller_products")
 
 

@@ -13,10 +13,12 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from malpro.core.exceptions import ApplicationError
@@ -266,3 +268,50 @@ def write_issues_csv(issues: Iterable[RowIssue], out: IO[str]) -> None:
     for issue in issues:
         level = _("galat") if issue.level == "error" else _("peringatan")
         writer.writerow([issue.row, issue.column, level, issue.message])
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the counts of its summary line and every row's issue."""
+
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    issues: list[RowIssue] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"created={self.created} updated={self.updated} unchanged={self.unchanged} "
+            f"rejected={self.rejected}"
+        )
+
+
+class _DryRun(Exception):
+    pass
+
+
+@contextmanager
+def one_transaction(*, dry_run: bool):
+    """The whole import in one transaction (a failure leaves nothing half-written), rolled back
+    at the end of a dry run."""
+    try:
+        with transaction.atomic():
+            yield
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+
+
+def print_issues(result: ImportResult, err, report_path: str | None = None, limit: int = 20):
+    """For the import commands: the first issues on stderr, all of them in a CSV report."""
+    for issue in result.issues[:limit]:
+        level = "ERROR" if issue.level == "error" else "warning"
+        err.write(f"row {issue.row} [{issue.column}] {level}: {issue.message}")
+    if len(result.issues) > limit:
+        err.write(f"... and {len(result.issues) - limit} more (use --report)")
+    if report_path:
+        with open(report_path, "w", newline="", encoding="utf-8") as out:
+            write_issues_csv(result.issues, out)

@@ -1,10 +1,14 @@
 import logging
+from contextlib import contextmanager
 
+from django.contrib import messages
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from malpro.core.exceptions import ApplicationError, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -38,3 +42,25 @@ def error_500(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("core/500.html").render())
+
+
+@contextmanager
+def action_outcome(request, success: str = ""):
+    """For a POST action that redirects: a service's refusal becomes an error message, an
+    unknown object a 404, and success the given message."""
+    try:
+        yield
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        if success:
+            messages.success(request, success)
+
+
+def require_valid(form) -> dict:
+    """The form's cleaned data, or ApplicationError with every error it found."""
+    if not form.is_valid():
+        raise ApplicationError(" ".join(e for errors in form.errors.values() for e in errors))
+    return form.cleaned_data

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from malpro.core import validators
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
+from malpro.core.views import action_outcome, require_valid
 from malpro.orders import selectors, services, workflow
 from malpro.orders.forms import CheckoutForm, DeliverySettingsForm, ReviewForm
 from malpro.orders.models import Checkout, DeliveryFee, OrderStatus
@@ -215,22 +216,15 @@ def order_move(request, order_id: int):
 @login_required
 @require_POST
 def review(request, order_id: int):
-    form = ReviewForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ApplicationError(_("Beri nilai 1 sampai 5."))
+    with action_outcome(request, _("Terima kasih atas ulasannya.")):
+        data = require_valid(ReviewForm(request.POST))
         services.review_add(
             buyer=request.user,
             order_id=order_id,
-            product_id=form.cleaned_data["product_id"],
-            rating=form.cleaned_data["rating"],
-            text=form.cleaned_data["text"],
+            product_id=data["product_id"],
+            rating=data["rating"],
+            text=data["text"],
         )
-        messages.success(request, _("Terima kasih atas ulasannya."))
-    except NotFound:
-        raise Http404 from None
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("orders:detail", order_id=order_id)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from malpro.core.exceptions import ApplicationError, NotFound
+from malpro.core.views import action_outcome
 from malpro.payments import qris, services, settlements
 from malpro.payments.forms import BankAccountForm, ReconcileForm, StaticQRISForm
 from malpro.payments.gateways.simulator import SIGNATURE_HEADER, SimulatorGateway, sign
@@ -61,13 +62,8 @@ def pay_status(request, checkout_id):
 @login_required
 @require_POST
 def pay_cancel(request, checkout_id):
-    try:
+    with action_outcome(request, _("Pesanan dibatalkan; stok dikembalikan.")):
         services.buyer_cancel(user=request.user, checkout_id=checkout_id)
-        messages.success(request, _("Pesanan dibatalkan; stok dikembalikan."))
-    except NotFound:
-        raise Http404 from None
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("orders:my_orders")
 
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,15 @@ from malpro.accounts.models import Agency
 from malpro.core import audit, validators
 from malpro.core.exceptions import NotFound
 from malpro.core.money import parse_rupiah
-from malpro.core.tabular import Columns, RowIssue, UnreadableFile, match_headers, open_table
+from malpro.core.tabular import (
+    Columns,
+    RowIssue,
+    UnreadableFile,
+    match_headers,
+    one_transaction,
+    open_table,
+)
+from malpro.core.tabular import ImportResult as BaseImportResult
 from malpro.regions.models import Village
 from malpro.umkm.models import Business, Guidance, Sector, Status, StatusChange, name_key
 from malpro.umkm.scale import Scale, classify
@@ -170,24 +177,8 @@ FIELDS = [
 
 
 @dataclass
-class ImportResult:
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    issues: list[RowIssue] = field(default_factory=list)
+class ImportResult(BaseImportResult):
     dry_run: bool = False
-
-    def summary(self) -> str:
-        return (
-            f"created={self.created} updated={self.updated} unchanged={self.unchanged} "
-            f"rejected={self.rejected}"
-        )
-
-
-class _Rollback(Exception):
-    pass
 
 
 def parse_date(text: str) -> dt.date:
@@ -414,22 +405,17 @@ def umkm_import(
                     level="warning",
                 )
             )
-        try:
-            with transaction.atomic():
-                _run(
-                    table,
-                    match,
-                    agency,
-                    actor,
-                    result,
-                    progress,
-                    chunk_size,
-                    source_name=filename or str(source),
-                )
-                if dry_run:
-                    raise _Rollback
-        except _Rollback:
-            pass
+        with one_transaction(dry_run=dry_run):
+            _run(
+                table,
+                match,
+                agency,
+                actor,
+                result,
+                progress,
+                chunk_size,
+                source_name=filename or str(source),
+            )
     finally:
         table.close()
     return result

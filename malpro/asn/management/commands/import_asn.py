@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from malpro.asn.importer import roster_import
 from malpro.core.exceptions import ApplicationError
-from malpro.core.tabular import write_issues_csv
+from malpro.core.tabular import print_issues
 
 
 class Command(BaseCommand):
@@ -31,10 +31,6 @@ class Command(BaseCommand):
             result = roster_import(source=file, dry_run=dry_run, full=full)
         except ApplicationError as exc:
             raise CommandError(exc.message, returncode=2) from None
-        for issue in result.issues[:20]:
-            self.stderr.write(f"row {issue.row} [{issue.column}]: {issue.message}")
-        if report:
-            with open(report, "w", newline="", encoding="utf-8") as out:
-                write_issues_csv(result.issues, out)
+        print_issues(result, self.stderr, report)
         self.stdout.write(("dry-run: " if dry_run else "") + result.summary())
         sys.stdout.flush()

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from malpro.catalog.importer import products_import
 from malpro.core.exceptions import ApplicationError
-from malpro.core.tabular import write_issues_csv
+from malpro.core.tabular import print_issues
 
 
 class Command(BaseCommand):
@@ -24,9 +24,5 @@ class Command(BaseCommand):
             result = products_import(source=file, business_id=business, dry_run=dry_run)
         except ApplicationError as exc:
             raise CommandError(exc.message, returncode=2) from None
-        for issue in result.issues[:20]:
-            self.stderr.write(f"row {issue.row} [{issue.column}]: {issue.message}")
-        if report:
-            with open(report, "w", newline="", encoding="utf-8") as out:
-                write_issues_csv(result.issues, out)
+        print_issues(result, self.stderr, report)
         self.stdout.write(("dry-run: " if dry_run else "") + result.summary())

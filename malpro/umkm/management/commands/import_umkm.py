@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from malpro.core.exceptions import ApplicationError
-from malpro.core.tabular import write_issues_csv
+from malpro.core.tabular import print_issues
 from malpro.umkm.importer import umkm_import
 
 
@@ -47,16 +47,6 @@ class Command(BaseCommand):
         finally:
             if bar is not None:
                 bar.close()
-        errors = [i for i in result.issues if i.level == "error"]
-        for issue in result.issues[:20]:
-            level = "ERROR" if issue.level == "error" else "warning"
-            self.stderr.write(f"row {issue.row} [{issue.column}] {level}: {issue.message}")
-        if len(result.issues) > 20:
-            self.stderr.write(f"... and {len(result.issues) - 20} more (use --report)")
-        if report:
-            with open(report, "w", newline="", encoding="utf-8") as out:
-                write_issues_csv(result.issues, out)
+        print_issues(result, self.stderr, report)
         prefix = "dry-run: " if dry_run else ""
         self.stdout.write(f"{prefix}{result.summary()}")
-        if errors and not report:
-            self.stderr.write(f"{len(errors)} row(s) rejected")
