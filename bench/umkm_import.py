@@ -268,6 +268,13 @@ def _print_table(results: list[dict], manifest: umkm_data.Manifest, args) -> Non
     )
 
 
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(harness.REPO))
+    except ValueError:
+        return str(path)
+
+
 def _profile(source: Path, manifest, args, pg: PostgresServer | None, backend: str) -> dict:
     """One more database: first and second import under cProfile, then a first import of at most
     TRACEMALLOC_ROWS rows under tracemalloc on another fresh database. Writes
@@ -294,11 +301,11 @@ def _profile(source: Path, manifest, args, pg: PostgresServer | None, backend: s
                     child = _import(env, small, args.agency, "--tracemalloc", str(path))
                     report["memory"] = {
                         "rows": rows,
-                        "file": str(path),
+                        "file": _relative(path),
                         "traced_peak_mb": round(child.payload.get("traced_peak_mb", 0), 1),
                         "peak_rss_mb": round(child.payload["peak_rss_mb"], 1),
                     }
-                    report["files"].append(str(path))
+                    report["files"].append(_relative(path))
                     continue
                 for phase in ("first", "second"):
                     prof = out / f"umkm_import-profile-{backend}-{phase}.prof"
@@ -311,13 +318,13 @@ def _profile(source: Path, manifest, args, pg: PostgresServer | None, backend: s
                         stats.sort_stats("cumulative").print_stats(45)
                         stats.sort_stats("tottime").print_stats(30)
                     report[phase] = {"seconds": round(child.payload["seconds"], 2)}
-                    report["files"] += [str(prof), str(text)]
+                    report["files"] += [_relative(prof), _relative(text)]
             finally:
                 if pg:
                     pg.drop_database(database)
     print("\nprofiles written:")
     for path in report["files"]:
-        print(f"  {Path(path).relative_to(harness.REPO)}")
+        print(f"  {path}")
     return report
 
 
@@ -390,7 +397,8 @@ def run(args) -> int:
         "results": results,
         "profile": profile,
     }
-    path = harness.write_json(NAME, data)
+    # A --quick smoke test must not overwrite the figures of a full run.
+    path = harness.write_json(NAME + ("-quick" if args.quick else ""), data)
     print(f"\nresults: {path.relative_to(harness.REPO)}")
     problems = [p for r in results for p in r.get("problems", [])]
     missed = [
