@@ -182,11 +182,26 @@ def _with_header(rows, columns, total_lines: int | None) -> Table:
     return Table([h.strip() for h in headers], remaining(), total)
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of text with their endings, one at a time. Unlike io.StringIO, which holds a
+    second copy of the file at four bytes a character, this only slices the decoded text."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 def _csv_table(data: bytes, columns: Columns | None) -> Table:
     text = _decode(data)
-    first_line = text.split("\n", 1)[0]
+    if "\n" not in text and "\r" in text:  # old Mac line endings
+        text = text.replace("\r", "\n")
+    first_line = text[: text.find("\n")] if "\n" in text else text
     delimiter = max([",", ";", "\t", "|"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:

@@ -218,6 +218,18 @@ class _Lookups:
             names.setdefault(name_key(name), []).append(code)
         self.village_names = names
         self.agencies = {a.code: a for a in Agency.objects.filter(is_active=True)}
+        # Per-import caches: a city file repeats a few dozen sector spellings and the same two
+        # labels 80,000 times; translating them once keeps gettext out of the row loop.
+        self._sectors: dict[str, str | None] = {}
+        self.money_columns = (
+            ("modal_usaha", "capital", str(_("Modal usaha"))),
+            ("omzet_tahunan", "annual_sales", str(_("Omzet tahunan"))),
+        )
+
+    def sector(self, text: str) -> str | None:
+        if text not in self._sectors:
+            self._sectors[text] = parse_sector(text)
+        return self._sectors[text]
 
     def village(self, text: str) -> str:
         value = text.strip()
@@ -300,7 +312,7 @@ def _parse(number: int, record: dict[str, str], lookups: _Lookups, today: dt.dat
         except ValidationError as exc:
             error("kode_kelurahan", " ".join(exc.messages))
 
-    sector = parse_sector(get("sektor"))
+    sector = lookups.sector(get("sektor"))
     if sector is None and get("sektor"):
         warn(
             "sektor",
@@ -336,10 +348,7 @@ def _parse(number: int, record: dict[str, str], lookups: _Lookups, today: dt.dat
                 )
     values["pirt_number"] = get("pirt")[:30]
 
-    for column, key, label in (
-        ("modal_usaha", "capital", _("Modal usaha")),
-        ("omzet_tahunan", "annual_sales", _("Omzet tahunan")),
-    ):
+    for column, key, label in lookups.money_columns:
         values[key] = None
         if get(column):
             try:
@@ -480,10 +489,12 @@ def _run(table, match, agency, actor, result, progress, chunk_size, source_name)
 def _apply(chunk, lookups, agency, actor, result, source_name):
     nibs = {v["nib"] for _, v, _ in chunk if v["nib"]}
     niks = {v["owner_nik"] for _, v, _ in chunk if v["owner_nik"]}
-    by_nib = {b.nib: b for b in Business.objects.filter(nib__in=nibs)} if nibs else {}
+    by_nib = {b.nib: b for b in Business.objects.filter(nib__in=nibs).order_by()} if nibs else {}
     by_key = {}
     if niks:
-        for b in Business.objects.filter(owner_nik__in=niks):
+        # The empty-NIK exclusion matches the partial unique index on (owner_nik, name_key),
+        # so both databases look the chunk up in the index instead of scanning the register.
+        for b in Business.objects.filter(owner_nik__in=niks).exclude(owner_nik="").order_by():
             by_key[(b.owner_nik, b.name_key)] = b
     guided = set()
     matched_ids = {b.pk for b in (*by_nib.values(), *by_key.values())}
