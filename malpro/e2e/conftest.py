@@ -67,3 +67,65 @@ def phone_page(browser, live_server):
     page.js_errors = errors
     yield page
     context.close()
+
+
+# --- shared by the catalog, orders, payments and ASN journeys ------------------------------------
+@pytest.fixture
+def another_phone(browser, live_server):
+    """another_phone() -> a fresh page in its own browser context (another person's phone), set
+    up like `phone_page`, with its JavaScript errors in page.js_errors."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740},
+            locale="id-ID",
+            timezone_id="Asia/Jakarta",
+            base_url=live_server.url,
+            is_mobile=True,
+            has_touch=True,
+        )
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on(
+            "console",
+            lambda msg: errors.append(msg.text) if msg.type == "error" else None,
+        )
+        page.js_errors = errors
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def sign_in():
+    """sign_in(page, user): logs `user` in through the login form, as a person would."""
+    from playwright.sync_api import expect
+
+    from malpro.conftest import PASSWORD
+
+    def log_in(page, user) -> None:
+        page.goto("/akun/masuk/")
+        page.get_by_label("Nomor HP").fill(user.phone)
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        expect(page.locator("h1")).to_have_text("Akun saya")
+
+    return log_in
+
+
+@pytest.fixture
+def fits_phone():
+    """fits_phone(page): no horizontal scrolling at the phone's width."""
+
+    def check(page) -> None:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        viewport = page.viewport_size["width"]
+        assert width <= viewport, f"horizontal scroll on a phone at {page.url}: {width}px"
+
+    return check
