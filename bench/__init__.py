@@ -7,4 +7,6 @@ measured work, prints a table and writes var/bench/NAME.json. See docs/benchmark
 
 BENCHMARKS = {
     "umkm_import": "bench.umkm_import",
+    "checkout": "bench.checkout",
+    "webhooks": "bench.webhooks",
 }
