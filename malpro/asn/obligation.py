@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from malpro.asn import periods
 from malpro.asn.models import Employee, Exemption, OfflinePurchase, Period, Policy, Standing
 from malpro.catalog.models import Category
 from malpro.core.exceptions import ApplicationError
-from malpro.orders.models import Order, OrderStatus
+from malpro.orders.models import Order, OrderLine, OrderStatus
 from malpro.umkm.models import Status
 
 
@@ -327,6 +328,132 @@ def _store(employee: Employee, period: Period) -> Standing:
     return standing
 
 
+def standings_store(period: Period, employees) -> int:
+    """Computes and stores the standings of many ASN for one period in a few set queries (one
+    aggregate per source, not a compute() per ASN): the same figures as compute(), which
+    `asn_recount` uses to prove it. Per UMKM the capped purchases add up to min(cap, their
+    total), whatever their order, so the totals per ASN and UMKM are enough."""
+    employees = list(employees)
+    if not employees:
+        return 0
+    policy = Policy.objects.prefetch_related("amounts").get(pk=period.policy_id)
+    year, month = period.year, period.month
+    start, end = periods.bounds(year, month)
+    first, last = periods.first_day(year, month), periods.last_day(year, month)
+    eligible = _eligible_category_ids(policy)
+    ids = [e.pk for e in employees]
+    by_user = {e.user_id: e.pk for e in employees if e.user_id}
+    buyers = Employee.objects.filter(pk__in=ids, user__isnull=False).values("user_id")
+    if len(ids) > 500:  # the whole roster, usually: a subquery instead of thousands of ids
+        buyers = Employee.objects.filter(user__isnull=False).values("user_id")
+    per_business: dict[int, dict[int, int]] = {pk: {} for pk in ids}
+    excluded: dict[int, int] = dict.fromkeys(ids, 0)
+    completed = {
+        "order__buyer_id__in": buyers,
+        "order__status": OrderStatus.COMPLETED,
+        "order__completed_at__gte": start,
+        "order__completed_at__lt": end,
+    }
+    counting = Q(category_id__in=eligible) if eligible is not None else Q(pk__isnull=False)
+    for row in (
+        OrderLine.objects.filter(**completed, order__business__status=Status.ACTIVE)
+        .values("order__buyer_id", "order__business_id")
+        .annotate(ok=Sum("line_total", filter=counting), all=Sum("line_total"))
+        .order_by()
+    ):
+        employee_id = by_user.get(row["order__buyer_id"])
+        if employee_id is None:
+            continue
+        ok = row["ok"] or 0
+        excluded[employee_id] += (row["all"] or 0) - ok
+        shops = per_business[employee_id]
+        shops[row["order__business_id"]] = shops.get(row["order__business_id"], 0) + ok
+    for row in (
+        Order.objects.filter(
+            buyer_id__in=buyers,
+            status=OrderStatus.COMPLETED,
+            completed_at__gte=start,
+            completed_at__lt=end,
+        )
+        .exclude(business__status=Status.ACTIVE)
+        .values("buyer_id")
+        .annotate(total=Sum("items_total"))
+        .order_by()
+    ):
+        if row["buyer_id"] in by_user:
+            excluded[by_user[row["buyer_id"]]] += row["total"] or 0
+    for row in (
+        Order.objects.filter(
+            buyer_id__in=buyers,
+            status__in=[OrderStatus.CANCELLED, OrderStatus.REJECTED],
+            placed_at__gte=start,
+            placed_at__lt=end,
+        )
+        .values("buyer_id")
+        .annotate(total=Sum("items_total"))
+        .order_by()
+    ):
+        if row["buyer_id"] in by_user:
+            excluded[by_user[row["buyer_id"]]] += row["total"] or 0
+    offline = OfflinePurchase.objects.filter(purchased_on__gte=first, purchased_on__lte=last)
+    if len(ids) <= 500:
+        offline = offline.filter(employee_id__in=ids)
+    for row in (
+        offline.values("employee_id", "business_id", "state")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        employee_id = row["employee_id"]
+        if employee_id not in excluded:
+            continue
+        if row["state"] != OfflinePurchase.State.CONFIRMED or not policy.counts_offline:
+            excluded[employee_id] += row["total"]
+        else:
+            shops = per_business[employee_id]
+            shops[row["business_id"]] = shops.get(row["business_id"], 0) + row["total"]
+    exemptions: dict[int, list[Exemption]] = {pk: [] for pk in ids}
+    for exemption in Exemption.objects.filter(start__lte=last, end__gte=first):
+        if exemption.employee_id in exemptions:
+            exemptions[exemption.employee_id].append(exemption)
+    now = timezone.now()
+    rows = []
+    for employee in employees:
+        required = required_for(employee, policy, year, month, exemptions[employee.pk])
+        caps = [
+            c
+            for c in (
+                policy.cap_amount,
+                required * policy.cap_share // 100 if policy.cap_share else None,
+            )
+            if c is not None
+        ]
+        cap = min(caps) if caps else None
+        counted = 0
+        for total in per_business[employee.pk].values():
+            counts = total if cap is None else max(0, min(total, cap))
+            excluded[employee.pk] += total - counts
+            counted += counts
+        rows.append(
+            Standing(
+                employee_id=employee.pk,
+                period_id=period.pk,
+                agency_id=employee.agency_id,
+                required=required,
+                counted=counted,
+                excluded=excluded[employee.pk],
+                computed_at=now,
+            )
+        )
+    Standing.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["employee", "period"],
+        update_fields=["agency", "required", "counted", "excluded", "computed_at"],
+    )
+    return len(rows)
+
+
 def obligation_for(employee: Employee, year: int, month: int) -> Obligation:
     """For pages and the API: computed live for an open period; for a closed one, the frozen
     figures (with the exclusion detail recomputed under the period's own policy)."""
@@ -346,8 +473,7 @@ def period_close(*, year: int, month: int, actor=None) -> Period:
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.closed_at is not None:
         return period
-    for employee in Employee.objects.filter(is_active=True).select_related("agency"):
-        _store(employee, period)
+    standings_store(period, Employee.objects.filter(is_active=True))
     period.closed_at, period.closed_by = timezone.now(), actor
     period.save(update_fields=["closed_at", "closed_by"])
     return period

@@ -35,11 +35,7 @@ def ensure_standings(period: Period) -> int:
     if period.closed_at is not None:
         return 0
     missing = Employee.objects.filter(is_active=True).exclude(standings__period=period)
-    made = 0
-    for employee in missing.select_related("agency").prefetch_related("exemptions"):
-        obligation.standing_refresh(employee, period.year, period.month)
-        made += 1
-    return made
+    return obligation.standings_store(period, missing)
 
 
 def opd_report(
