@@ -7,7 +7,6 @@ import pytest
 from malpro.catalog import services
 from malpro.catalog.models import Category, Synonym
 from malpro.catalog.search.engine import SearchParams, search
-from malpro.catalog.search.query import forget_synonyms
 from malpro.catalog.tests.factories import product, shop
 
 
@@ -110,12 +109,76 @@ def test_synonym_coffee_finds_kopi(catalog):
     assert {catalog["kopi"].pk, catalog["es"].pk} <= ids("coffee")
 
 
+def api_ids(client, q):
+    response = client.get("/api/v1/products", {"q": q, "page_size": 50})
+    assert response.status_code == 200
+    return {row["id"] for row in response.json()["results"]}
+
+
 @pytest.mark.django_db
-def test_synonyms_are_editable_by_the_city_admin(catalog):
-    assert not ids("wedang jahe ginger") - ids("ginger") and catalog["jahe"].pk not in ids("ginger")
-    Synonym.objects.create(words="jahe, ginger")
-    forget_synonyms()
-    assert catalog["jahe"].pk in ids("ginger")
+def test_synonyms_are_editable_by_the_city_admin(catalog, web, city_admin):
+    browser = web(city_admin)
+    assert catalog["jahe"].pk not in api_ids(browser, "ginger")  # the groups are now cached
+    response = browser.post(
+        "/admin/catalog/synonym/add/", {"words": "jahe, ginger", "note": "bahasa Inggris"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert catalog["jahe"].pk in api_ids(browser, "ginger")
+
+
+@pytest.mark.django_db
+def test_a_synonym_edited_or_deleted_in_the_admin_applies_at_once(catalog, web, city_admin):
+    browser = web(city_admin)
+    row = Synonym.objects.create(words="jahe, ginger")
+    assert catalog["jahe"].pk in api_ids(browser, "ginger")
+    change = f"/admin/catalog/synonym/{row.pk}/change/"
+    assert browser.post(change, {"words": "jahe, zingiber", "note": ""}).status_code == 302
+    assert catalog["jahe"].pk not in api_ids(browser, "ginger")
+    assert catalog["jahe"].pk in api_ids(browser, "zingiber")
+    delete = f"/admin/catalog/synonym/{row.pk}/delete/"
+    assert browser.post(delete, {"post": "yes"}).status_code == 302
+    assert catalog["jahe"].pk not in api_ids(browser, "zingiber")
+
+
+@pytest.mark.django_db
+def test_a_synonym_needs_two_words(web, city_admin):
+    response = web(city_admin).post("/admin/catalog/synonym/add/", {"words": "ginger"})
+    assert response.status_code == 200
+    assert "paling sedikit dua kata" in response.content.decode()
+    assert not Synonym.objects.filter(words="ginger").exists()
+
+
+@pytest.mark.django_db
+def test_the_category_tree_is_editable_by_the_city_admin(catalog, web, city_admin, auditor):
+    assert web(auditor).get("/admin/catalog/category/").status_code == 302
+    browser = web(city_admin)
+    listing = browser.get("/admin/catalog/category/")
+    assert listing.status_code == 200 and "— Jamu" in listing.content.decode()
+    jamu = Category.objects.get(slug="jamu")
+    response = browser.post(
+        f"/admin/catalog/category/{jamu.pk}/change/",
+        {
+            "name": "Rempah Tradisional",
+            "slug": "jamu",
+            "parent": jamu.parent_id,
+            "position": 1,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    # The category's words are indexed with its products: the rename is searchable at once.
+    assert catalog["jahe"].pk in api_ids(browser, "rempah")
+
+
+@pytest.mark.django_db
+def test_the_category_tree_stays_two_levels(web, city_admin):
+    child = Category.objects.get(slug="jamu")
+    response = web(city_admin).post(
+        "/admin/catalog/category/add/",
+        {"name": "Jamu Gendong", "slug": "jamu-gendong", "parent": child.pk, "position": 0},
+    )
+    assert response.status_code == 200
+    assert not Category.objects.filter(slug="jamu-gendong").exists()
 
 
 @pytest.mark.django_db
