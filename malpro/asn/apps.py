@@ -27,6 +27,15 @@ class AsnConfig(AppConfig):
             order=50,
         )
         nav.register(
+            _("Pembelian langsung ASN"),
+            "asn:offline_inbox",
+            lambda u: (
+                u.is_authenticated
+                and (u.has_role("seller") or u.is_city_admin or bool(u.officer_agency_ids()))
+            ),
+            order=33,
+        )
+        nav.register(
             _("Tanda integritas"),
             "asn:flags",
             lambda u: u.is_authenticated and (u.is_auditor or u.is_city_admin),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from malpro.asn import obligation, periods
 from malpro.asn.data.kota_malang import NEIGHBOURS
-from malpro.asn.models import Bundle, Employee
+from malpro.asn.models import Bundle, Employee, OfflinePurchase
 from malpro.catalog.models import Product, ProductStatus
 from malpro.catalog.search.engine import descendant_ids
 from malpro.core.exceptions import Conflict
@@ -80,21 +80,7 @@ def plan(*, bundle: Bundle, employee: Employee, district_code: str) -> list[Pick
         .annotate(s=Sum("items_total"))
         .values_list("business_id", "s")
     )
-    mine = (
-        dict(
-            Order.objects.filter(
-                placed_at__gte=start,
-                placed_at__lt=end,
-                status__in=COUNTING,
-                buyer_id=employee.user_id,
-            )
-            .values("business_id")
-            .annotate(s=Sum("items_total"))
-            .values_list("business_id", "s")
-        )
-        if employee.user_id
-        else {}
-    )
+    mine = _counted_for_cap(employee, period.policy, year, month) if employee.user_id else {}
     picks: list[Pick] = []
     for item in bundle.items.select_related("category"):
         candidates = Product.objects.filter(
@@ -146,6 +132,52 @@ def plan(*, bundle: Bundle, employee: Employee, district_code: str) -> list[Pick
             )
         )
     return picks
+
+
+def _counted_for_cap(employee: Employee, policy, year: int, month: int) -> dict[int, int]:
+    """What each UMKM already takes of this ASN's cap this period, as the obligation will count
+    it: orders completed in the period, open orders (they will complete in it), and confirmed or
+    pending in-person purchases when the policy counts them."""
+    start, end = periods.bounds(year, month)
+    taken: dict[int, int] = {}
+    orders = (
+        Order.objects.filter(buyer_id=employee.user_id)
+        .filter(
+            Q(status=OrderStatus.COMPLETED, completed_at__gte=start, completed_at__lt=end)
+            | Q(
+                status__in=[s for s in COUNTING if s != OrderStatus.COMPLETED],
+                placed_at__gte=start,
+                placed_at__lt=end,
+            )
+        )
+        .values("business_id")
+        .annotate(s=Sum("items_total"))
+        .order_by()
+    )
+    for row in orders:
+        taken[row["business_id"]] = taken.get(row["business_id"], 0) + (row["s"] or 0)
+    if policy.counts_offline:
+        offline = (
+            OfflinePurchase.objects.filter(
+                employee=employee,
+                state__in=[OfflinePurchase.State.CONFIRMED, OfflinePurchase.State.PENDING],
+                purchased_on__gte=periods.first_day(year, month),
+                purchased_on__lte=periods.last_day(year, month),
+            )
+            .values("business_id")
+            .annotate(s=Sum("amount"))
+            .order_by()
+        )
+        for row in offline:
+            taken[row["business_id"]] = taken.get(row["business_id"], 0) + (row["s"] or 0)
+    return taken
+
+
+def signature(picks: list[Pick]) -> str:
+    """What the buyer was shown: each pick's product, quantity and price. An order is placed only
+    for the plan the buyer saw; a plan changed meanwhile (stock, prices, other buyers) is shown
+    again first."""
+    return ",".join(f"{p.product.pk if p.product else 0}:{p.quantity}:{p.price}" for p in picks)
 
 
 def to_cart(*, picks: list[Pick], cart) -> None:

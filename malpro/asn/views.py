@@ -2,6 +2,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +22,14 @@ from malpro.core.forms import apply_application_error
 from malpro.orders import services as orders
 from malpro.orders.models import Cart
 from malpro.umkm.models import Business, Status
+
+
+def _number(value) -> int:
+    """An id from a form or a query string; anything else is 0 (which matches nothing)."""
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return 0
 
 
 def _period(request):
@@ -129,7 +138,7 @@ def offline_inbox(request):
             try:
                 services.offline_decide(
                     actor=request.user,
-                    purchase_id=int(request.POST.get("purchase_id", 0)),
+                    purchase_id=_number(request.POST.get("purchase_id")),
                     confirm=form.cleaned_data["decision"] == "yes",
                     reason=form.cleaned_data["reason"],
                 )
@@ -137,9 +146,17 @@ def offline_inbox(request):
             except ApplicationError as exc:
                 messages.error(request, exc.message)
         return redirect("asn:offline_inbox")
-    pending = OfflinePurchase.objects.filter(
-        state=OfflinePurchase.State.PENDING, business__owner=request.user
-    ).select_related("business", "employee")
+    mine = Q(business__owner=request.user)
+    if request.user.is_city_admin:
+        mine = Q()
+    elif agencies := request.user.officer_agency_ids():
+        mine |= Q(business__guidance__agency_id__in=agencies)
+    pending = (
+        OfflinePurchase.objects.filter(mine, state=OfflinePurchase.State.PENDING)
+        .select_related("business", "employee")
+        .distinct()
+        .order_by("purchased_on", "pk")
+    )
     return render(request, "asn/offline_inbox.html", {"purchases": pending})
 
 
@@ -154,7 +171,20 @@ def bundle(request, bundle_id: int):
     if form.is_bound and form.is_valid():
         district = form.cleaned_data["village_code"].rsplit(".", 1)[0]
         picks = bundles.plan(bundle=chosen, employee=employee, district_code=district)
-        if request.method == "POST" and request.POST.get("confirm") == "1":
+        confirmed = request.method == "POST" and request.POST.get("confirm") == "1"
+        if confirmed and request.POST.get("plan") != bundles.signature(picks):
+            messages.warning(
+                request,
+                _(
+                    "Pilihan penjual berubah sejak Anda melihatnya (stok atau harga berubah). "
+                    "Periksa lagi, lalu pesan."
+                ),
+            )
+            confirmed = False
+        if confirmed and not request.POST.get("token"):
+            messages.error(request, _("Formulir kedaluwarsa. Muat ulang halaman, lalu pesan."))
+            confirmed = False
+        if confirmed:
             cart = Cart.objects.create(session_key=f"bundle-{uuid.uuid4().hex}")
             try:
                 bundles.to_cart(picks=picks, cart=cart)
@@ -184,7 +214,14 @@ def bundle(request, bundle_id: int):
     return render(
         request,
         "asn/bundle.html",
-        {"bundle": chosen, "form": form, "picks": picks, "total": total, "token": uuid.uuid4().hex},
+        {
+            "bundle": chosen,
+            "form": form,
+            "picks": picks,
+            "plan": bundles.signature(picks) if picks else "",
+            "total": total,
+            "token": uuid.uuid4().hex,
+        },
     )
 
 
@@ -207,7 +244,7 @@ def claims(request):
             try:
                 services.nip_claim_decide(
                     actor=request.user,
-                    claim_id=int(request.POST.get("claim_id", 0)),
+                    claim_id=_number(request.POST.get("claim_id")),
                     approve=form.cleaned_data["decision"] == "yes",
                     reason=form.cleaned_data["reason"],
                 )
@@ -247,10 +284,10 @@ def report(request):
         response = HttpResponse(reports.pdf(rows, label, trend), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="kepatuhan-asn-{label}.pdf"'
         return response
-    agency = request.GET.get("opd")
+    agency = _number(request.GET.get("opd"))
     detail = None
-    if agency and (visible is None or int(agency) in visible):
-        detail = reports.asn_detail(year=year, month=month, agency_id=int(agency))
+    if agency and (visible is None or agency in visible):
+        detail = reports.asn_detail(year=year, month=month, agency_id=agency)
     return render(
         request,
         "asn/reports.html",
@@ -269,7 +306,7 @@ def flag_queue(request):
                 raise ApplicationError(_("Pilih hasil dan isi catatan pemeriksaan."))
             flags.review(
                 actor=request.user,
-                flag_id=int(request.POST.get("flag_id", 0)),
+                flag_id=_number(request.POST.get("flag_id")),
                 state=form.cleaned_data["state"],
                 note=form.cleaned_data["note"],
             )

@@ -100,10 +100,67 @@ def test_bundle_page_shows_sellers_then_orders(web, asn, bundle, asn_user):
     preview = client.get(f"/asn/paket/{bundle.pk}/", query).content.decode()
     assert "Toko 1" in preview and "Rp104.000" in preview
     token = preview.split('name="token" value="')[1].split('"')[0]
-    response = client.post(f"/asn/paket/{bundle.pk}/", {**query, "confirm": "1", "token": token})
+    plan = preview.split('name="plan" value="')[1].split('"')[0]
+    confirm = {**query, "confirm": "1", "token": token, "plan": plan}
+    response = client.post(f"/asn/paket/{bundle.pk}/", confirm)
     assert response.status_code == 302
     checkout = Checkout.objects.get(buyer=asn_user)
     assert checkout.grand_total >= 104000 and checkout.orders.count() == 1
+
+
+@pytest.mark.django_db
+def test_bundle_is_not_ordered_when_the_plan_changed_since_it_was_shown(web, asn, bundle, asn_user):
+    policy()
+    rice, _oil = shop_with(
+        1,
+        "35.73.05.1003",
+        [("Beras Pandan 5 kg", "beras", 70000), ("Minyak 2 L", "minyak-goreng", 34000)],
+    )
+    client = web(asn_user)
+    query = {"village_code": "35.73.05.1003", "street": "Jl. A 1", "payment_method": "cod"}
+    preview = client.get(f"/asn/paket/{bundle.pk}/", query).content.decode()
+    token = preview.split('name="token" value="')[1].split('"')[0]
+    plan = preview.split('name="plan" value="')[1].split('"')[0]
+    rice.price = 75000  # the seller changes the price while the buyer reads
+    rice.save(update_fields=["price"])
+    confirm = {**query, "confirm": "1", "token": token, "plan": plan}
+    page = client.post(f"/asn/paket/{bundle.pk}/", confirm)
+    assert page.status_code == 200
+    assert "Pilihan penjual berubah" in page.content.decode()
+    assert "Rp109.000" in page.content.decode()  # the new plan, shown before anything is ordered
+    assert not Checkout.objects.filter(buyer=asn_user).exists()
+    without_token = client.post(f"/asn/paket/{bundle.pk}/", {**query, "confirm": "1"})
+    assert without_token.status_code == 200
+    assert not Checkout.objects.filter(buyer=asn_user).exists()
+
+
+@pytest.mark.django_db
+def test_bundle_cap_counts_in_person_purchases(asn, bundle, asn_user):
+    from malpro.asn.models import OfflinePurchase
+
+    policy(cap_amount=80_000, counts_offline=True)
+    near = shop_with(
+        1,
+        "35.73.05.1003",
+        [("Beras Pandan 5 kg", "beras", 70000), ("Minyak 2 L", "minyak-goreng", 34000)],
+    )
+    neighbour = shop_with(
+        2,
+        "35.73.02.1001",
+        [("Beras Lain 5 kg", "beras", 71000), ("Minyak Kelapa 2 L", "minyak-goreng", 36000)],
+    )
+    OfflinePurchase.objects.create(
+        employee=asn,
+        business=near[0].business,
+        amount=20_000,
+        purchased_on=timezone.localdate(),
+        receipt="asn/nota/x.jpg",
+        state=OfflinePurchase.State.CONFIRMED,
+    )
+    picks = bundles.plan(bundle=bundle, employee=asn, district_code="35.73.05")
+    # 20.000 already bought in person + 70.000 would pass the 80.000 cap at the near shop
+    assert picks[0].product == neighbour[0]
+    assert picks[1].product == near[1]
 
 
 # --- integrity flags -----------------------------------------------------------------------------

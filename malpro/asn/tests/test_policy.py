@@ -151,6 +151,43 @@ def test_offline_purchases_count_once_confirmed_and_only_if_the_policy_says_so(
 
 
 @pytest.mark.django_db
+def test_a_guiding_officer_confirms_an_in_person_purchase_from_the_inbox(
+    asn, shops, asn_user, officer, other_buyer, web
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from malpro.accounts.models import Agency
+    from malpro.asn import services
+    from malpro.asn.models import OfflinePurchase
+    from malpro.catalog.tests.test_products import jpeg
+    from malpro.umkm.models import Guidance
+
+    policy(counts_offline=True)
+    business = shops["beras"].business
+    Guidance.objects.filter(business=business).delete()  # not (yet) guided by the officer's OPD
+    purchase = services.offline_record(
+        user=asn_user,
+        business_id=business.pk,
+        amount=150_000,
+        purchased_on=timezone.localdate(),
+        receipt=SimpleUploadedFile("nota.jpg", jpeg(600, 800).read(), "image/jpeg"),
+    )
+    client = web(officer)
+    assert "Tidak ada yang menunggu" in client.get("/jual/pembelian-asn/").content.decode()
+    Guidance.objects.create(business=business, agency=Agency.objects.get(code="DISKOPINDAG"))
+    page = client.get("/jual/pembelian-asn/").content.decode()
+    assert business.name in page and "Rp150.000" in page
+    client.post("/jual/pembelian-asn/", {"purchase_id": purchase.pk, "decision": "yes"})
+    purchase.refresh_from_db()
+    assert purchase.state == OfflinePurchase.State.CONFIRMED and purchase.decided_by == officer
+    assert obligation.compute(asn, *now_period()).counted == 150_000
+    # a buyer with no role there sees nothing and cannot decide; a bad id is not an error page
+    stranger = web(other_buyer)
+    assert business.name not in stranger.get("/jual/pembelian-asn/").content.decode()
+    assert stranger.post("/jual/pembelian-asn/", {"purchase_id": "x"}).status_code == 302
+
+
+@pytest.mark.django_db
 def test_a_policy_change_mid_year_leaves_closed_periods_unchanged(asn, shops, asn_user):
     old = policy(effective_from=dt.date(2026, 1, 1), default=500_000)
     march = timezone.make_aware(dt.datetime(2026, 3, 10, 10))
