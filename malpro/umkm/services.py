@@ -286,13 +286,23 @@ def business_register(
     return business
 
 
+def business_can_edit(user, business: Business, *, kinds: set[str] | None = None) -> bool:
+    """Who may change a business's data (and so open its edit form, which shows the owner's
+    NIK and phone in full): the owner, its guiding officers, the city admin, and the area
+    operator while an ownerless business is still a draft or rejected."""
+    kinds = actor_kinds(user, business) if kinds is None else kinds
+    early = business.status in (Status.DRAFT, Status.REJECTED)
+    return bool(
+        kinds & {OWNER, GUIDE, ADMIN}
+        or (REGISTRAR in kinds and business.owner_id is None and early)
+    )
+
+
 @transaction.atomic
 def business_update(*, actor, business: Business, data: BusinessInput) -> Business:
     kinds = actor_kinds(actor, business)
     early = business.status in (Status.DRAFT, Status.REJECTED)
-    if not kinds & {GUIDE, ADMIN} and not (
-        OWNER in kinds or (REGISTRAR in kinds and business.owner_id is None and early)
-    ):
+    if not business_can_edit(actor, business, kinds=kinds):
         raise PermissionDenied(_("Anda tidak berhak mengubah data usaha ini."))
     values = _clean(data, instance=business)
     agencies = values.pop("agencies")

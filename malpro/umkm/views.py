@@ -121,7 +121,7 @@ def detail(request, business_id: int):
             "business": business,
             "kinds": kinds,
             "show_personal": personal,
-            "can_edit": bool(kinds) and not (kinds == {services.REGISTRAR} and business.owner_id),
+            "can_edit": services.business_can_edit(request.user, business, kinds=kinds),
             "transitions": [
                 (to, Status(to).label)
                 for to in services.allowed_transitions(request.user, business)
@@ -140,6 +140,9 @@ def edit(request, business_id: int):
         business = selectors.business_get_visible(user=request.user, business_id=business_id)
     except NotFound as exc:
         return _deny(request, exc)
+    # Checked before the form is built: its initial values hold the full NIK and phone.
+    if not services.business_can_edit(request.user, business):
+        return _deny(request, AppPermissionDenied(_("Anda tidak berhak mengubah data usaha ini.")))
     form = BusinessForm(request.POST or None, initial=_initial_from(business))
     if request.method == "POST" and form.is_valid():
         try:

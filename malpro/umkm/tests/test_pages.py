@@ -339,3 +339,36 @@ def test_template_downloads(client):
     response = client.get("/umkm/registri/impor/templat.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert next(sheet.values)[0] == "nama_usaha"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "key"),
+    [("auditor", "kopindag"), ("auditor", "pangtan"), ("operator", "pangtan")],
+)
+def test_edit_page_is_closed_to_those_who_may_only_see_the_business(
+    web, request, register_of_three, persona, key
+):
+    business = register_of_three[key]
+    client = web(request.getfixturevalue(persona))
+    assert client.get(f"/umkm/{business.pk}/").status_code == 200  # they may see it
+    response = client.get(f"/umkm/{business.pk}/ubah/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "tidak berhak mengubah" in body
+    assert business.owner_nik not in body and business.phone[3:] not in body
+    posted = client.post(f"/umkm/{business.pk}/ubah/", {"name": "Diganti"})
+    assert posted.status_code == 403
+    business.refresh_from_db()
+    assert business.name != "Diganti"
+
+
+@pytest.mark.django_db
+def test_edit_page_is_open_to_the_owner_and_the_guiding_officer(
+    web, register_of_three, seller, officer
+):
+    business = register_of_three["kopindag"]
+    for user in (seller, officer):
+        response = web(user).get(f"/umkm/{business.pk}/ubah/")
+        assert response.status_code == 200
+        assert business.owner_nik in response.content.decode()
