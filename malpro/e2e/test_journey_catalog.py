@@ -31,9 +31,17 @@ def open_menu(page, label: str) -> None:
     page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=label).click()
 
 
-def loaded_images(locator) -> int:
-    """How many of the <img> under `locator` the browser really decoded."""
-    return locator.evaluate_all("imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length")
+def expect_images_shown(page, selector: str, count: int) -> None:
+    """`count` pictures at `selector`, each really fetched and decoded by the browser (lazy ones
+    are scrolled to first)."""
+    images = page.locator(selector)
+    expect(images).to_have_count(count)
+    images.last.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "([sel, n]) => { const imgs = [...document.querySelectorAll(sel)];"
+        " return imgs.length === n && imgs.every(i => i.complete && i.naturalWidth > 0); }",
+        arg=[selector, count],
+    )
 
 
 def search_for(page, words: str) -> None:
@@ -118,7 +126,7 @@ def test_seller_lists_a_product_with_variants_and_photos_and_a_buyer_finds_it(
         page.get_by_role("button", name="Unggah foto").click()
         expect(page.get_by_text("Foto ditambahkan.")).to_be_visible()
         expect(photos.locator("img")).to_have_count(number)
-    assert loaded_images(photos.locator("img")) == 2
+    expect_images_shown(page, "main .grid img", 2)
     assert listed.photos.count() == 2
     # Both stored as JPEG (the PNG converted), each with its thumbnail.
     for photo in listed.photos.all():
@@ -146,7 +154,7 @@ def test_seller_lists_a_product_with_variants_and_photos_and_a_buyer_finds_it(
     expect(card.locator("h3")).to_have_text("Keripik Tempe Pedas")
     expect(card.locator(".price")).to_contain_text("Rp15.000+")
     expect(card.get_by_text("Keripik Tempe Bu Sari · Lowokwaru")).to_be_visible()
-    assert loaded_images(card.locator("img")) == 1
+    expect_images_shown(shopper, "#results .product-card img", 1)
     fits_phone(shopper)
 
     # A typo ("keripk") and a prefixed word ("berpedas": ber- + pedas) find it too, and the
@@ -171,14 +179,7 @@ def test_seller_lists_a_product_with_variants_and_photos_and_a_buyer_finds_it(
     expect(variants.nth(0)).to_have_text(re.compile(r"Pedas sedang 250 g: Rp15\.000\s+\(stok 20\)"))
     expect(variants.nth(1)).to_have_text(re.compile(r"Pedas level 5 500 g: Rp27\.500\s+\(stok 8\)"))
     expect(shopper.locator(".badge", has_text="Stok 28")).to_be_visible()
-    gallery = shopper.locator(".gallery img")
-    expect(gallery).to_have_count(2)
-    gallery.nth(1).scroll_into_view_if_needed()
-    expect(gallery.nth(1)).to_be_visible()
-    shopper.wait_for_function(
-        "() => [...document.querySelectorAll('.gallery img')]"
-        ".every(i => i.complete && i.naturalWidth > 0)"
-    )
+    expect_images_shown(shopper, ".gallery img", 2)
     expect(shopper.get_by_role("button", name="Tambah ke keranjang")).to_be_enabled()
     expect(shopper.get_by_role("link", name="Keripik Tempe Bu Sari")).to_be_visible()
     # The buyer is not the owner: no edit link.

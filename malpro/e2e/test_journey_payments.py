@@ -118,7 +118,8 @@ def test_qris_checkout_paid_through_the_simulator_reaches_the_sellers(
     # The buyer's payment page sees it by itself (it asks every few seconds).
     paid = page.locator("#pay-status [data-paid]")
     expect(paid).to_have_text(
-        re.compile(r"Pembayaran diterima\. Pesanan sudah diteruskan ke penjual\.")
+        re.compile(r"Pembayaran diterima\. Pesanan sudah diteruskan ke penjual\."),
+        timeout=10_000,  # one polling interval (3 s) and a slow machine's margin
     )
     paid.get_by_role("link", name="Lihat pesanan").click()
     expect(page.locator("h1")).to_have_text("Pesanan saya")
