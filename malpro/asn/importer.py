@@ -154,6 +154,11 @@ def roster_import(
             )
         with one_transaction(dry_run=dry_run):
             _run(table, match, result, full)
+            if result.created or result.updated or result.deactivated:
+                # bulk writes send no signals: one recount of the open periods for the file
+                from malpro.asn.receivers import refresh_after_commit
+
+                refresh_after_commit()
             audit.record(
                 action="asn.roster_imported",
                 actor=actor,

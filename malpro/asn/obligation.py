@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,11 +76,18 @@ def policy_for(year: int, month: int) -> Policy:
 
 
 def period_get(year: int, month: int, *, create: bool = True) -> Period | None:
+    """The period, created on first use. An open period follows the policy version in force
+    for it (a version added later with an earlier start applies); a closed one keeps its own."""
     found = Period.objects.select_related("policy").filter(year=year, month=month).first()
     if found is None and create:
         found, _created = Period.objects.get_or_create(
             year=year, month=month, defaults={"policy": policy_for(year, month)}
         )
+    elif found is not None and found.closed_at is None:
+        current = policy_for(year, month)
+        if current.pk != found.policy_id:
+            Period.objects.filter(pk=found.pk, closed_at__isnull=True).update(policy=current)
+            found.policy = current
     return found
 
 
@@ -452,6 +459,33 @@ def standings_store(period: Period, employees) -> int:
         update_fields=["agency", "required", "counted", "excluded", "computed_at"],
     )
     return len(rows)
+
+
+def period_refresh(period: Period, employee_ids=None) -> int:
+    """Recomputes an open period's stored standings (all, or those of some ASN) and drops those
+    of ASN no longer on the active roster. A closed period never changes."""
+    if period.closed_at is not None:
+        return 0
+    gone = Standing.objects.filter(period=period).exclude(employee__is_active=True)
+    employees = Employee.objects.filter(is_active=True)
+    if employee_ids is not None:
+        gone = gone.filter(employee_id__in=employee_ids)
+        employees = employees.filter(pk__in=employee_ids)
+    gone.delete()
+    return standings_store(period, employees)
+
+
+def refresh_open(employee_ids=None) -> int:
+    """After something the figures depend on changed (a policy version, its amounts or
+    categories, an exemption, the roster): the open periods whose standings were already
+    computed are recomputed, each under the policy version now in force for it. Periods never
+    read are computed when first read."""
+    done = 0
+    computed = Standing.objects.filter(period=OuterRef("pk"))
+    for found in Period.objects.filter(Exists(computed), closed_at__isnull=True):
+        period = period_get(found.year, found.month)
+        done += period_refresh(period, employee_ids)
+    return done
 
 
 def obligation_for(employee: Employee, year: int, month: int) -> Obligation:

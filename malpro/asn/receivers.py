@@ -1,10 +1,16 @@
 """The ASN programme follows orders: an ASN's standing is recomputed when one of their orders
-completes or closes, and a reversal in a closed period raises an integrity flag."""
+completes or closes, and a reversal in a closed period raises an integrity flag. It also
+follows the rules: a policy version (its amounts, its categories), an exemption or a roster
+entry changed recomputes the open periods' standings after the change is committed."""
 
+import time
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from malpro.asn import flags, obligation, periods
-from malpro.asn.models import Employee
+from malpro.asn import flags, obligation, periods, tasks
+from malpro.asn.models import Employee, Exemption, Policy, PolicyAmount
 from malpro.orders.models import OrderStatus
 from malpro.orders.signals import order_closed, order_completed
 
@@ -34,3 +40,39 @@ def _closed(sender, order, **kwargs):
         flags.raise_post_close(order=order, employee=employee, period=period)
     else:
         obligation.standing_refresh(employee, year, month)
+
+
+def refresh_after_commit(employee_ids=None) -> None:
+    """Open periods' standings are recomputed once the change is committed (in a worker when
+    there is one). Roster imports call this once for the whole file."""
+    requested_at = time.time()
+    transaction.on_commit(
+        lambda: tasks.refresh_open.delay(
+            sorted(employee_ids) if employee_ids is not None else None, requested_at
+        )
+    )
+
+
+@receiver([post_save, post_delete], sender=Policy)
+@receiver([post_save, post_delete], sender=PolicyAmount)
+def _rules_changed(sender, raw=False, **kwargs):
+    if not raw:
+        refresh_after_commit()
+
+
+@receiver(m2m_changed, sender=Policy.eligible_categories.through)
+def _categories_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        refresh_after_commit()
+
+
+@receiver([post_save, post_delete], sender=Exemption)
+def _exemption_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh_after_commit([instance.employee_id])
+
+
+@receiver([post_save, post_delete], sender=Employee)
+def _roster_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh_after_commit([instance.pk])

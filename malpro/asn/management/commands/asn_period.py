@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from malpro.asn import flags, obligation, periods, reports
+from malpro.asn import flags, obligation, periods
 from malpro.core.exceptions import ApplicationError
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(exc.message, returncode=2) from None
         if refresh:
-            made = reports.ensure_standings(found)
+            made = obligation.period_refresh(found)
             self.stdout.write(f"standings computed={made}")
         if run_flags:
             self.stdout.write(" ".join(f"{k}={v}" for k, v in flags.detect(found).items()))
