@@ -62,3 +62,40 @@ def parse_rupiah(value: object, *, label: str = "Jumlah") -> int:
             _("%(label)s tidak boleh negatif.") % {"label": label}, code="negative"
         )
     return number
+
+
+class AmountError(ValueError):
+    """A decimal amount that is not a whole, finite, plainly written rupiah amount.
+    `code`: "format" (not digits with an optional dot and at most two decimals: signs,
+    exponents, NaN, infinity, separators, other scripts' digits) or "fraction" (sen)."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+# ASCII digits only (\d would take other scripts' digits); at most 15 of them before the dot,
+# so the result fits a BigIntegerField with room to spare.
+_DECIMAL = re.compile(r"^([0-9]{1,15})(?:\.([0-9]{1,2}))?$")
+
+
+def parse_decimal_rupiah(value: object) -> int:
+    """Reads an amount as QRIS (EMVCo tag 54) and the payment providers write it: digits with an
+    optional '.' and up to two decimals ("15000", "15000.00"), exactly (no float on the way).
+    Returns whole rupiah; refuses sen, since every amount in Malpro is whole rupiah."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise AmountError(_("Jumlah harus berupa angka."), code="format")
+    text = repr(value) if isinstance(value, float) else str(value)
+    match = _DECIMAL.match(text)
+    if match is None:
+        raise AmountError(
+            _("Jumlah harus berupa angka, dengan titik desimal opsional: 15000 atau 15000.00."),
+            code="format",
+        )
+    whole, cents = match.groups()
+    if cents and int(cents):
+        raise AmountError(
+            _("Jumlah memuat sen; hanya rupiah bulat yang diterima."), code="fraction"
+        )
+    return int(whole)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from malpro.core import money
+
 MANDATORY = {
     "00": "payload format indicator",
     "01": "point of initiation",
@@ -124,6 +126,30 @@ def _parse_tlv(data: str, offset: int = 0) -> list[tuple[str, str, int]]:
     return fields
 
 
+def _amount(value: str, *, position: int) -> int:
+    """Tag 54 per EMVCo: at most 13 characters, digits with an optional '.' as the decimal mark.
+    Rupiah has no sen in practice and Malpro keeps whole rupiah, so decimals must be zero."""
+    amount, code = None, "format"
+    if len(value) <= 13:
+        try:
+            amount = money.parse_decimal_rupiah(value)
+        except money.AmountError as exc:
+            code = exc.code
+    if amount is None:
+        if code == "fraction":
+            message = _("Jumlah (tag 54) memuat sen (%(v)s); hanya rupiah bulat yang diterima.")
+        else:
+            message = _(
+                "Jumlah (tag 54) harus angka rupiah, paling banyak 13 karakter, dengan titik "
+                "desimal opsional dan paling banyak dua angka desimal (mis. 15000 atau "
+                "15000.00): %(v)s."
+            )
+        raise QRISError(message % {"v": value}, position=position) from None
+    if amount <= 0:
+        raise QRISError(_("Jumlah (tag 54) harus lebih dari nol."), position=position)
+    return amount
+
+
 @dataclass
 class ParsedQRIS:
     point_of_initiation: str  # "static" or "dynamic"
@@ -182,15 +208,7 @@ def parse(payload: str, *, require_valid_crc: bool = True) -> ParsedQRIS:
             )
     amount = None
     if "54" in tags:
-        try:
-            value = float(tags["54"])
-        except ValueError:
-            raise QRISError(_("Jumlah (tag 54) bukan angka: %(v)r.") % {"v": tags["54"]}) from None
-        if value <= 0:
-            raise QRISError(_("Jumlah (tag 54) harus lebih dari nol."))
-        amount = round(value)
-        if value != amount:
-            warnings.append(_("Jumlah memuat sen; dibulatkan ke rupiah."))
+        amount = _amount(tags["54"], position=next(p for t, _v, p in fields if t == "54"))
     if tags["01"] == "12" and amount is None:
         warnings.append(_("QRIS dinamis tanpa jumlah (tag 54)."))
     nmid = None

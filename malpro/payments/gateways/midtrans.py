@@ -13,6 +13,7 @@ import midtransclient
 from django.conf import settings
 from django.utils import timezone
 
+from malpro.core.money import AmountError, parse_decimal_rupiah
 from malpro.payments.gateways.base import (
     ChargeResult,
     Gateway,
@@ -98,9 +99,10 @@ class MidtransGateway(Gateway):
         if state is None:
             raise InvalidNotification("unknown transaction_status", status=400)
         try:
-            amount = round(float(gross))
-        except ValueError:
-            raise InvalidNotification("bad gross_amount", status=400) from None
+            # Exactly, never through float: "10000.00" is Rp10.000; NaN, 1e5 or sen are refused.
+            amount = parse_decimal_rupiah(gross)
+        except AmountError as exc:
+            raise InvalidNotification(f"bad gross_amount ({exc.code})", status=400) from None
         txn = str(data.get("transaction_id", ""))
         return ParsedNotification(
             reference=order_id,

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from malpro.core.money import AmountError, parse_decimal_rupiah
 from malpro.payments.gateways.base import (
     ChargeResult,
     Gateway,
@@ -85,10 +86,13 @@ class SnapBIGateway(Gateway):
         try:
             data = json.loads(request.body)
             va = str(data["virtualAccountNo"]).replace(" ", "")
-            amount = round(float(data["paidAmount"]["value"]))
             if data["paidAmount"].get("currency", "IDR") != "IDR":
                 raise InvalidNotification("currency must be IDR", status=400)
-        except (KeyError, TypeError, ValueError):
+            # Exactly, never through float: "10000.00" is Rp10.000; NaN, 1e5 or sen are refused.
+            amount = parse_decimal_rupiah(data["paidAmount"]["value"])
+        except AmountError as exc:
+            raise InvalidNotification(f"bad paidAmount.value ({exc.code})", status=400) from None
+        except (KeyError, TypeError, ValueError, AttributeError):
             raise InvalidNotification("unreadable SNAP payment flag", status=400) from None
         return ParsedNotification(
             reference=va,

@@ -128,6 +128,28 @@ def test_midtrans_forged_notifications_are_refused(buyer, seller, fake_midtrans,
     assert Payment.objects.get(pk=payment.pk).status == "pending"
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "gross", ["NaN", "Infinity", "-Infinity", "1e5", "{amount}.40", "{amount}.5"]
+)
+def test_midtrans_refuses_a_signed_amount_that_is_not_whole_rupiah(
+    buyer, seller, fake_midtrans, gross
+):
+    _, payment, _ = cashless_checkout(buyer, seller)
+    data = midtrans_notification(payment, gross=gross.format(amount=payment.amount))
+    response = post_json("/api/v1/payments/webhooks/midtrans", data)
+    assert response.status_code == 400
+    assert Payment.objects.get(pk=payment.pk).status == "pending"
+
+
+@pytest.mark.django_db
+def test_midtrans_reads_a_whole_amount_exactly(buyer, seller, fake_midtrans):
+    _, payment, _ = cashless_checkout(buyer, seller)
+    data = midtrans_notification(payment, gross=str(payment.amount))
+    assert post_json("/api/v1/payments/webhooks/midtrans", data).status_code == 200
+    assert Payment.objects.get(pk=payment.pk).status == "paid"
+
+
 # --- SNAP BI -------------------------------------------------------------------------------------
 SECRET, TOKEN = "snap-client-secret", "b2b-access-token"
 
@@ -140,7 +162,7 @@ def snap(settings):
     settings.MALPRO_PAYMENT_PROVIDERS = {"qris": "simulator", "va": "snapbi"}
 
 
-def snap_post(payment, *, amount=None, secret=SECRET, timestamp=None, external="EXT-1"):
+def snap_post(payment, *, amount=None, secret=SECRET, timestamp=None, external="EXT-1", value=None):
     path = "/api/v1/payments/webhooks/snapbi"
     body = json.dumps(
         {
@@ -150,7 +172,10 @@ def snap_post(payment, *, amount=None, secret=SECRET, timestamp=None, external="
             "virtualAccountName": "CITRA",
             "trxId": payment.reference,
             "paymentRequestId": "PR-1",
-            "paidAmount": {"value": f"{amount or payment.amount}.00", "currency": "IDR"},
+            "paidAmount": {
+                "value": f"{amount or payment.amount}.00" if value is None else value,
+                "currency": "IDR",
+            },
             "trxDateTime": timezone.now().isoformat(),
         }
     ).encode()
@@ -195,4 +220,15 @@ def test_snapbi_bad_signature_old_timestamp_and_wrong_amount(buyer, seller, snap
     assert snap_post(payment, timestamp=old).status_code == 401
     amount = snap_post(payment, amount=1000)
     assert amount.status_code == 404 and amount.json()["responseCode"] == "4042513"
+    assert Payment.objects.get(pk=payment.pk).status == "pending"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "1e5", "{amount}.40", "{amount},00", 1e400])
+def test_snapbi_refuses_an_amount_that_is_not_whole_rupiah(buyer, seller, snap, value):
+    _, payment, _ = cashless_checkout(buyer, seller, method="va")
+    if isinstance(value, str):
+        value = value.format(amount=payment.amount)
+    response = snap_post(payment, value=value)
+    assert response.status_code == 400
     assert Payment.objects.get(pk=payment.pk).status == "pending"

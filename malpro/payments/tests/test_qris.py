@@ -87,3 +87,58 @@ def test_parse_api(api):
     assert body["nmid"] == "ID1020021234567" and body["amount"] is None
     broken = api().post("/api/v1/payments/qris/parse", {"payload": static_payload(crc="FFFF")})
     assert broken.status_code == 422 and "CRC" in broken.json()["message"]
+
+
+def payload_with_amount(amount: str) -> str:
+    account = qris.tlv("00", "ID.CO.QRIS.WWW") + qris.tlv("02", "ID1020021234567")
+    body = (
+        qris.tlv("00", "01")
+        + qris.tlv("01", "12")
+        + qris.tlv("51", account)
+        + qris.tlv("52", "5411")
+        + qris.tlv("53", "360")
+        + qris.tlv("54", amount)
+        + qris.tlv("58", "ID")
+        + qris.tlv("59", "WARUNG BU SITI")
+        + qris.tlv("60", "MALANG")
+        + "6304"
+    )
+    return body + qris.crc16_ccitt_false(body)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("amount", "fragment"),
+    [
+        ("NaN", "harus angka rupiah"),
+        ("inf", "harus angka rupiah"),
+        ("Infinity", "harus angka rupiah"),
+        ("1e5", "harus angka rupiah"),
+        ("-15000", "harus angka rupiah"),
+        ("15000.5", "memuat sen"),
+        ("15000.123", "harus angka rupiah"),
+        ("12345678901234", "harus angka rupiah"),  # EMVCo: at most 13 characters
+        ("0.00", "lebih dari nol"),
+    ],
+)
+def test_parse_api_refuses_a_bad_amount_with_422_naming_the_field(api, amount, fragment):
+    response = api().post("/api/v1/payments/qris/parse", {"payload": payload_with_amount(amount)})
+    assert response.status_code == 422
+    body = response.json()
+    assert fragment in body["message"] and "tag 54" in body["extra"]["fields"]["payload"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("amount", "rupiah"), [("15000", 15000), ("15000.00", 15000), ("7.0", 7)])
+def test_parse_api_reads_the_amount_exactly(api, amount, rupiah):
+    response = api().post("/api/v1/payments/qris/parse", {"payload": payload_with_amount(amount)})
+    assert response.status_code == 200 and response.json()["amount"] == rupiah
+    assert response.json()["warnings"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", ["NaN", "inf", "1e5"])
+def test_qris_check_page_shows_a_bad_amount_as_an_error(client, amount):
+    response = client.post("/cek-qris/", {"payload": payload_with_amount(amount)})
+    assert response.status_code == 200
+    assert "Jumlah (tag 54) harus angka rupiah" in response.content.decode()
