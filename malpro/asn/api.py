@@ -1,4 +1,5 @@
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -47,7 +48,7 @@ class AgencyReportOut(Schema):
 def my_obligation(request: HttpRequest, query: Query[PeriodQuery]):
     employee = services.employee_of(request.auth)
     if employee is None:
-        raise NotFound("Akun ini belum terhubung ke NIP ASN.")
+        raise NotFound(_("Akun ini belum terhubung ke NIP ASN."))
     year, month = periods.parse(query.period or None)
     result = obligation.obligation_for(employee, year, month)
     return {
@@ -66,7 +67,7 @@ def my_obligation(request: HttpRequest, query: Query[PeriodQuery]):
 def opd_report(request: HttpRequest, query: Query[PeriodQuery]):
     visible = services.visible_agency_ids(request.auth)
     if visible is not None and not visible:
-        raise PermissionDenied("Laporan ini untuk OPD, BKPSDM, Inspektorat dan admin kota.")
+        raise PermissionDenied(_("Laporan ini untuk OPD, BKPSDM, Inspektorat dan admin kota."))
     year, month = periods.parse(query.period or None)
     return [
         {

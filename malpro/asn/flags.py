@@ -24,7 +24,8 @@ from collections import defaultdict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils import dateparse, formats, timezone
+from django.utils.translation import gettext as _
 
 from malpro.asn import periods
 from malpro.asn.models import Employee, IntegrityFlag, OfflinePurchase, Period, Standing
@@ -86,13 +87,13 @@ def related_party(period: Period) -> int:
         for business in Business.objects.filter(pk__in=business_ids):
             reasons = []
             if business.owner_id == buyer_id:
-                reasons.append("the ASN owns this UMKM")
+                reasons.append("owner")
             if business.phone and business.phone in (employee.phone, employee.user.phone):
-                reasons.append("same phone number")
+                reasons.append("phone")
             if business.address and _address_key(business.address) in own_addresses:
-                reasons.append("UMKM address is the ASN's delivery address")
+                reasons.append("address")
             if business.owner_nik and business.owner_nik in own_niks:
-                reasons.append("same owner NIK as a business of the ASN")
+                reasons.append("nik")
             if reasons:
                 orders = list(
                     Order.objects.filter(
@@ -325,3 +326,84 @@ def review(*, actor, flag_id: int, state: str, note: str) -> IntegrityFlag:
         data={"state": state, "kind": flag.kind},
     )
     return flag
+
+
+def _when(text: str) -> str:
+    moment = dateparse.parse_datetime(text or "")
+    if moment is None:
+        return text or ""
+    return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
+
+
+def _rupiah(amount) -> str:
+    from malpro.core.money import format_rupiah
+
+    return format_rupiah(int(amount or 0))
+
+
+def describe(flag: IntegrityFlag) -> list[str]:
+    """The evidence as sentences an auditor reads (in the reader's language)."""
+    e = flag.evidence or {}
+    if flag.kind == Kind.RELATED_PARTY:
+        reasons = {
+            "owner": _("ASN ini sendiri pemilik UMKM tersebut"),
+            "phone": _("nomor HP UMKM sama dengan nomor HP ASN"),
+            "address": _("alamat UMKM sama dengan alamat kirim ASN untuk dirinya sendiri"),
+            "nik": _("NIK pemilik sama dengan NIK pada usaha milik ASN"),
+        }
+        return [
+            _("Alasan: %(r)s.") % {"r": "; ".join(reasons.get(r, r) for r in e.get("reasons", []))},
+            _("Pesanan: %(o)s.") % {"o": ", ".join(e.get("orders", []))},
+        ]
+    if flag.kind == Kind.FAST_COMPLETION:
+        return [
+            _("Pesanan %(o)s selesai %(m)s menit setelah dipesan (dipesan %(a)s, selesai %(b)s).")
+            % {
+                "o": e.get("order", ""),
+                "m": formats.number_format(e.get("minutes", 0), decimal_pos=1),
+                "a": _when(e.get("placed_at")),
+                "b": _when(e.get("completed_at")),
+            }
+        ]
+    if flag.kind == Kind.ROUND_EXACT:
+        return [
+            _(
+                "Jumlah yang dihitung tepat sama dengan kewajiban, angka bulat, %(n)d periode "
+                "berturut-turut:"
+            )
+            % {"n": len(e.get("periods", {}))},
+            *(f"{label}: {_rupiah(v)}" for label, v in sorted(e.get("periods", {}).items())),
+        ]
+    if flag.kind == Kind.DEVICE_BURST:
+        return [
+            _("%(n)d ASN berbeda checkout dari alamat IP %(ip)s antara %(a)s dan %(b)s.")
+            % {
+                "n": e.get("asn", 0),
+                "ip": e.get("ip", ""),
+                "a": _when(e.get("from")),
+                "b": _when(e.get("to")),
+            }
+        ]
+    if flag.kind == Kind.POST_CLOSE:
+        from malpro.orders.models import OrderStatus as Status
+
+        status = dict(Status.choices).get(e.get("status"), e.get("status", ""))
+        return [
+            _('Pesanan %(o)s menjadi "%(s)s" pada %(at)s, setelah periodenya ditutup (%(c)s).')
+            % {
+                "o": e.get("order", ""),
+                "s": status,
+                "at": _when(e.get("at")),
+                "c": _when(e.get("closed_at")),
+            }
+        ]
+    if flag.kind == Kind.CONCENTRATION:
+        return [
+            _("UMKM ini menerima %(p)s%% belanja ASN OPD ini dalam periode (%(a)s dari %(t)s).")
+            % {
+                "p": formats.number_format(e.get("share_percent", 0), decimal_pos=1),
+                "a": _rupiah(e.get("amount")),
+                "t": _rupiah(e.get("opd_total")),
+            }
+        ]
+    return [f"{k}: {v}" for k, v in e.items()]

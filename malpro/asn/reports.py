@@ -105,24 +105,29 @@ def asn_detail(*, year: int, month: int, agency_id: int):
     )
 
 
-HEADERS = [
-    "OPD",
-    "Jumlah ASN",
-    "Patuh",
-    "Persentase patuh",
-    "Total dihitung (Rp)",
-    "Total kewajiban (Rp)",
-]
+def _headers() -> list[str]:
+    return [
+        _("OPD"),
+        _("Jumlah ASN"),
+        _("Patuh"),
+        _("Persentase patuh"),
+        _("Total dihitung (Rp)"),
+        _("Total kewajiban (Rp)"),
+    ]
 
 
-def xlsx(rows: list[AgencyRow], label: str) -> bytes:
+def xlsx(rows: list[AgencyRow], label: str, *, full_nip: bool = False) -> bytes:
+    """The report as a workbook: one sheet per OPD row, one per ASN. NIPs are masked unless
+    the reader keeps the roster (full_nip)."""
     import openpyxl
+
+    from malpro.core.validators import mask_nip
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = f"Kepatuhan {label}"
+    sheet.title = _("Kepatuhan %(p)s") % {"p": label}
     sheet.append([_("Laporan kepatuhan belanja ASN di UMKM"), label])
-    sheet.append(HEADERS)
+    sheet.append(_headers())
     for row in rows:
         sheet.append(
             [
@@ -135,7 +140,7 @@ def xlsx(rows: list[AgencyRow], label: str) -> bytes:
             ]
         )
     detail = workbook.create_sheet("ASN")
-    detail.append(["OPD", "NIP", "Nama", "Kewajiban", "Dihitung", "Patuh"])
+    detail.append([_("OPD"), _("NIP"), _("Nama"), _("Kewajiban"), _("Dihitung"), _("Patuh")])
     for row in rows:
         for standing in (
             Standing.objects.filter(
@@ -147,11 +152,11 @@ def xlsx(rows: list[AgencyRow], label: str) -> bytes:
             detail.append(
                 [
                     row.agency.short_name,
-                    standing.employee.nip,
+                    standing.employee.nip if full_nip else mask_nip(standing.employee.nip),
                     standing.employee.name,
                     standing.required,
                     standing.counted,
-                    "ya" if standing.compliant else "tidak",
+                    _("ya") if standing.compliant else _("tidak"),
                 ]
             )
     out = io.BytesIO()
@@ -163,15 +168,18 @@ def pdf(rows: list[AgencyRow], label: str, trend_rows) -> bytes:
     from fpdf import FPDF
 
     doc = FPDF(orientation="P", unit="mm", format="A4")
-    doc.set_title(f"Kepatuhan belanja ASN {label}")
+    title = _("Kepatuhan belanja ASN di UMKM - %(p)s") % {"p": label}
+    doc.set_title(title)
     doc.add_page()
     doc.set_font("helvetica", "B", 14)
-    doc.cell(0, 10, f"Kepatuhan belanja ASN di UMKM - {label}", new_x="LMARGIN", new_y="NEXT")
+    doc.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
     doc.set_font("helvetica", "", 9)
     widths = (70, 20, 18, 22, 30, 30)
     doc.set_font("helvetica", "B", 9)
     for width, title in zip(
-        widths, ["OPD", "ASN", "Patuh", "% patuh", "Dihitung", "Kewajiban"], strict=True
+        widths,
+        [_("OPD"), _("ASN"), _("Patuh"), _("% patuh"), _("Dihitung"), _("Kewajiban")],
+        strict=True,
     ):
         doc.cell(width, 7, title, border=1)
     doc.ln()
@@ -191,13 +199,14 @@ def pdf(rows: list[AgencyRow], label: str, trend_rows) -> bytes:
     if trend_rows:
         doc.ln(4)
         doc.set_font("helvetica", "B", 11)
-        doc.cell(0, 8, "Tren 12 bulan", new_x="LMARGIN", new_y="NEXT")
+        doc.cell(0, 8, _("Tren 12 bulan"), new_x="LMARGIN", new_y="NEXT")
         doc.set_font("helvetica", "", 9)
         for period_label, share, total in trend_rows:
             doc.cell(
                 0,
                 6,
-                f"{period_label}: {share}% patuh, Rp{total:,}".replace(",", "."),
+                _("%(p)s: %(s)s%% patuh, %(t)s")
+                % {"p": period_label, "s": share, "t": f"Rp{total:,}".replace(",", ".")},
                 new_x="LMARGIN",
                 new_y="NEXT",
             )

@@ -33,6 +33,17 @@ def sees_all_asn(user) -> bool:
     return bool(set(user.officer_agency_ids()) & set(oversight))
 
 
+def keeps_roster(user) -> bool:
+    """The city admin and BKPSDM officers keep the roster: they see full NIPs in exports;
+    other readers of the reports see them masked."""
+    if not user.is_authenticated:
+        return False
+    if user.is_city_admin:
+        return True
+    keeper = Agency.objects.filter(code="BKPSDM").values_list("pk", flat=True)
+    return bool(set(user.officer_agency_ids()) & set(keeper))
+
+
 def visible_agency_ids(user) -> set[int] | None:
     """None: every agency; otherwise the officer's own agencies."""
     return None if sees_all_asn(user) else set(user.officer_agency_ids())

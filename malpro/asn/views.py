@@ -257,7 +257,12 @@ def claims(request):
     )
     if visible is not None:
         pending = pending.filter(employee__agency_id__in=visible)
-    return render(request, "asn/claims.html", {"claims": pending})
+    shown = list(pending)
+    for claim in shown:
+        # Phones help the deciding officer call the person; a reader who cannot decide (an
+        # auditor) sees them masked and gets no buttons.
+        claim.decidable = services.can_decide_claim(request.user, claim)
+    return render(request, "asn/claims.html", {"claims": shown})
 
 
 @login_required
@@ -274,7 +279,7 @@ def report(request):
     fmt = request.GET.get("format")
     if fmt == "xlsx":
         response = HttpResponse(
-            reports.xlsx(rows, label),
+            reports.xlsx(rows, label, full_nip=services.keeps_roster(request.user)),
             content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
         response["Content-Disposition"] = f'attachment; filename="kepatuhan-asn-{label}.xlsx"'
@@ -320,7 +325,10 @@ def flag_queue(request):
     )
     if state in IntegrityFlag.State.values:
         items = items.filter(state=state)
-    return render(request, "asn/flags.html", {"flags": items[:200], "state": state})
+    shown = list(items[:200])
+    for flag in shown:
+        flag.lines = flags.describe(flag)
+    return render(request, "asn/flags.html", {"flags": shown, "state": state})
 
 
 @login_required

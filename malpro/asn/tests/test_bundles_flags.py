@@ -183,7 +183,39 @@ def test_related_party_flag_and_innocent_repeat_purchases(asn, asn_user):
     found = kinds(period)
     assert found == ["related_party"]
     flag = IntegrityFlag.objects.get()
-    assert flag.business == relative_shop and "same phone number" in flag.evidence["reasons"]
+    assert flag.business == relative_shop and flag.evidence["reasons"] == ["phone"]
+    assert "nomor HP UMKM sama dengan nomor HP ASN" in flags.describe(flag)[0]
+
+
+@pytest.mark.django_db
+def test_related_party_by_the_asns_own_delivery_address(asn, asn_user):
+    from malpro.orders.models import Order
+
+    policy()
+    shop = delivering_shop(seller_user(1), name="Toko Rumah", address="Jl. Sumbersari Gg. 2 No. 5")
+    item = product(shop, "Beras", category="beras", price=70000, stock=50)
+    for _ in range(2):
+        complete_order(asn_user, item)
+    period = obligation.period_get(*periods.parse(None))
+    assert kinds(period) == []  # the orders went to someone else's contact: not the ASN's home
+    Order.objects.filter(buyer=asn_user).update(contact_phone=asn_user.phone)
+    assert kinds(period) == ["related_party"]
+    assert IntegrityFlag.objects.get().evidence["reasons"] == ["address"]
+
+
+@pytest.mark.django_db
+def test_related_party_by_the_owner_nik_of_a_business_of_the_asn(asn, asn_user):
+    from malpro.umkm.tests.factories import make_business
+
+    policy()
+    make_business(owner=asn_user, owner_nik="3573014507850003", name="Usaha Sampingan")
+    shop = delivering_shop(seller_user(1), name="Toko Atas Nama", owner_nik="3573014507850003")
+    item = product(shop, "Beras", category="beras", price=70000, stock=50)
+    for _ in range(2):
+        complete_order(asn_user, item)
+    assert kinds(obligation.period_get(*periods.parse(None))) == ["related_party"]
+    flag = IntegrityFlag.objects.get()
+    assert flag.business == shop and flag.evidence["reasons"] == ["nik"]
 
 
 @pytest.mark.django_db
@@ -284,6 +316,28 @@ def test_post_close_cancellation_flag(asn, asn_user):
     obligation.period_close(year=last_month[0], month=last_month[1])
     orders.order_transition(actor=asn_user, order_id=order.pk, to="cancelled")
     assert list(IntegrityFlag.objects.values_list("kind", flat=True)) == ["post_close"]
+    assert "Dibatalkan" in flags.describe(IntegrityFlag.objects.get())[0]
+
+
+@pytest.mark.django_db
+def test_a_cancellation_in_an_open_period_is_not_flagged(asn, asn_user):
+    policy()
+    item = product(delivering_shop(seller_user(1)), "Beras", category="beras", price=70000)
+    cart = orders.cart_for(user=asn_user)
+    orders.cart_set(cart=cart, product_id=item.pk, quantity=1)
+    from malpro.orders.tests.factories import address
+
+    checkout, _ = orders.checkout_place(
+        buyer=asn_user,
+        cart=cart,
+        idempotency_key="in-time",
+        data=orders.CheckoutInput(address=address(), deliveries={item.business_id: "pickup"}),
+    )
+    last_month = periods.previous(*periods.parse(None))
+    obligation.period_close(year=last_month[0], month=last_month[1])  # another period closed
+    orders.order_transition(actor=asn_user, order_id=checkout.orders.get().pk, to="cancelled")
+    assert not IntegrityFlag.objects.exists()
+    assert kinds(obligation.period_get(*periods.parse(None))) == []
 
 
 @pytest.mark.django_db
@@ -323,7 +377,9 @@ def test_auditor_reviews_a_flag_with_a_note(web, auditor, asn, asn_user):
     flags.detect(obligation.period_get(*periods.parse(None)))
     flag = IntegrityFlag.objects.get()
     client = web(auditor)
-    assert "Selesai beberapa menit" in client.get("/asn/integritas/").content.decode()
+    page = client.get("/asn/integritas/").content.decode()
+    assert "Selesai beberapa menit" in page and "menit setelah dipesan" in page
+    assert "{&#x27;" not in page  # evidence in sentences, not a raw dictionary
     client.post("/asn/integritas/", {"flag_id": flag.pk, "state": "cleared", "note": ""})
     assert IntegrityFlag.objects.get().state == "open"
     client.post(

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import openpyxl
@@ -65,8 +66,32 @@ def test_report_exports(web, city_admin, programme):
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["ASN"]
     names = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert {"Yuli Astuti", "Budi", "Dina"} <= names
+    assert "198507122010012003" in {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     pdf = client.get("/asn/laporan/", {"format": "pdf"})
     assert pdf.content.startswith(b"%PDF") and pdf["Content-Type"] == "application/pdf"
+    assert client.get("/asn/laporan/", {"opd": "abc"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_report_export_masks_nips_for_readers_who_do_not_keep_the_roster(web, auditor, programme):
+    xlsx = web(auditor).get("/asn/laporan/", {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["ASN"]
+    nips = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "1985•••••••••••003" in nips
+    assert not any(nip.isdigit() for nip in nips)
+
+
+@pytest.mark.django_db
+def test_claims_queue_masks_phones_for_an_auditor_who_cannot_decide(web, auditor, buyer):
+    from malpro.asn import services
+    from malpro.asn.models import NipClaim
+
+    employee(nip="199003152022211001", name="Budi", phone="+6281299991234")
+    services.nip_claim(user=buyer, nip="199003152022211001", birth_date=dt.date(1990, 3, 15))
+    assert NipClaim.objects.get().state == NipClaim.State.PENDING
+    page = web(auditor).get("/asn/klaim/").content.decode()
+    assert "Budi" in page and "1234" in page
+    assert "0812-9999-1234" not in page and 'name="decision"' not in page
 
 
 @pytest.mark.django_db
