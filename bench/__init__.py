@@ -9,4 +9,5 @@ BENCHMARKS = {
     "umkm_import": "bench.umkm_import",
     "checkout": "bench.checkout",
     "webhooks": "bench.webhooks",
+    "asn_report": "bench.asn_report",
 }
