@@ -21,7 +21,7 @@ from malpro.catalog.search.engine import SearchParams, search
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
 from malpro.core.money import parse_rupiah
-from malpro.core.views import action_outcome, require_valid
+from malpro.core.views import action_outcome, int_param, require_valid
 from malpro.regions.selectors import district_list
 from malpro.umkm.models import Business, Status
 from malpro.umkm.selectors import businesses_of_owner
@@ -302,10 +302,14 @@ def variant_save(request, product_id: int):
     try:
         if variant_id:
             stock, price = request.POST.get("stock"), request.POST.get("price")
+            if int_param(variant_id) is None:
+                raise NotFound(_("Varian tidak ditemukan."))
+            if stock not in (None, "") and int_param(stock) is None:
+                raise ValueError(stock)
             services.variant_update(
                 actor=request.user,
-                variant_id=int(variant_id),
-                stock=int(stock) if stock not in (None, "") else None,
+                variant_id=int_param(variant_id),
+                stock=int_param(stock),
                 price=parse_rupiah(price) if price not in (None, "") else None,
                 is_active=request.POST.get("is_active", "1") == "1",
             )

@@ -1,4 +1,5 @@
 import logging
+import re
 from contextlib import contextmanager
 
 from django.contrib import messages
@@ -64,3 +65,14 @@ def require_valid(form) -> dict:
     if not form.is_valid():
         raise ApplicationError(" ".join(e for errors in form.errors.values() for e in errors))
     return form.cleaned_data
+
+
+_INT = re.compile(r"^-?[0-9]{1,18}$")
+
+
+def int_param(value) -> int | None:
+    """An integer typed into a form or a query string (an id, a quantity), or None when it is
+    missing or not one: a bad value is the user's mistake, never a 500. ASCII digits only and
+    at most 18 of them, so it fits a BigIntegerField on every database."""
+    text = str(value).strip() if value is not None else ""
+    return int(text) if _INT.match(text) else None

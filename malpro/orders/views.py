@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from malpro.core import validators
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
-from malpro.core.views import action_outcome, require_valid
+from malpro.core.views import action_outcome, int_param, require_valid
 from malpro.orders import selectors, services, workflow
 from malpro.orders.forms import CheckoutForm, DeliverySettingsForm, ReviewForm
 from malpro.orders.models import Checkout, DeliveryFee, OrderStatus
@@ -42,9 +42,9 @@ def cart_add(request):
     try:
         services.cart_set(
             cart=cart,
-            product_id=_int(request.POST.get("product_id")),
-            variant_id=_int(request.POST.get("variant_id")),
-            quantity=_int(request.POST.get("quantity")) or 1,
+            product_id=int_param(request.POST.get("product_id")),
+            variant_id=int_param(request.POST.get("variant_id")),
+            quantity=int_param(request.POST.get("quantity")) or 1,
             add=True,
         )
     except ApplicationError as exc:
@@ -60,20 +60,13 @@ def cart_update(request):
     try:
         services.cart_set(
             cart=cart,
-            product_id=_int(request.POST.get("product_id")),
-            variant_id=_int(request.POST.get("variant_id")),
-            quantity=_int(request.POST.get("quantity")) or 0,
+            product_id=int_param(request.POST.get("product_id")),
+            variant_id=int_param(request.POST.get("variant_id")),
+            quantity=int_param(request.POST.get("quantity")) or 0,
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return cart_page(request) if request.htmx else redirect("orders:cart")
-
-
-def _int(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required
@@ -191,7 +184,7 @@ def order_detail(request, order_id: int):
 @require_POST
 def order_move(request, order_id: int):
     to = request.POST.get("to", "")
-    cash = _int(request.POST.get("cash_amount", "").replace(".", ""))
+    cash = int_param(request.POST.get("cash_amount", "").replace(".", ""))
     try:
         order = services.order_transition(
             actor=request.user,

@@ -19,7 +19,13 @@ from malpro.accounts import services as account_services
 from malpro.accounts.models import Agency
 from malpro.accounts.roles import Role
 from malpro.core import audit, validators
-from malpro.core.exceptions import ApplicationError, Conflict, PermissionDenied, RateLimited
+from malpro.core.exceptions import (
+    ApplicationError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+)
 from malpro.regions.models import Village
 from malpro.umkm.models import (
     Business,
@@ -517,7 +523,9 @@ def _claim_approve(claim: Claim, *, decided_by, reason: str) -> None:
 
 @transaction.atomic
 def claim_decide(*, actor, claim_id: int, approve: bool, reason: str = "") -> Claim:
-    claim = Claim.objects.select_for_update().select_related("business").get(pk=claim_id)
+    claim = Claim.objects.select_for_update().select_related("business").filter(pk=claim_id).first()
+    if claim is None:
+        raise NotFound(_("Klaim tidak ditemukan."))
     if claim.state != Claim.State.PENDING:
         raise Conflict(_("Klaim ini sudah diputuskan."))
     if not actor_kinds(actor, claim.business) & {GUIDE, REGISTRAR, ADMIN}:

@@ -17,6 +17,7 @@ from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.exceptions import PermissionDenied as AppPermissionDenied
 from malpro.core.forms import apply_application_error
 from malpro.core.tabular import RowIssue, match_headers, open_table, write_issues_csv
+from malpro.core.views import int_param
 from malpro.umkm import exports, importer, selectors, services
 from malpro.umkm.forms import (
     BusinessForm,
@@ -230,7 +231,7 @@ def claim(request):
         try:
             result = services.claim_request(
                 user=request.user,
-                business_id=int(request.POST.get("business_id", 0)),
+                business_id=int_param(request.POST.get("business_id")) or 0,
                 nik=form.cleaned_data["nik"],
                 request=request,
             )
@@ -520,7 +521,7 @@ def claims_review(request):
             try:
                 services.claim_decide(
                     actor=request.user,
-                    claim_id=int(request.POST.get("claim_id", 0)),
+                    claim_id=int_param(request.POST.get("claim_id")) or 0,
                     approve=form.cleaned_data["approve"],
                     reason=form.cleaned_data["reason"],
                 )

@@ -1,5 +1,6 @@
 import pytest
 
+from malpro.catalog import services
 from malpro.catalog.models import Product
 from malpro.catalog.tests.factories import product, shop
 from malpro.catalog.tests.test_products import jpeg
@@ -117,3 +118,26 @@ def test_mass_upload_page(web, seller, tmp_path):
     page = response.content.decode()
     assert "created=2 updated=0 unchanged=0 rejected=5" in page
     assert "Kategori tidak-ada tidak dikenal" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("variant_id", "stock", "message"),
+    [
+        ("x", "1", "Varian tidak ditemukan."),
+        ("9" * 30, "1", "Varian tidak ditemukan."),
+        ("999999", "1", "Varian tidak ditemukan."),
+        (None, "9" * 30, "Angka stok atau harga tidak valid."),
+    ],
+)
+def test_bad_numbers_in_the_variant_form_are_errors_not_500s(
+    web, seller, listed, variant_id, stock, message
+):
+    variant = services.variant_add(actor=seller, product=listed, name="Besar", price=20000, stock=2)
+    client = web(seller)
+    response = client.post(
+        f"/jual/produk/{listed.pk}/varian/",
+        {"variant_id": variant_id or variant.pk, "stock": stock, "price": "20000"},
+    )
+    assert response.status_code == 302
+    assert message in client.get(response["Location"]).content.decode()

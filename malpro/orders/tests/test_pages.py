@@ -107,3 +107,14 @@ def test_seller_sets_delivery_fees(web, seller, item):
         "35.73.01": 10000,
         "35.73.05": 4000,
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["x", "9" * 30, "1.5", "١"])
+def test_bad_numbers_in_the_cart_forms_are_errors_not_500s(web, buyer, item, value):
+    client = web(buyer)
+    for path in ("/keranjang/tambah/", "/keranjang/ubah/"):
+        response = client.post(path, {"product_id": value, "quantity": 1})
+        assert response.status_code == 302
+    response = client.post("/keranjang/tambah/", {"product_id": item.pk, "quantity": value})
+    assert response.status_code == 302

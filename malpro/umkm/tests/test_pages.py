@@ -372,3 +372,20 @@ def test_edit_page_is_open_to_the_owner_and_the_guiding_officer(
         response = web(user).get(f"/umkm/{business.pk}/ubah/")
         assert response.status_code == 200
         assert business.owner_nik in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["x", "", "9" * 30])
+def test_a_bad_business_id_on_the_claim_page_is_an_error_not_a_500(web, buyer, value):
+    response = web(buyer).post("/umkm/klaim/", {"business_id": value, "nik": "3573054107850002"})
+    assert response.status_code == 200
+    assert "tidak dapat diklaim" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["x", "9" * 30, "999999"])
+def test_a_bad_claim_id_on_the_review_page_is_an_error_not_a_500(web, officer, value):
+    client = web(officer)
+    response = client.post("/umkm/klaim/tinjau/", {"claim_id": value, "approve": "1"})
+    assert response.status_code == 302
+    assert "Klaim tidak ditemukan." in client.get(response["Location"]).content.decode()
