@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malpro.core import audit
-from malpro.core.exceptions import ApplicationError, Conflict, PermissionDenied
+from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from malpro.core.money import parse_rupiah
 from malpro.core.tabular import Columns, match_headers, open_table
 from malpro.ledger import services as ledger
@@ -67,7 +67,10 @@ def providers_with_payables() -> list[str]:
 
 def batch_create(*, actor, provider: str) -> PayoutBatch | None:
     """A draft batch of everything owed and not yet in an open batch. One open batch per
-    provider at a time (the lock), so no rupiah can be put in two batches."""
+    provider at a time (the lock), so no rupiah can be put in two batches. `actor` None is the
+    daily job; a person must be the city admin."""
+    if actor is not None:
+        _admin(actor, _("Hanya admin kota yang dapat membuat batch pencairan."))
     with transaction.atomic():
         # Serialise batch creation per provider: the rows locked are the provider's batches.
         list(PayoutBatch.objects.select_for_update().filter(provider=provider, state__in=OPEN))
@@ -106,15 +109,24 @@ def batch_create(*, actor, provider: str) -> PayoutBatch | None:
         return batch
 
 
-def _admin(actor) -> None:
+def _admin(actor, message=None) -> None:
     if actor is None or not actor.is_city_admin:
-        raise PermissionDenied(_("Hanya admin kota yang dapat menyetujui pencairan dana."))
+        raise PermissionDenied(
+            message or _("Hanya admin kota yang dapat menyetujui pencairan dana.")
+        )
+
+
+def _batch_for_update(batch_id: int) -> PayoutBatch:
+    batch = PayoutBatch.objects.select_for_update().filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound(_("Batch pencairan tidak ditemukan."))
+    return batch
 
 
 @transaction.atomic
 def batch_approve(*, actor, batch_id: int) -> PayoutBatch:
     _admin(actor)
-    batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
+    batch = _batch_for_update(batch_id)
     if batch.state != PayoutBatch.State.DRAFT:
         raise Conflict(_("Hanya batch draf yang dapat disetujui."))
     batch.state, batch.approved_by, batch.approved_at = (
@@ -131,7 +143,7 @@ def batch_approve(*, actor, batch_id: int) -> PayoutBatch:
 def batch_mark_paid(*, actor, batch_id: int) -> PayoutBatch:
     """The bank confirmed the transfers: each line leaves escrow and settles the seller."""
     _admin(actor)
-    batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
+    batch = _batch_for_update(batch_id)
     if batch.state != PayoutBatch.State.APPROVED:
         raise Conflict(_("Batch harus disetujui sebelum ditandai sudah ditransfer."))
     for line in batch.lines.select_related("business"):
@@ -153,7 +165,7 @@ def batch_mark_paid(*, actor, batch_id: int) -> PayoutBatch:
 @transaction.atomic
 def batch_cancel(*, actor, batch_id: int) -> PayoutBatch:
     _admin(actor)
-    batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
+    batch = _batch_for_update(batch_id)
     if batch.state not in OPEN:
         raise Conflict(_("Batch yang sudah ditransfer tidak dapat dibatalkan."))
     batch.state = PayoutBatch.State.CANCELLED
@@ -253,7 +265,9 @@ def _report_amount(text: str) -> int:
 
 def reconcile(*, actor, provider: str, source: IO[bytes] | str, filename: str) -> Reconciliation:
     """Compares a provider's settlement report with the payments Malpro recorded as paid:
-    lists every payment missing from the report, every extra row, every different amount."""
+    lists every payment missing from the report, every extra row, every different amount.
+    A run is a record the city keeps, so only the city admin makes one (auditors read them)."""
+    _admin(actor, _("Hanya admin kota yang dapat menjalankan rekonsiliasi."))
     table = open_table(source, filename, SETTLEMENT_COLUMNS)
     try:
         match = match_headers(table.headers, SETTLEMENT_COLUMNS)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from malpro.core.exceptions import ApplicationError, NotFound
-from malpro.core.views import action_outcome
+from malpro.core.views import action_outcome, int_param
 from malpro.payments import qris, services, settlements
 from malpro.payments.forms import BankAccountForm, ReconcileForm, StaticQRISForm
 from malpro.payments.gateways.simulator import SIGNATURE_HEADER, SimulatorGateway, sign
@@ -159,18 +159,37 @@ def balance(request):
 
 # --- city admin ----------------------------------------------------------------------------------
 def _official(request):
+    """The city's money pages: the city admin runs them, the auditor reads them."""
     if not (request.user.is_city_admin or request.user.is_auditor):
         raise Http404
+
+
+def _writer_or_403(request):
+    """Payouts and reconciliation runs are the city admin's; the auditor only reads."""
+    if request.user.is_city_admin:
+        return None
+    return render(
+        request,
+        "core/error.html",
+        {
+            "code": 403,
+            "message": _("Hanya admin kota yang dapat melakukan ini; auditor hanya membaca."),
+        },
+        status=403,
+    )
 
 
 @login_required
 def payouts(request):
     _official(request)
     if request.method == "POST":
-        if not request.user.is_city_admin:
-            raise Http404
-        action, batch_id = request.POST.get("action"), request.POST.get("batch_id")
+        if (denied := _writer_or_403(request)) is not None:
+            return denied
+        action = request.POST.get("action")
+        batch_id = int_param(request.POST.get("batch_id"))
         try:
+            if action in ("approve", "paid", "cancel") and batch_id is None:
+                raise NotFound(_("Batch pencairan tidak ditemukan."))
             if action == "create":
                 made = [
                     settlements.batch_create(actor=request.user, provider=p)
@@ -182,13 +201,13 @@ def payouts(request):
                 else:
                     messages.info(request, _("Tidak ada dana yang perlu dicairkan."))
             elif action == "approve":
-                settlements.batch_approve(actor=request.user, batch_id=int(batch_id))
+                settlements.batch_approve(actor=request.user, batch_id=batch_id)
                 messages.success(request, _("Batch disetujui."))
             elif action == "paid":
-                settlements.batch_mark_paid(actor=request.user, batch_id=int(batch_id))
+                settlements.batch_mark_paid(actor=request.user, batch_id=batch_id)
                 messages.success(request, _("Batch ditandai sudah ditransfer."))
             elif action == "cancel":
-                settlements.batch_cancel(actor=request.user, batch_id=int(batch_id))
+                settlements.batch_cancel(actor=request.user, batch_id=batch_id)
                 messages.success(request, _("Batch dibatalkan."))
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -220,6 +239,8 @@ def payout_csv(request, batch_id: int):
 @login_required
 def reconciliation(request):
     _official(request)
+    if request.method == "POST" and (denied := _writer_or_403(request)) is not None:
+        return denied
     form = ReconcileForm(request.POST or None, request.FILES or None)
     run = None
     if request.method == "POST" and form.is_valid():

@@ -1,10 +1,13 @@
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from malpro.core.exceptions import PermissionDenied
+from malpro.orders import services as orders
 from malpro.orders.models import OrderStatus
 from malpro.payments import settlements
-from malpro.payments.models import BankAccount, MerchantQRIS
+from malpro.payments.models import BankAccount, MerchantQRIS, PayoutBatch, Reconciliation
 from malpro.payments.tests.helpers import cashless_checkout, notify
 from malpro.payments.tests.test_qris import LONG_NAME, static_payload
 
@@ -114,8 +117,80 @@ def test_seller_pastes_a_static_qris(web, seller):
 def test_payouts_page_is_for_the_city(web, city_admin, auditor, seller):
     assert web(city_admin).get("/kota/pencairan/").status_code == 200
     assert web(auditor).get("/kota/pencairan/").status_code == 200
-    assert web(auditor).post("/kota/pencairan/", {"action": "create"}).status_code == 404
+    assert web(auditor).post("/kota/pencairan/", {"action": "create"}).status_code == 403
     assert web(seller).get("/kota/pencairan/").status_code == 404
+
+
+def completed_payable_order(buyer, seller):
+    """A paid and completed cashless order whose seller has a bank account: it can be paid out."""
+    checkout, payment, _ = cashless_checkout(buyer, seller)
+    notify(payment)
+    order = checkout.orders.get()
+    for actor, to in ((seller, "accepted"), (seller, "ready"), (seller, "delivered")):
+        orders.order_transition(actor=actor, order_id=order.pk, to=to)
+    orders.order_transition(actor=buyer, order_id=order.pk, to="completed")
+    BankAccount.objects.create(
+        business=order.business, bank_code="BJTM", account_number="0011223344", account_name="Sari"
+    )
+    return order
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["create", "approve", "paid", "cancel"])
+def test_the_auditor_cannot_act_on_payout_batches(web, auditor, buyer, seller, city_admin, action):
+    completed_payable_order(buyer, seller)
+    batch = settlements.batch_create(actor=city_admin, provider="simulator")
+    if action == "paid":
+        settlements.batch_approve(actor=city_admin, batch_id=batch.pk)
+    state = PayoutBatch.objects.get(pk=batch.pk).state
+    response = web(auditor).post("/kota/pencairan/", {"action": action, "batch_id": batch.pk})
+    assert response.status_code == 403
+    assert "hanya membaca" in response.content.decode()
+    assert PayoutBatch.objects.get(pk=batch.pk).state == state
+    assert PayoutBatch.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("batch_id", ["x", "", "1.5", "9" * 40, "999999"])
+@pytest.mark.parametrize("action", ["approve", "paid", "cancel"])
+def test_a_bad_batch_id_is_a_clear_error_not_a_500(web, city_admin, batch_id, action):
+    client = web(city_admin)
+    response = client.post("/kota/pencairan/", {"action": action, "batch_id": batch_id})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Batch pencairan tidak ditemukan." in page
+
+
+@pytest.mark.django_db
+def test_reconciliation_is_run_by_the_city_admin_and_read_by_the_auditor(web, city_admin, auditor):
+    report = "order_id,gross_amount,transaction_status\nMLPSTRANGER,7000.00,settlement\n"
+
+    def upload(client):
+        return client.post(
+            "/kota/rekonsiliasi/",
+            {"provider": "simulator", "file": SimpleUploadedFile("settle.csv", report.encode())},
+        )
+
+    refused = upload(web(auditor))
+    assert refused.status_code == 403
+    assert not Reconciliation.objects.exists()
+    assert upload(web(city_admin)).status_code == 200
+    assert Reconciliation.objects.count() == 1
+    page = web(auditor).get("/kota/rekonsiliasi/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "settle.csv" in body and 'type="file"' not in body
+
+
+@pytest.mark.django_db
+def test_reconcile_service_refuses_anyone_but_the_city_admin(auditor):
+    with pytest.raises(PermissionDenied):
+        settlements.reconcile(
+            actor=auditor,
+            provider="simulator",
+            source=io.BytesIO(b"order_id,gross_amount\n"),
+            filename="settle.csv",
+        )
 
 
 @pytest.mark.django_db
