@@ -18,6 +18,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -486,6 +487,22 @@ def _run(table, match, agency, actor, result, progress, chunk_size, source_name)
     )
 
 
+def _insert(model, fields: list[str], rows: list[tuple], *, ignore_conflicts=False) -> None:
+    """INSERTs plain rows (values already in database form) with one executemany."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
+    # Only quoted model metadata is interpolated; the values go as parameters.
+    table = quote(model._meta.db_table)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+    if ignore_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _apply(chunk, lookups, agency, actor, result, source_name):
     nibs = {v["nib"] for _, v, _ in chunk if v["nib"]}
     niks = {v["owner_nik"] for _, v, _ in chunk if v["owner_nik"]}
@@ -516,8 +533,10 @@ def _apply(chunk, lookups, agency, actor, result, source_name):
 
     to_create: list[tuple[Business, list[str]]] = []
     to_update: list[Business] = []
-    guidance_rows: list[Guidance] = []
-    changes: list[StatusChange] = []
+    # Plain rows, written with one executemany each: tens of thousands of model instances
+    # would cost more than the rest of the import.
+    guidance_rows: list[tuple] = []
+    changes: list[tuple] = []
 
     for number, values, agencies in chunk:
         key = (values["owner_nik"], values["name_key"]) if values["owner_nik"] else None
@@ -598,22 +617,11 @@ def _apply(chunk, lookups, agency, actor, result, source_name):
             code for code in agencies if (business.pk, lookups.agencies[code].pk) not in guided
         ]
         for code in missing:
-            guidance_rows.append(
-                Guidance(business_id=business.pk, agency=lookups.agencies[code], source="import")
-            )
+            guidance_rows.append((business.pk, lookups.agencies[code].pk))
             guided.add((business.pk, lookups.agencies[code].pk))
         changed = changed or bool(missing)
         if agency is not None and business.status in (Status.DRAFT, Status.SUBMITTED):
-            changes.append(
-                StatusChange(
-                    business_id=business.pk,
-                    from_status=business.status,
-                    to_status=Status.VERIFIED,
-                    actor=actor,
-                    reason=reason,
-                    created_at=now,
-                )
-            )
+            changes.append((business.pk, business.status, Status.VERIFIED))
             business.status, business.status_changed_at = Status.VERIFIED, now
             business.status_reason = ""
             changed = True
@@ -630,20 +638,9 @@ def _apply(chunk, lookups, agency, actor, result, source_name):
     if to_create:
         Business.objects.bulk_create([obj for obj, _ in to_create], batch_size=500)
         for obj, agencies in to_create:
-            changes.append(
-                StatusChange(
-                    business_id=obj.pk,
-                    from_status="",
-                    to_status=obj.status,
-                    actor=actor,
-                    reason=reason,
-                    created_at=now,
-                )
-            )
+            changes.append((obj.pk, "", obj.status))
             for code in agencies:
-                guidance_rows.append(
-                    Guidance(business_id=obj.pk, agency=lookups.agencies[code], source="import")
-                )
+                guidance_rows.append((obj.pk, lookups.agencies[code].pk))
         result.created += len(to_create)
     if to_update:
         Business.objects.bulk_update(
@@ -659,8 +656,19 @@ def _apply(chunk, lookups, agency, actor, result, source_name):
             ],
             batch_size=500,
         )
-    Guidance.objects.bulk_create(guidance_rows, batch_size=1000, ignore_conflicts=True)
-    StatusChange.objects.bulk_create(changes, batch_size=1000)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    actor_id = actor.pk if actor is not None else None
+    _insert(
+        Guidance,
+        ["business", "agency", "since", "source"],
+        [(business_id, agency_id, stamp, "import") for business_id, agency_id in guidance_rows],
+        ignore_conflicts=True,
+    )
+    _insert(
+        StatusChange,
+        ["business", "from_status", "to_status", "actor", "reason", "created_at"],
+        [(pk, str(old), str(new), actor_id, str(reason), stamp) for pk, old, new in changes],
+    )
     if to_update:
         # Listeners (the catalog's search index) follow changed businesses in this transaction.
         businesses_changed.send(sender=Business, ids=[b.pk for b in to_update])
