@@ -21,7 +21,7 @@ from malpro.catalog.search.engine import SearchParams, search
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
 from malpro.core.money import parse_rupiah
-from malpro.core.views import action_outcome, int_param, require_valid
+from malpro.core.views import action_outcome, int_param, redirect_next, require_valid
 from malpro.regions.selectors import district_list
 from malpro.umkm.models import Business, Status
 from malpro.umkm.selectors import businesses_of_owner
@@ -288,7 +288,7 @@ def product_stock(request, product_id: int):
         services.stock_set(
             actor=request.user, product_id=product_id, stock=data["stock"], price=data["price"]
         )
-    return redirect(request.POST.get("next") or "catalog:seller_products")
+    return redirect_next(request, "catalog:seller_products")
 
 
 @login_required

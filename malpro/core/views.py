@@ -5,7 +5,8 @@ from contextlib import contextmanager
 from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -76,3 +77,15 @@ def int_param(value) -> int | None:
     at most 18 of them, so it fits a BigIntegerField on every database."""
     text = str(value).strip() if value is not None else ""
     return int(text) if _INT.match(text) else None
+
+
+def redirect_next(request, fallback, *args, **kwargs):
+    """Redirects to the request's `next` (POST, then GET) when it is a page of this site, else
+    to `fallback` (a URL name or path, with args for reverse): a form's `next` must not send
+    people to another site (an open redirect)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback, *args, **kwargs)

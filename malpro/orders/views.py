@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from malpro.core import validators
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
-from malpro.core.views import action_outcome, int_param, require_valid
+from malpro.core.views import action_outcome, int_param, redirect_next, require_valid
 from malpro.orders import selectors, services, workflow
 from malpro.orders.forms import CheckoutForm, DeliverySettingsForm, ReviewForm
 from malpro.orders.models import Checkout, DeliveryFee, OrderStatus
@@ -49,7 +49,7 @@ def cart_add(request):
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return redirect(request.POST.get("next") or "orders:cart")
+        return redirect_next(request, "orders:cart")
     messages.success(request, _("Masuk keranjang."))
     return redirect("orders:cart")
 
@@ -203,7 +203,7 @@ def order_move(request, order_id: int):
             _("Pesanan %(n)s: %(s)s.")
             % {"n": order.number, "s": order.get_status_display().lower()},
         )
-    return redirect(request.POST.get("next") or reverse("orders:detail", args=[order_id]))
+    return redirect_next(request, "orders:detail", order_id=order_id)
 
 
 @login_required

@@ -141,3 +141,16 @@ def test_bad_numbers_in_the_variant_form_are_errors_not_500s(
     )
     assert response.status_code == 302
     assert message in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "evil", ["https://evil.example/", "//evil.example/x", "https:evil.example"]
+)
+def test_stock_form_does_not_follow_next_to_another_site(web, seller, listed, evil):
+    response = web(seller).post(
+        f"/jual/produk/{listed.pk}/stok/", {"stock": 5, "price": 15000, "next": evil}
+    )
+    assert response.status_code == 302 and response["Location"] == "/jual/produk/"
+    listed.refresh_from_db()
+    assert listed.stock == 5

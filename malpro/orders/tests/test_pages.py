@@ -118,3 +118,30 @@ def test_bad_numbers_in_the_cart_forms_are_errors_not_500s(web, buyer, item, val
         assert response.status_code == 302
     response = client.post("/keranjang/tambah/", {"product_id": item.pk, "quantity": value})
     assert response.status_code == 302
+
+
+EVIL = ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("evil", EVIL)
+def test_next_to_another_site_is_not_followed(web, buyer, seller, item, evil):
+    client = web(buyer)
+    refused = client.post(
+        "/keranjang/tambah/", {"product_id": item.pk, "quantity": 99, "next": evil}
+    )
+    assert refused.status_code == 302 and refused["Location"] == "/keranjang/"
+    client.post("/keranjang/tambah/", {"product_id": item.pk, "quantity": 1})
+    client.post("/checkout/", checkout_form(client, item.business_id))
+    order = Order.objects.get()
+    moved = web(seller).post(f"/pesanan/{order.pk}/status/", {"to": "accepted", "next": evil})
+    assert moved.status_code == 302 and moved["Location"] == f"/pesanan/{order.pk}/"
+
+
+@pytest.mark.django_db
+def test_next_within_the_site_is_followed(web, seller, item):
+    response = web(seller).post(
+        f"/jual/produk/{item.pk}/stok/",
+        {"stock": 5, "price": 15000, "next": "/jual/produk/?usaha=1"},
+    )
+    assert response["Location"] == "/jual/produk/?usaha=1"
