@@ -4,7 +4,7 @@
                                      [--calls 7]
     python -m bench.asn_child obligation --period 2026-11 --who busiest|median
                                          --target function|api|page [--calls 7]
-    python -m bench.asn_child recount --period 2026-11 [--sample N] [--seed S]
+    python -m bench.asn_child recount --period 2026-11 [--sample N] [--seed S] [--shard I/N]
     python -m bench.asn_child sizes
     python -m bench.asn_child explain --period 2026-11 --out FILE
 
@@ -218,6 +218,8 @@ def recount_command(args) -> dict:
     checked = standings
     if args.sample and args.sample < len(standings):
         checked = random.Random(args.seed).sample(standings, args.sample)
+    index, count = (int(x) for x in args.shard.split("/"))
+    checked = checked[index::count]  # this process's share of the period
     start = time.perf_counter()
     differences = 0
     totals = {"required": 0, "counted": 0, "excluded": 0}
@@ -242,6 +244,7 @@ def recount_command(args) -> dict:
         "active_asn": len(active),
         "checked": len(checked),
         "sample": bool(args.sample and args.sample < len(standings)),
+        "shard": args.shard,
         "differences": differences,
         "problems": problems,
         "totals": totals,
@@ -345,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     recount.add_argument("--period", required=True)
     recount.add_argument("--sample", type=int, default=0)
     recount.add_argument("--seed", type=int, default=1)
+    recount.add_argument("--shard", default="0/1", help="I/N: every N-th standing from the I-th")
     sub.add_parser("sizes")
     explain = sub.add_parser("explain")
     explain.add_argument("--period", required=True)

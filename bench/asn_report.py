@@ -83,6 +83,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--asn-recount-all", action="store_true", help="recount every ASN of every period"
     )
+    group.add_argument(
+        "--asn-recount-command",
+        action="store_true",
+        help="also run manage.py asn_recount on the reported period (always with --quick)",
+    )
 
 
 def _checked(child: Child, what: str) -> Child:
@@ -193,46 +198,71 @@ def _cold_server(pg: PostgresServer, env: dict, args, period: str) -> dict:
 
 
 def _recount(env: dict, args, periods: list[str], period: str) -> dict:
-    tasks = [("asn_recount " + period, harness.manage("asn_recount", "--period", period))]
+    """Every standing of the reported period (split over --asn-jobs processes), a sample of
+    the others, and (quick runs, or --asn-recount-command) the app's own asn_recount."""
+    tasks = []
+    run_command = args.quick or args.asn_recount_command
+    if run_command:
+        tasks.append(("asn_recount " + period, harness.manage("asn_recount", "--period", period)))
     for each in periods:
-        sample = 0 if (each == period or args.asn_recount_all) else args.asn_recount_sample
-        argv = ["recount", "--period", each, "--sample", str(sample), "--seed", str(args.asn_seed)]
-        tasks.append((each, _child(*argv)))
+        full = each == period or args.asn_recount_all
+        sample = 0 if full else args.asn_recount_sample
+        shards = max(1, args.asn_jobs) if full else 1
+        for shard in range(shards):
+            argv = ["recount", "--period", each, "--sample", str(sample)]
+            argv += ["--seed", str(args.asn_seed), "--shard", f"{shard}/{shards}"]
+            tasks.append((f"{each} {shard}/{shards}", _child(*argv)))
     started = time.perf_counter()
     done = _parallel(args.asn_jobs, tasks, env)
     wall = time.perf_counter() - started
-    command = done.pop("asn_recount " + period)
-    result = {
-        "wall_s": round(wall, 1),
-        "jobs": args.asn_jobs,
-        "asn_recount_command": {
+    result: dict = {"wall_s": round(wall, 1), "jobs": args.asn_jobs, "periods": {}}
+    result["problems"] = []
+    command = done.pop("asn_recount " + period, None)
+    if command is not None:
+        result["asn_recount_command"] = {
             "period": period,
             "exit": command.returncode,
             "seconds": round(command.wall_s, 1),
             "output": command.stdout.strip()[-300:],
             "stderr": command.stderr.strip()[-1500:],
-        },
-        "periods": {},
-        "problems": [],
-    }
-    if command.returncode != 0:
-        result["problems"].append(f"asn_recount --period {period} exited {command.returncode}")
+        }
+        if command.returncode != 0:
+            result["problems"].append(f"asn_recount --period {period} exited {command.returncode}")
     for label, child in done.items():
         _checked(child, f"recount {label}")
         p = child.payload
-        result["periods"][label] = {
-            k: p[k]
-            for k in ("standings", "active_asn", "checked", "sample", "differences", "totals")
-        } | {"seconds": round(p["seconds"], 1), "per_asn_ms": round(p["per_asn_ms"], 2)}
+        each = label.split()[0]
+        into = result["periods"].setdefault(
+            each,
+            {
+                "standings": p["standings"],
+                "active_asn": p["active_asn"],
+                "sample": p["sample"],
+                "checked": 0,
+                "differences": 0,
+                "seconds": [],
+                "totals": {"required": 0, "counted": 0, "excluded": 0},
+            },
+        )
+        into["checked"] += p["checked"]
+        into["differences"] += p["differences"]
+        into["seconds"].append(round(p["seconds"], 1))
+        for key, value in p["totals"].items():
+            into["totals"][key] += value
+        into["per_asn_ms"] = round(sum(into["seconds"]) * 1000 / max(1, into["checked"]), 1)
         result["problems"] += [f"{label}: {x}" for x in p["problems"]]
     checked = sum(p["checked"] for p in result["periods"].values())
     differences = sum(p["differences"] for p in result["periods"].values())
-    print(
-        f"  recount: {checked:,} standings recounted from the orders, {differences} differences; "
-        f"asn_recount --period {period}: exit {command.returncode} "
-        f"({command.stdout.strip()}) in {command.wall_s:.0f} s; wall {wall:.0f} s",
-        flush=True,
+    line = (
+        f"  recount: {checked:,} standings recounted from the orders, {differences} "
+        f"differences, wall {wall:.0f} s"
     )
+    if command is not None:
+        line += (
+            f"; asn_recount --period {period}: exit {command.returncode} "
+            f"({command.stdout.strip()}) in {command.wall_s:.0f} s"
+        )
+    print(line, flush=True)
     return result
 
 
@@ -349,11 +379,18 @@ def _print(data: dict) -> None:
     checked = sum(p["checked"] for p in rc["periods"].values())
     diffs = sum(p["differences"] for p in rc["periods"].values())
     per_asn = harness.median([p["per_asn_ms"] for p in rc["periods"].values()])
-    print(
-        f"recount from the orders: {checked:,} standings checked ({per_asn:.1f} ms per ASN), "
-        f"{diffs} differences; asn_recount --period {data['period']}: exit "
-        f"{rc['asn_recount_command']['exit']} in {rc['asn_recount_command']['seconds']:.0f} s"
+    full = rc["periods"][data["period"]]
+    line = (
+        f"recount from the orders: {checked:,} standings checked (all {full['checked']:,} of "
+        f"{data['period']}), {per_asn:.1f} ms per ASN, {diffs} differences, wall "
+        f"{rc['wall_s']:.0f} s"
     )
+    if "asn_recount_command" in rc:
+        line += (
+            f"; asn_recount --period {data['period']}: exit "
+            f"{rc['asn_recount_command']['exit']} in {rc['asn_recount_command']['seconds']:.0f} s"
+        )
+    print(line)
     print(
         "cold: the first call in a fresh process (the server's caches as the earlier children\n"
         "left them); warm: the median of the next calls in that process; 'after server\n"

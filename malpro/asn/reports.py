@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from malpro.accounts.models import Agency
@@ -55,9 +56,32 @@ def opd_report(
     ):
         rows[row["agency_id"]] = row
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in=rows)}
+    # Top and bottom of every OPD in one query (a rank per OPD each way), not two per OPD.
+    top: dict[int, list] = {pk: [] for pk in rows}
+    bottom: dict[int, list] = {pk: [] for pk in rows}
+    ranked = (
+        standings.select_related("employee")
+        .annotate(
+            high=Window(
+                RowNumber(),
+                partition_by=[F("agency_id")],
+                order_by=[F("counted").desc(), F("employee__name").asc(), F("pk").asc()],
+            ),
+            low=Window(
+                RowNumber(),
+                partition_by=[F("agency_id")],
+                order_by=[F("counted").asc(), F("employee__name").asc(), F("pk").asc()],
+            ),
+        )
+        .filter(Q(high__lte=extremes) | Q(low__lte=extremes))
+    )
+    for standing in ranked:
+        if standing.high <= extremes:
+            top[standing.agency_id].append(standing)
+        if standing.low <= extremes:
+            bottom[standing.agency_id].append(standing)
     result = []
     for agency_id, row in sorted(rows.items(), key=lambda kv: agencies[kv[0]].short_name):
-        ranked = standings.filter(agency_id=agency_id).select_related("employee")
         result.append(
             AgencyRow(
                 agency=agencies[agency_id],
@@ -65,8 +89,8 @@ def opd_report(
                 compliant=row["ok"],
                 total_counted=row["counted"] or 0,
                 total_required=row["required"] or 0,
-                top=list(ranked.order_by("-counted", "employee__name")[:extremes]),
-                bottom=list(ranked.order_by("counted", "employee__name")[:extremes]),
+                top=sorted(top[agency_id], key=lambda s: s.high),
+                bottom=sorted(bottom[agency_id], key=lambda s: s.low),
             )
         )
     return result

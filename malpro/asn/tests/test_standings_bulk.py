@@ -65,3 +65,34 @@ def test_bulk_standings_equal_a_recount_per_asn(asn_user, buyer, seller, other_s
     assert obligation.standings_store(period, [asn]) == 1
     assert Standing.objects.get(employee=asn).computed_at >= stamp
     assert timezone.now() - stamp < dt.timedelta(minutes=5)
+
+
+@pytest.mark.django_db
+def test_report_top_and_bottom_per_opd():
+    found = policy(default=100_000)
+    period = obligation.period_get(2026, 3)
+    assert period.policy == found
+    nips = [f"19850712201001{g}0{n:02d}" for g in "12" for n in range(1, 6)]
+    made = []
+    for index, nip in enumerate(nips):
+        agency = "DISKOMINFO" if index < 6 else "DISPANGTAN"
+        person = employee(nip=nip, name=f"ASN {index:02d}", agency=agency)
+        counted = (index % 4) * 50_000  # ties broken by name
+        Standing.objects.create(
+            employee=person,
+            period=period,
+            agency=person.agency,
+            required=100_000,
+            counted=counted,
+        )
+        made.append((agency, counted, person.name))
+    rows = {r.agency.code: r for r in reports.opd_report(year=2026, month=3, extremes=3)}
+    for code in ("DISKOMINFO", "DISPANGTAN"):
+        mine = [m for m in made if m[0] == code]
+        high = sorted(mine, key=lambda m: (-m[1], m[2]))[:3]
+        low = sorted(mine, key=lambda m: (m[1], m[2]))[:3]
+        top = [(s.counted, s.employee.name) for s in rows[code].top]
+        bottom = [(s.counted, s.employee.name) for s in rows[code].bottom]
+        assert top == [(m[1], m[2]) for m in high]
+        assert bottom == [(m[1], m[2]) for m in low]
+    assert rows["DISKOMINFO"].asn_count == 6 and rows["DISPANGTAN"].asn_count == 4
