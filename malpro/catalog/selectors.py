@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
 from django.utils.translation import gettext as _
 
 from malpro.catalog.models import Category, Photo, Product, ProductStatus, Variant
@@ -54,6 +54,15 @@ def products_of_business(*, business, include_unpublished: bool = False):
     if not include_unpublished:
         qs = qs.filter(status=ProductStatus.PUBLISHED)
     return qs.order_by("-sold_count", "-id")
+
+
+def business_rating(*, business) -> tuple[float | None, int]:
+    """A shop's average rating over all its products' reviews, and how many there are."""
+    totals = Product.objects.filter(business=business).aggregate(
+        total=Sum("rating_sum"), count=Sum("rating_count")
+    )
+    count = totals["count"] or 0
+    return (round(totals["total"] / count, 1) if count else None), count
 
 
 def featured(limit: int = 12) -> list[Product]:

@@ -116,21 +116,25 @@ def product_page(request, product_id: int, slug: str = ""):
         raise Http404(exc.message) from None
     if slug != product.slug:
         return redirect("catalog:product", product_id=product.pk, slug=product.slug)
-    return render(
-        request,
-        "catalog/product.html",
-        {
-            "product": product,
-            "product_actions": PRODUCT_ACTIONS,
-            "can_moderate": services.can_moderate(request.user, product),
-            "is_owner": product.business.owner_id == getattr(request.user, "pk", None),
-            "hide_form": HideForm(),
-        },
-    )
+    context = {
+        "product": product,
+        "product_actions": PRODUCT_ACTIONS,
+        "product_sections": PRODUCT_SECTIONS,
+        "can_moderate": services.can_moderate(request.user, product),
+        "is_owner": product.business.owner_id == getattr(request.user, "pk", None),
+        "hide_form": HideForm(),
+    }
+    for extension in PRODUCT_EXTENSIONS:  # e.g. the orders app adds the recent reviews
+        context.update(extension(product))
+    return render(request, "catalog/product.html", context)
 
 
-# Templates apps above this one add to the product page (the orders app: "add to cart").
+# Templates apps above this one add to the product page: PRODUCT_ACTIONS next to the price (the
+# orders app: "add to cart"), PRODUCT_SECTIONS below the seller (the orders app: reviews), with
+# PRODUCT_EXTENSIONS, functions product -> extra context for them.
 PRODUCT_ACTIONS: list[str] = []
+PRODUCT_SECTIONS: list[str] = []
+PRODUCT_EXTENSIONS: list = []
 
 
 def storefront_context(business: Business) -> dict:
@@ -138,7 +142,12 @@ def storefront_context(business: Business) -> dict:
     products = list(selectors.products_of_business(business=business)[:60])
     for product in products:
         product.halal = business.halal_valid
-    return {"storefront_products": products}
+    rating, rating_count = selectors.business_rating(business=business)
+    return {
+        "storefront_products": products,
+        "shop_rating": rating,
+        "shop_rating_count": rating_count,
+    }
 
 
 # --- moderation ----------------------------------------------------------------------------------

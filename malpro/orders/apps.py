@@ -11,9 +11,14 @@ class OrdersConfig(AppConfig):
         from malpro.catalog import views as catalog_views
         from malpro.core import nav
         from malpro.orders import receivers  # noqa: F401
+        from malpro.orders.views import product_reviews_context
 
         if "orders/partials/add_to_cart.html" not in catalog_views.PRODUCT_ACTIONS:
             catalog_views.PRODUCT_ACTIONS.append("orders/partials/add_to_cart.html")
+        if "orders/partials/product_reviews.html" not in catalog_views.PRODUCT_SECTIONS:
+            catalog_views.PRODUCT_SECTIONS.append("orders/partials/product_reviews.html")
+        if product_reviews_context not in catalog_views.PRODUCT_EXTENSIONS:
+            catalog_views.PRODUCT_EXTENSIONS.append(product_reviews_context)
 
         nav.register(_("Keranjang"), "orders:cart", lambda u: True, order=20)
         nav.register(_("Pesanan saya"), "orders:my_orders", lambda u: u.is_authenticated, order=21)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from malpro.core.exceptions import NotFound
 from malpro.orders import services, workflow
-from malpro.orders.models import Cart, CartItem, Order, OrderStatus
+from malpro.orders.models import Cart, CartItem, Order, OrderStatus, Review
 
 
 @dataclass
@@ -104,3 +104,22 @@ def tab_counts(*, user) -> dict[str, int]:
 
 
 ACTIVE_STATUSES = [OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.READY]
+
+
+def reviews_public(*, product_id: int, limit: int = 10) -> list[dict]:
+    """A product's recent reviews as anyone may see them: the rating, the text, the buyer's
+    first name only (no phone, no date) and the seller's reply."""
+    rows = (
+        Review.objects.filter(product_id=product_id)
+        .order_by("-created_at", "-id")
+        .values("rating", "text", "reply", "buyer__name")[:limit]
+    )
+    return [
+        {
+            "rating": row["rating"],
+            "text": row["text"],
+            "reply": row["reply"],
+            "name": (row["buyer__name"] or "").split(" ")[0] or _("Pembeli"),
+        }
+        for row in rows
+    ]

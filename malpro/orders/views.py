@@ -162,7 +162,8 @@ def order_detail(request, order_id: int):
         order = selectors.order_get(user=request.user, order_id=order_id)
     except NotFound:
         raise Http404 from None
-    reviewed = set(order.reviews.values_list("product_id", flat=True))
+    reviews = list(order.reviews.all())
+    reviewed = {r.product_id for r in reviews}
     return render(
         request,
         "orders/order_detail.html",
@@ -173,6 +174,7 @@ def order_detail(request, order_id: int):
             "is_buyer": order.buyer_id == request.user.pk,
             "review_form": ReviewForm(),
             "reviewed": reviewed,
+            "reviews": reviews,
             "show_phone": order.business.owner_id == request.user.pk
             or order.buyer_id == request.user.pk
             or request.user.is_city_admin,
@@ -204,6 +206,11 @@ def order_move(request, order_id: int):
             % {"n": order.number, "s": order.get_status_display().lower()},
         )
     return redirect_next(request, "orders:detail", order_id=order_id)
+
+
+def product_reviews_context(product) -> dict:
+    """The recent reviews on a product's page (registered with the catalog app)."""
+    return {"product_reviews": selectors.reviews_public(product_id=product.pk)}
 
 
 @login_required

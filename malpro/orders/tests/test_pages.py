@@ -1,7 +1,7 @@
 import pytest
 
-from malpro.orders.models import Order, ShopDelivery
-from malpro.orders.tests.factories import delivering_shop, product
+from malpro.orders.models import Order, Review, ShopDelivery
+from malpro.orders.tests.factories import delivering_shop, fill_cart, place, product
 
 
 @pytest.fixture
@@ -145,3 +145,46 @@ def test_next_within_the_site_is_followed(web, seller, item):
         {"stock": 5, "price": 15000, "next": "/jual/produk/?usaha=1"},
     )
     assert response["Location"] == "/jual/produk/?usaha=1"
+
+
+def completed_order(buyer, item, key):
+    fill_cart(buyer, (item, 1))
+    checkout, _ = place(buyer, {item.business_id: "pickup"}, key=key)
+    order = checkout.orders.get()
+    Order.objects.filter(pk=order.pk).update(status="completed")
+    return order
+
+
+@pytest.mark.django_db
+def test_reviews_and_replies_are_shown_to_buyers_and_on_the_product_and_shop(
+    web, client, buyer, other_buyer, seller, item
+):
+    other = product(item.business, "Keripik Pisang", price=12000, stock=5)
+    mine = completed_order(buyer, item, "r-1")
+    theirs = completed_order(other_buyer, other, "r-2")
+    buyer_client = web(buyer)
+    buyer_client.post(
+        f"/pesanan/{mine.pk}/ulasan/",
+        {"product_id": item.pk, "rating": 5, "text": "Renyah sekali"},
+    )
+    web(other_buyer).post(f"/pesanan/{theirs.pk}/ulasan/", {"product_id": other.pk, "rating": 4})
+    review = Review.objects.get(product=item)
+    web(seller).post(f"/ulasan/{review.pk}/balas/", {"text": "Terima kasih, Kak"})
+
+    mine_page = buyer_client.get(f"/pesanan/{mine.pk}/").content.decode()
+    assert "Balasan penjual" in mine_page and "Terima kasih, Kak" in mine_page
+
+    page = client.get(f"/produk/{item.pk}/", follow=True).content.decode()
+    assert "Renyah sekali" in page and "Terima kasih, Kak" in page and "Citra" in page
+    for secret in ("Citra Pembeli", buyer.phone, buyer.phone[3:], "0812-3450-0001"):
+        assert secret not in page
+    assert review.created_at.strftime("%d/%m/%Y") not in page
+
+    shop = client.get(f"/umkm/profil/{item.business_id}/", follow=True).content.decode()
+    assert "★ 4,5" in shop and "dari 2 ulasan" in shop  # Indonesian decimal comma
+
+
+@pytest.mark.django_db
+def test_a_product_without_reviews_says_so(client, item):
+    page = client.get(f"/produk/{item.pk}/", follow=True).content.decode()
+    assert "Belum ada ulasan." in page
