@@ -329,47 +329,29 @@ def _place(buyer, cart, data: CheckoutInput, key, request_hash, request) -> Chec
         if data.payment_method == PaymentMethod.COD
         else (OrderStatus.PENDING_PAYMENT)
     )
+    # Every seller's delivery is checked and priced before anything is written: the checkout
+    # row is then inserted once, with its grand total.
+    plans = []
+    for business_id in sorted(by_business):
+        lines = by_business[business_id]
+        business = lines[0].product.business
+        method = data.deliveries[business_id]
+        items_total = sum(
+            (i.variant.price if i.variant else i.product.price) * i.quantity for i in lines
+        )
+        fee = _delivery_fee(business, method, village, items_total)
+        plans.append((business, method, lines, items_total, fee))
     checkout = Checkout.objects.create(
         buyer=buyer,
         idempotency_key=key,
         request_hash=request_hash,
         payment_method=data.payment_method,
-        grand_total=0,
+        grand_total=sum(items_total + fee for *_, items_total, fee in plans),
         ip=audit.client_ip(request),
         user_agent=(request.headers.get("User-Agent", "")[:200] if request else ""),
     )
-    grand_total = 0
     touched_products: set[int] = set()
-    for business_id in sorted(by_business):
-        lines = by_business[business_id]
-        business = lines[0].product.business
-        method = data.deliveries[business_id]
-        options = delivery_of(business)
-        items_total = sum(
-            (i.variant.price if i.variant else i.product.price) * i.quantity for i in lines
-        )
-        fee = 0
-        if method == DeliveryMethod.PICKUP:
-            if not options.pickup:
-                raise Conflict(
-                    _("%(shop)s tidak melayani ambil di toko.") % {"shop": business.name}
-                )
-        elif method == DeliveryMethod.DELIVERY:
-            if not options.delivery:
-                raise Conflict(_("%(shop)s tidak melayani pengantaran.") % {"shop": business.name})
-            fee = delivery_fee_for(business, village.district_id)
-            if fee is None:
-                raise Conflict(
-                    _("%(shop)s tidak mengantar ke Kecamatan %(d)s.")
-                    % {"shop": business.name, "d": village.district.name}
-                )
-            if items_total < options.min_order:
-                raise Conflict(
-                    _("Belanja minimal untuk diantar %(shop)s: %(min)s.")
-                    % {"shop": business.name, "min": f"Rp{options.min_order:,}".replace(",", ".")}
-                )
-        else:
-            raise ApplicationError.for_field("delivery", _("Cara pengiriman tidak dikenal."))
+    for business, method, lines, items_total, fee in plans:
         order = Order.objects.create(
             checkout=checkout,
             buyer=buyer,
@@ -391,33 +373,60 @@ def _place(buyer, cart, data: CheckoutInput, key, request_hash, request) -> Chec
         )
         order.number = f"MLP-{timezone.localtime(now):%y%m%d}-{order.pk:06d}"
         order.save(update_fields=["number"])
+        order_lines = []
         for item in lines:
             _take_stock(item)
             price = item.variant.price if item.variant else item.product.price
-            OrderLine.objects.create(
-                order=order,
-                product=item.product,
-                variant=item.variant,
-                product_name=item.product.name,
-                variant_name=item.variant.name if item.variant else "",
-                category_id=item.product.category_id,
-                unit=item.product.unit,
-                unit_price=price,
-                quantity=item.quantity,
-                line_total=price * item.quantity,
+            order_lines.append(
+                OrderLine(
+                    order=order,
+                    product=item.product,
+                    variant=item.variant,
+                    product_name=item.product.name,
+                    variant_name=item.variant.name if item.variant else "",
+                    category_id=item.product.category_id,
+                    unit=item.product.unit,
+                    unit_price=price,
+                    quantity=item.quantity,
+                    line_total=price * item.quantity,
+                )
             )
             touched_products.add(item.product_id)
+        OrderLine.objects.bulk_create(order_lines)  # one INSERT for all the lines of an order
         OrderEvent.objects.create(order=order, from_status="", to_status=initial, actor=buyer)
         if initial == OrderStatus.PLACED:
             signals.order_placed.send(sender=Order, order=order, actor=buyer)
-        grand_total += order.total
-    checkout.grand_total = grand_total
-    checkout.save(update_fields=["grand_total"])
     # Payments (cashless) start from here, in this transaction.
     signals.checkout_placed.send(sender=Checkout, checkout=checkout)
     CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
     stock_changed(touched_products)
     return checkout
+
+
+def _delivery_fee(business, method: str, village, items_total: int) -> int:
+    """The delivery fee of one seller's order, or a Conflict saying why this delivery is not
+    possible."""
+    options = delivery_of(business)
+    if method == DeliveryMethod.PICKUP:
+        if not options.pickup:
+            raise Conflict(_("%(shop)s tidak melayani ambil di toko.") % {"shop": business.name})
+        return 0
+    if method != DeliveryMethod.DELIVERY:
+        raise ApplicationError.for_field("delivery", _("Cara pengiriman tidak dikenal."))
+    if not options.delivery:
+        raise Conflict(_("%(shop)s tidak melayani pengantaran.") % {"shop": business.name})
+    fee = delivery_fee_for(business, village.district_id)
+    if fee is None:
+        raise Conflict(
+            _("%(shop)s tidak mengantar ke Kecamatan %(d)s.")
+            % {"shop": business.name, "d": village.district.name}
+        )
+    if items_total < options.min_order:
+        raise Conflict(
+            _("Belanja minimal untuk diantar %(shop)s: %(min)s.")
+            % {"shop": business.name, "min": f"Rp{options.min_order:,}".replace(",", ".")}
+        )
+    return fee
 
 
 def _cart_items(cart: Cart) -> list[CartItem]:
