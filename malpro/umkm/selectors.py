@@ -12,15 +12,16 @@ from malpro.core.exceptions import NotFound
 from malpro.umkm.models import Business, Claim, Guidance, Status, halal_valid_q
 
 
-def registry_scope_q(user) -> Q | None:
+def registry_scope_q(user, *, to_decide: bool = False) -> Q | None:
     """What part of the register `user` may see as an official; None means nothing.
 
     City admins and auditors see everything; an agency officer the businesses their agency
-    guides; an area operator those in their kecamatan or kelurahan.
+    guides; an area operator those in their kecamatan or kelurahan. `to_decide`: only where
+    the user may decide (claims), so not the auditor's read-only city-wide view.
     """
     if not user.is_authenticated:
         return None
-    if user.has_role(Role.CITY_ADMIN, Role.AUDITOR):
+    if user.has_role(Role.CITY_ADMIN) or (not to_decide and user.has_role(Role.AUDITOR)):
         return Q()
     parts: list[Q] = []
     agency_ids = user.officer_agency_ids()
@@ -155,12 +156,11 @@ def business_public(*, business_id: int) -> Business:
 
 
 def claims_pending_for(*, user) -> QuerySet[Claim]:
-    scope = registry_scope_q(user)
-    if scope is None or (
-        user.is_auditor
-        and not user.is_city_admin
-        and not (user.officer_agency_ids() or any(user.operator_areas()))
-    ):
+    """The pending claims `user` may decide (services.claim_decide: the guiding officers, the
+    area's operators, the city admin). The page shows each claimant's full NIK and phone, which
+    a deciding official checks against the KTP; no one else sees those claims."""
+    scope = registry_scope_q(user, to_decide=True)
+    if scope is None:
         return Claim.objects.none()
     visible = Business.objects.filter(scope).values("pk")
     return Claim.objects.filter(state=Claim.State.PENDING, business__in=visible).select_related(

@@ -442,10 +442,17 @@ def document_add(*, actor, business: Business, kind: str, upload) -> Document:
     return document
 
 
-def document_can_view(*, user, document: Document) -> bool:
+# Scans of a person's identity card: the auditor sees that one was filed, not the scan (the NIK
+# on the auditor's screens is masked too).
+IDENTITY_DOCUMENTS = {Document.Kind.KTP}
+
+
+def document_can_view(*, user, document: Document, kinds: set[str] | None = None) -> bool:
+    kinds = actor_kinds(user, document.business) if kinds is None else kinds
+    if kinds & {OWNER, REGISTRAR, GUIDE, ADMIN}:
+        return True
     return bool(
-        actor_kinds(user, document.business) & {OWNER, REGISTRAR, GUIDE, ADMIN}
-        or (user.is_authenticated and user.is_auditor)
+        user.is_authenticated and user.is_auditor and document.kind not in IDENTITY_DOCUMENTS
     )
 
 

@@ -115,6 +115,11 @@ def detail(request, business_id: int):
         return _deny(request, exc)
     kinds = services.actor_kinds(request.user, business)
     personal = bool(kinds & {services.OWNER, services.REGISTRAR, services.GUIDE, services.ADMIN})
+    documents = list(business.documents.all()) if personal or request.user.is_auditor else []
+    for document in documents:
+        document.downloadable = services.document_can_view(
+            user=request.user, document=document, kinds=kinds
+        )
     return render(
         request,
         "umkm/detail.html",
@@ -128,7 +133,7 @@ def detail(request, business_id: int):
                 for to in services.allowed_transitions(request.user, business)
             ],
             "history": business.history.select_related("actor"),
-            "documents": business.documents.all() if personal or request.user.is_auditor else [],
+            "documents": documents,
             "document_form": DocumentForm() if personal else None,
             "agencies": business.agencies.all(),
         },
@@ -216,6 +221,13 @@ def document_download(request, business_id: int, document_id: int):
         Document.objects.select_related("business"), pk=document_id, business_id=business_id
     )
     if not services.document_can_view(user=request.user, document=document):
+        if request.user.is_auditor and document.kind in services.IDENTITY_DOCUMENTS:
+            return _deny(
+                request,
+                AppPermissionDenied(
+                    _("Auditor melihat bahwa scan KTP sudah diunggah, tetapi tidak mengunduhnya.")
+                ),
+            )
         raise Http404
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     response["Content-Disposition"] = f'inline; filename="dokumen-{document.pk}"'

@@ -4,6 +4,9 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from malpro.accounts.roles import Role
+from malpro.conftest import make_user
+from malpro.umkm import services
 from malpro.umkm.models import Business, Document, ImportJob
 from malpro.umkm.tests.factories import make_business
 from malpro.umkm.tests.test_import import ROWS, write_csv
@@ -389,3 +392,63 @@ def test_a_bad_claim_id_on_the_review_page_is_an_error_not_a_500(web, officer, v
     response = client.post("/umkm/klaim/tinjau/", {"claim_id": value, "approve": "1"})
     assert response.status_code == 302
     assert "Klaim tidak ditemukan." in client.get(response["Location"]).content.decode()
+
+
+@pytest.fixture
+def pending_claim(buyer):
+    business = make_business(
+        name="Sayur Bu Citra",
+        status="verified",
+        phone=buyer.phone,
+        owner_nik="",
+        agencies=("DISPANGTAN",),
+        village="35.73.02.1001",
+    )
+    claim = services.claim_request(user=buyer, business_id=business.pk, nik="3573054107850002")
+    assert claim.state == "pending"
+    return claim
+
+
+@pytest.mark.django_db
+def test_claims_with_the_claimants_nik_are_shown_only_to_those_who_decide(
+    web, pending_claim, operator, other_officer, officer, auditor
+):
+    auditing_officer = make_user(
+        "081234500020",
+        "Dina Inspektorat",
+        [(Role.AUDITOR, None, None), (Role.AGENCY_OFFICER, "DISKOPINDAG", None)],
+    )
+    other_operator = make_user(
+        "081234500021", "Eko Lowokwaru", [(Role.AREA_OPERATOR, None, "35.73.05")]
+    )
+    for decider in (operator, other_officer):  # the area's operator, the guiding officer
+        page = web(decider).get("/umkm/klaim/tinjau/").content.decode()
+        assert "Sayur Bu Citra" in page and "3573054107850002" in page
+    for onlooker in (officer, auditor, auditing_officer, other_operator):
+        response = web(onlooker).get("/umkm/klaim/tinjau/")
+        page = response.content.decode()
+        assert "Sayur Bu Citra" not in page and "3573054107850002" not in page
+        assert "0812-3450-0001" not in page and "81234500001" not in page
+
+
+@pytest.mark.django_db
+def test_the_auditor_sees_that_a_ktp_was_filed_but_cannot_download_it(
+    web, seller, auditor, register_of_three
+):
+    business = register_of_three["kopindag"]
+    owner = web(seller)
+    for kind in ("ktp", "nib"):
+        owner.post(
+            f"/umkm/{business.pk}/dokumen/",
+            {"kind": kind, "file": SimpleUploadedFile(f"{kind}.jpg", JPEG, "image/jpeg")},
+        )
+    ktp = Document.objects.get(kind="ktp")
+    nib = Document.objects.get(kind="nib")
+    client = web(auditor)
+    refused = client.get(f"/umkm/{business.pk}/dokumen/{ktp.pk}/")
+    assert refused.status_code == 403 and "scan KTP" in refused.content.decode()
+    assert client.get(f"/umkm/{business.pk}/dokumen/{nib.pk}/").status_code == 200
+    detail = client.get(f"/umkm/{business.pk}/").content.decode()
+    assert f"/dokumen/{nib.pk}/" in detail and f"/dokumen/{ktp.pk}/" not in detail
+    assert "KTP pemilik" in detail  # listed: the auditor can check it exists
+    assert owner.get(f"/umkm/{business.pk}/dokumen/{ktp.pk}/").status_code == 200
