@@ -7,6 +7,7 @@ measured work, prints a table and writes var/bench/NAME.json. See docs/benchmark
 
 BENCHMARKS = {
     "umkm_import": "bench.umkm_import",
+    "search": "bench.search",
     "checkout": "bench.checkout",
     "webhooks": "bench.webhooks",
     "asn_report": "bench.asn_report",

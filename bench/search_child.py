@@ -395,8 +395,10 @@ def _build_postgres(sample_every: int, sample: list[dict], times: dict) -> set[s
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE bench_docs ({staging}) ON COMMIT DROP")
-        with cursor.cursor.copy(f"COPY bench_docs ({', '.join(DOC_COLUMNS)}) FROM STDIN") as cp:
-            for docs in _docs(sample_every, sample):
+        copy = f"COPY bench_docs ({', '.join(DOC_COLUMNS)}) FROM STDIN"
+        # One COPY per chunk: the connection must be free to read the next chunk.
+        for docs in _docs(sample_every, sample):
+            with cursor.cursor.copy(copy) as cp:
                 for d in docs:
                     vocabulary.update(d[10].split())
                     vocabulary.update(d[11].split())
