@@ -131,6 +131,8 @@ def _summary(runs: list[dict]) -> dict:
         "warm_median_s": round(harness.median(warm), 4),
         "cold_all_s": [round(x, 4) for x in cold],
         "warm_all_s": [round(x, 4) for x in warm],
+        "urlconf_median_s": harness.median([r.get("urlconf_s") for r in runs]),
+        "startup_median_s": harness.median([r.get("startup_s") for r in runs]),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
         "result": runs[-1].get("last"),
     }
@@ -393,8 +395,9 @@ def _print(data: dict) -> None:
     print(line)
     print(
         "cold: the first call in a fresh process (the server's caches as the earlier children\n"
-        "left them); warm: the median of the next calls in that process; 'after server\n"
-        "restart': PostgreSQL restarted just before (empty shared buffers, OS cache kept)."
+        "left them; for HTTP, after the URLconf import, timed apart in the JSON as urlconf_s);\n"
+        "warm: the median of the next calls in that process; 'after server restart':\n"
+        "PostgreSQL restarted just before (empty shared buffers, OS cache kept)."
     )
 
 
