@@ -19,6 +19,7 @@ from malpro.asn.forms import (
 from malpro.asn.models import Bundle, IntegrityFlag, NipClaim, OfflinePurchase, Standing
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
+from malpro.core.views import int_param
 from malpro.orders import services as orders
 from malpro.orders.models import Cart
 from malpro.umkm.models import Business, Status
@@ -26,10 +27,7 @@ from malpro.umkm.models import Business, Status
 
 def _number(value) -> int:
     """An id from a form or a query string; anything else is 0 (which matches nothing)."""
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return 0
+    return int_param(value) or 0
 
 
 def _period(request):
