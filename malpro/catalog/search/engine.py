@@ -117,24 +117,39 @@ def search(params: SearchParams) -> SearchResult:
         qs = qs.order_by("-published_at", "-product_id")
     else:  # best selling, and relevance without words
         qs = qs.order_by("-in_stock", "-sold_count", "-product_id")
-    total = qs.count()
+    today = timezone.localdate()
+    # One grouped scan of the matches gives the total and every facet whose own filter is not
+    # set (for those, "every filter but its own" is every filter); a facet whose filter is set
+    # needs a scan without it. Each scan of a popular word's matches is the expensive part.
+    groups = _groups(qs, today)
+    total = sum(groups.values())
+    skipped = {
+        dim: _groups(build(dim), today)
+        for dim, active in (
+            ("category", params.category is not None),
+            ("kecamatan", bool(params.kecamatan)),
+            ("halal", params.halal is not None),
+        )
+        if active
+    }
     start = (params.page - 1) * params.page_size
-    ids = list(qs.values_list("product_id", flat=True)[start : start + params.page_size])
+    ids = []
+    if start < total:
+        ids = list(qs.values_list("product_id", flat=True)[start : start + params.page_size])
     products = {
         p.pk: p
         for p in Product.objects.filter(pk__in=ids)
         .select_related("business__village__district", "category")
         .prefetch_related("photos")
     }
-    today = timezone.localdate()
     for product in products.values():
         product.halal = product.business.halal_valid
+    halal = _facet(skipped.get("halal", groups), 2)
     facets = {
-        "category": _facet(build("category"), "category_root_id"),
-        "kecamatan": _facet(build("kecamatan"), "district_code"),
-        "halal": {"true": build("halal").filter(halal_until__gte=today).count()},
+        "category": _facet(skipped.get("category", groups), 0),
+        "kecamatan": _facet(skipped.get("kecamatan", groups), 1),
+        "halal": {"true": halal.get("1", 0), "false": halal.get("0", 0)},
     }
-    facets["halal"]["false"] = build("halal").count() - facets["halal"]["true"]
     return SearchResult(
         total=total,
         products=[products[i] for i in ids if i in products],
@@ -145,9 +160,23 @@ def search(params: SearchParams) -> SearchResult:
     )
 
 
-def _facet(qs, column: str) -> dict:
-    rows = qs.order_by().values(column).annotate(n=Count("product_id"))
-    return {str(row[column]): row["n"] for row in rows}
+def _groups(qs, today) -> dict[tuple, int]:
+    """Matches counted by (top-level category, kecamatan, halal valid today: 1 or 0)."""
+    valid = Case(When(halal_until__gte=today, then=Value(1)), default=Value(0))
+    rows = (
+        qs.order_by()
+        .annotate(halal_valid=valid)
+        .values_list("category_root_id", "district_code", "halal_valid")
+        .annotate(n=Count("product_id"))
+    )
+    return {(root, district, int(ok)): n for root, district, ok, n in rows}
+
+
+def _facet(groups: dict[tuple, int], position: int) -> dict[str, int]:
+    counts: dict = {}
+    for key, n in groups.items():
+        counts[key[position]] = counts.get(key[position], 0) + n
+    return {str(k): counts[k] for k in sorted(counts)}
 
 
 # --- indexing ------------------------------------------------------------------------------------
