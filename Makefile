@@ -36,7 +36,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@# pytest exits 5 when it collected nothing: a suite that ran no test has not passed.
+	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "make test: no tests were collected (pytest exit 5)" >&2; fi; \
+	  exit $$status
 
 lint: install
 	$(BIN)/ruff check .
