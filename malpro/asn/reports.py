@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from malpro.accounts.models import Agency
 from malpro.asn import obligation, periods
 from malpro.asn.models import Employee, Period, Standing
+from malpro.core.money import format_rupiah
 
 
 @dataclass
@@ -188,6 +189,11 @@ def xlsx(rows: list[AgencyRow], label: str, *, full_nip: bool = False) -> bytes:
     return out.getvalue()
 
 
+def _pdf_text(text: str) -> str:
+    """The PDF's built-in font covers Latin-1: anything else becomes "?" instead of an error."""
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
 def pdf(rows: list[AgencyRow], label: str, trend_rows) -> bytes:
     from fpdf import FPDF
 
@@ -200,17 +206,17 @@ def pdf(rows: list[AgencyRow], label: str, trend_rows) -> bytes:
     doc.set_font("helvetica", "", 9)
     widths = (70, 20, 18, 22, 30, 30)
     doc.set_font("helvetica", "B", 9)
-    for width, title in zip(
+    for width, heading in zip(
         widths,
         [_("OPD"), _("ASN"), _("Patuh"), _("% patuh"), _("Dihitung"), _("Kewajiban")],
         strict=True,
     ):
-        doc.cell(width, 7, title, border=1)
+        doc.cell(width, 7, heading, border=1)
     doc.ln()
     doc.set_font("helvetica", "", 9)
     for row in rows:
         cells = [
-            row.agency.short_name[:40],
+            _pdf_text(row.agency.short_name[:40]),
             str(row.asn_count),
             str(row.compliant),
             f"{row.share}%",
@@ -220,6 +226,22 @@ def pdf(rows: list[AgencyRow], label: str, trend_rows) -> bytes:
         for width, text in zip(widths, cells, strict=True):
             doc.cell(width, 6, text, border=1)
         doc.ln()
+    if any(row.top or row.bottom for row in rows):
+        doc.ln(4)
+        doc.set_font("helvetica", "B", 11)
+        doc.cell(0, 8, _("Teratas dan terbawah per OPD"), new_x="LMARGIN", new_y="NEXT")
+        for row in rows:
+            doc.set_font("helvetica", "B", 9)
+            doc.cell(0, 6, _pdf_text(row.agency.short_name), new_x="LMARGIN", new_y="NEXT")
+            doc.set_font("helvetica", "", 9)
+            for heading, standings in ((_("Teratas"), row.top), (_("Terbawah"), row.bottom)):
+                listed = "; ".join(
+                    f"{s.employee.name} ({format_rupiah(s.counted)}/{format_rupiah(s.required)})"
+                    for s in standings
+                )
+                doc.multi_cell(
+                    0, 5, _pdf_text(f"{heading}: {listed or '-'}"), new_x="LMARGIN", new_y="NEXT"
+                )
     if trend_rows:
         doc.ln(4)
         doc.set_font("helvetica", "B", 11)

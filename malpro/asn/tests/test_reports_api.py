@@ -12,6 +12,22 @@ from malpro.conftest import make_user
 from malpro.notifications.models import Notification
 
 
+def pdf_text(content: bytes) -> str:
+    """The text drawn in a PDF: its (compressed) content streams, decoded."""
+    import re
+    import zlib
+
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S)
+    drawn = []
+    for data in streams:
+        try:
+            drawn.append(zlib.decompress(data).decode("latin-1"))
+        except zlib.error:
+            continue
+    shown = " ".join(re.findall(r"\((.*?)\) Tj", " ".join(drawn)))
+    return re.sub(r"\\([()\\])", r"\1", shown)
+
+
 @pytest.fixture
 def programme(asn_user, seller):
     policy(default=100_000)
@@ -69,6 +85,9 @@ def test_report_exports(web, city_admin, programme):
     assert "198507122010012003" in {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     pdf = client.get("/asn/laporan/", {"format": "pdf"})
     assert pdf.content.startswith(b"%PDF") and pdf["Content-Type"] == "application/pdf"
+    text = pdf_text(pdf.content)
+    assert "Teratas: Yuli Astuti (Rp140.000/Rp100.000)" in text
+    assert "Terbawah: Budi (Rp70.000/Rp100.000)" in text and "Tren 12 bulan" in text
     assert client.get("/asn/laporan/", {"opd": "abc"}).status_code == 200
 
 
