@@ -6,10 +6,10 @@ entry changed recomputes the open periods' standings after the change is committ
 import time
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from malpro.asn import flags, obligation, periods, tasks
+from malpro.asn import flags, obligation, periods, services, tasks
 from malpro.asn.models import Employee, Exemption, Policy, PolicyAmount
 from malpro.orders.models import OrderStatus
 from malpro.orders.signals import order_closed, order_completed
@@ -76,3 +76,17 @@ def _exemption_changed(sender, instance, raw=False, **kwargs):
 def _roster_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh_after_commit([instance.pk])
+
+
+@receiver(pre_save, sender=Policy)
+def _policy_history_is_fixed(sender, instance, raw=False, **kwargs):
+    """A version a closed period used never changes, whoever tries (the admin hides the form;
+    this also stops the shell, imports and code)."""
+    if not raw and instance.pk and Policy.objects.filter(pk=instance.pk).exists():
+        services.policy_guard(Policy.objects.get(pk=instance.pk))
+
+
+@receiver([pre_save, pre_delete], sender=PolicyAmount)
+def _amounts_history_is_fixed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        services.policy_guard(instance.policy)

@@ -196,6 +196,16 @@ def test_a_policy_change_mid_year_leaves_closed_periods_unchanged(asn, shops, as
     frozen = Standing.objects.get(employee=asn, period__month=3)
     assert (frozen.required, frozen.counted) == (500_000, 210_000)
     assert old.locked
+    from malpro.asn.models import PolicyAmount
+    from malpro.core.exceptions import Conflict
+
+    old.default_amount = 100_000
+    with pytest.raises(Conflict, match="sudah ditutup"):
+        old.save()  # history cannot be rewritten, not even from the shell
+    with pytest.raises(Conflict):
+        PolicyAmount.objects.create(policy=old, basis="golongan", value="IV", amount=1)
+    old.refresh_from_db()
+    assert old.default_amount == 500_000
     new = policy(effective_from=dt.date(2026, 4, 1), default=2_000_000, cap_amount=50_000)
     assert obligation.policy_for(2026, 5) == new and obligation.policy_for(2026, 3) == old
     again = obligation.obligation_for(asn, 2026, 3)
