@@ -120,6 +120,23 @@ def test_photos_that_are_not_images_are_refused(seller):
 
 
 @pytest.mark.django_db
+def test_photos_over_8_mb_and_over_eight_per_product_are_refused(seller):
+    from malpro.catalog import images
+
+    item = product(shop(seller), "Keripik Tempe")
+    big = SimpleUploadedFile("besar.jpg", b"\xff" * (images.MAX_UPLOAD_BYTES + 1), "image/jpeg")
+    with pytest.raises(ApplicationError) as info:
+        services.photo_add(actor=seller, product_id=item.pk, upload=big)
+    assert "terlalu besar" in info.value.message and "photo" in info.value.extra["fields"]
+    for _ in range(services.MAX_PHOTOS):
+        services.photo_add(actor=seller, product_id=item.pk, upload=jpeg(40, 30))
+    with pytest.raises(ApplicationError) as info:
+        services.photo_add(actor=seller, product_id=item.pk, upload=jpeg(40, 30))
+    assert "Maksimal 8 foto" in info.value.message
+    assert item.photos.count() == services.MAX_PHOTOS
+
+
+@pytest.mark.django_db
 def test_moderation_by_a_guiding_officer_only(seller, officer, other_officer):
     item = product(shop(seller, agencies=("DISKOPINDAG",)), "Keripik Tempe")
     with pytest.raises(PermissionDenied):

@@ -452,3 +452,18 @@ def test_the_auditor_sees_that_a_ktp_was_filed_but_cannot_download_it(
     assert f"/dokumen/{nib.pk}/" in detail and f"/dokumen/{ktp.pk}/" not in detail
     assert "KTP pemilik" in detail  # listed: the auditor can check it exists
     assert owner.get(f"/umkm/{business.pk}/dokumen/{ktp.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_registry_filters_by_scale(web, city_admin, register_of_three):
+    from malpro.umkm.models import Business
+
+    Business.objects.filter(name="Susu Sukun").update(scale="small")
+    Business.objects.exclude(name="Susu Sukun").update(scale="micro")
+    client = web(city_admin)
+    assert names(client.get("/umkm/registri/", {"scale": "small"})) == {"Susu Sukun"}
+    assert names(client.get("/umkm/registri/", {"scale": "micro"})) == {
+        "Keripik Lowokwaru",
+        "Sayur Klojen",
+    }
+    assert client.get("/umkm/registri/", {"scale": "raksasa"}).status_code == 200
