@@ -19,6 +19,7 @@ import argparse
 import http.client
 import json
 import os
+import signal
 import statistics
 import subprocess
 import threading
@@ -507,6 +508,35 @@ def _print_table(results: list[dict], sizes: dict, args) -> None:
     )
 
 
+def _write(results: list[dict], sizes: dict, args, started: str, *, partial: bool) -> Path:
+    data = {
+        "benchmark": NAME,
+        "started": started,
+        "finished": harness.now_iso(),
+        "machine": harness.machine(),
+        "git": harness.git_revision(),
+        "parameters": {
+            **sizes,
+            "seed": args.search_seed,
+            "queries": args.search_queries,
+            "workers": args.search_workers,
+            "clients": args.search_clients,
+            "passes": args.repeat,
+            "quick": args.quick,
+            "settings": "MALPRO_ENV=production, DEBUG=0, no Redis (local-memory cache), "
+            "SECURE_SSL_REDIRECT=0 (no TLS proxy in front), gunicorn sync workers",
+        },
+        "targets_p95_ms": TARGET_P95_MS,
+        "results": results,
+    }
+    data["partial"] = partial
+    return harness.write_json(NAME + ("-quick" if args.quick else ""), data)
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def run(args) -> int:
     products = args.search_products or (
         QUICK_PRODUCTS if args.quick else catalog_data.DEFAULT_PRODUCTS
@@ -518,6 +548,8 @@ def run(args) -> int:
     backends = args.backend or ["sqlite", "postgresql"]
     started = harness.now_iso()
     results: list[dict] = []
+    # Stopped from outside (kill): unwind, so the PostgreSQL server and gunicorn are stopped.
+    signal.signal(signal.SIGTERM, _stop)
     print(
         f"search: {products:,} products of {businesses:,} businesses (seed {args.search_seed})",
         flush=True,
@@ -542,31 +574,13 @@ def run(args) -> int:
                     pg.stop()
             _summarise(result)
             results.append(result)
+            # Written after each database too, so a long run that is stopped keeps its figures.
+            _write(results, sizes, args, started, partial=backend != backends[-1])
     except BenchError as exc:
         print(f"\nsearch: ERROR {exc}")
         return 2
     _print_table(results, sizes, args)
-    data = {
-        "benchmark": NAME,
-        "started": started,
-        "finished": harness.now_iso(),
-        "machine": harness.machine(),
-        "git": harness.git_revision(),
-        "parameters": {
-            **sizes,
-            "seed": args.search_seed,
-            "queries": args.search_queries,
-            "workers": args.search_workers,
-            "clients": args.search_clients,
-            "passes": args.repeat,
-            "quick": args.quick,
-            "settings": "MALPRO_ENV=production, DEBUG=0, no Redis (local-memory cache), "
-            "SECURE_SSL_REDIRECT=0 (no TLS proxy in front), gunicorn sync workers",
-        },
-        "targets_p95_ms": TARGET_P95_MS,
-        "results": results,
-    }
-    path = harness.write_json(NAME + ("-quick" if args.quick else ""), data)
+    path = _write(results, sizes, args, started, partial=False)
     print(f"\nresults: {path.relative_to(harness.REPO)}")
     problems = [p for r in results for p in r.get("problems", [])]
     for problem in problems[:20]:
