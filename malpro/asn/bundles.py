@@ -60,15 +60,7 @@ def plan(*, bundle: Bundle, employee: Employee, district_code: str) -> list[Pick
     period = obligation.period_get(year, month)
     start, end = periods.bounds(year, month)
     required = obligation.required_for(employee, period.policy, year, month)
-    caps = [
-        c
-        for c in (
-            period.policy.cap_amount,
-            required * period.policy.cap_share // 100 if period.policy.cap_share else None,
-        )
-        if c is not None
-    ]
-    cap = min(caps) if caps else None
+    cap = obligation.cap_for(period.policy, required)
     served = dict(
         Order.objects.filter(
             placed_at__gte=start,

@@ -140,6 +140,20 @@ def required_for(
     return (base * len(on_duty) // days) // 100 * 100
 
 
+def cap_for(policy: Policy, required: int) -> int | None:
+    """What one UMKM can count for one ASN in a period: the policy's absolute cap and/or its
+    share of the ASN's requirement, the stricter of the two; None when there is no cap."""
+    caps = [
+        c
+        for c in (
+            policy.cap_amount,
+            required * policy.cap_share // 100 if policy.cap_share else None,
+        )
+        if c is not None
+    ]
+    return min(caps) if caps else None
+
+
 def _eligible_category_ids(policy: Policy) -> set[int] | None:
     roots = list(policy.eligible_categories.values_list("pk", flat=True))
     if not roots:
@@ -175,15 +189,7 @@ def compute(
         else 0
     )
     eligible = _eligible_category_ids(policy)
-    caps = [
-        c
-        for c in (
-            policy.cap_amount,
-            required * policy.cap_share // 100 if policy.cap_share else None,
-        )
-        if c is not None
-    ]
-    cap = min(caps) if caps else None
+    cap = cap_for(policy, required)
     purchases: list[tuple] = []  # (when, business_id, name, amount, order_id, offline_id)
     if employee.user_id:
         completed = (
@@ -426,15 +432,7 @@ def standings_store(period: Period, employees) -> int:
     rows = []
     for employee in employees:
         required = required_for(employee, policy, year, month, exemptions[employee.pk])
-        caps = [
-            c
-            for c in (
-                policy.cap_amount,
-                required * policy.cap_share // 100 if policy.cap_share else None,
-            )
-            if c is not None
-        ]
-        cap = min(caps) if caps else None
+        cap = cap_for(policy, required)
         counted = 0
         for total in per_business[employee.pk].values():
             counts = total if cap is None else max(0, min(total, cap))

@@ -295,21 +295,26 @@ def test_checkouts_from_one_office_spread_over_the_day_are_fine(asn):
     assert kinds(obligation.period_get(*periods.parse(None))) == []
 
 
-@pytest.mark.django_db
-def test_post_close_cancellation_flag(asn, asn_user):
+def open_order(asn_user):
+    """An ASN's order placed (not yet accepted) at a new shop."""
+    from malpro.orders.tests.factories import address
+
     policy()
     item = product(delivering_shop(seller_user(1)), "Beras", category="beras", price=70000)
     cart = orders.cart_for(user=asn_user)
     orders.cart_set(cart=cart, product_id=item.pk, quantity=1)
-    from malpro.orders.tests.factories import address
-
     checkout, _ = orders.checkout_place(
         buyer=asn_user,
         cart=cart,
-        idempotency_key="late",
+        idempotency_key="open-order",
         data=orders.CheckoutInput(address=address(), deliveries={item.business_id: "pickup"}),
     )
-    order = checkout.orders.get()
+    return checkout.orders.get()
+
+
+@pytest.mark.django_db
+def test_post_close_cancellation_flag(asn, asn_user):
+    order = open_order(asn_user)
     last_month = periods.previous(*periods.parse(None))
     when = timezone.make_aware(dt.datetime(*last_month, 28, 10))
     type(order).objects.filter(pk=order.pk).update(placed_at=when)
@@ -321,21 +326,10 @@ def test_post_close_cancellation_flag(asn, asn_user):
 
 @pytest.mark.django_db
 def test_a_cancellation_in_an_open_period_is_not_flagged(asn, asn_user):
-    policy()
-    item = product(delivering_shop(seller_user(1)), "Beras", category="beras", price=70000)
-    cart = orders.cart_for(user=asn_user)
-    orders.cart_set(cart=cart, product_id=item.pk, quantity=1)
-    from malpro.orders.tests.factories import address
-
-    checkout, _ = orders.checkout_place(
-        buyer=asn_user,
-        cart=cart,
-        idempotency_key="in-time",
-        data=orders.CheckoutInput(address=address(), deliveries={item.business_id: "pickup"}),
-    )
+    order = open_order(asn_user)
     last_month = periods.previous(*periods.parse(None))
     obligation.period_close(year=last_month[0], month=last_month[1])  # another period closed
-    orders.order_transition(actor=asn_user, order_id=checkout.orders.get().pk, to="cancelled")
+    orders.order_transition(actor=asn_user, order_id=order.pk, to="cancelled")
     assert not IntegrityFlag.objects.exists()
     assert kinds(obligation.period_get(*periods.parse(None))) == []
 
