@@ -129,3 +129,14 @@ def fits_phone():
         assert width <= viewport, f"horizontal scroll on a phone at {page.url}: {width}px"
 
     return check
+
+
+@pytest.fixture
+def patient_expect():
+    """Assertions that wait up to 10 s instead of Playwright's 5 s: the shared 2-core machine
+    can be loaded by other jobs. Restored afterwards."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
+    yield
+    expect.set_options(timeout=None)

@@ -17,7 +17,11 @@ from malpro.asn import periods
 from malpro.asn.models import Employee, NipClaim
 from malpro.asn.tests.factories import complete_order, delivering_shop, employee, policy, product
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("patient_expect"),
+]
 
 NIP = "198507122010012003"  # born 12/07/1985, appointed 01/2010, woman, number 003
 

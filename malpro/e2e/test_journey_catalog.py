@@ -13,7 +13,11 @@ from playwright.sync_api import expect
 from malpro.catalog.models import Product, ProductStatus
 from malpro.catalog.tests.factories import product, shop
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("patient_expect"),
+]
 
 
 def photo_file(tmp_path, name: str, colour, fmt: str):

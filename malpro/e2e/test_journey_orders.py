@@ -14,7 +14,11 @@ from malpro.catalog.tests.factories import product
 from malpro.orders.models import Order, OrderStatus, Review
 from malpro.orders.tests.factories import delivering_shop, fill_cart, place
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("patient_expect"),
+]
 
 
 def open_menu(page, label: str) -> None:

@@ -20,7 +20,11 @@ from malpro.orders.tests.factories import delivering_shop
 from malpro.payments import qris
 from malpro.payments.models import Payment
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("patient_expect"),
+]
 
 
 def open_menu(page, label: str) -> None:
