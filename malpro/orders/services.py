@@ -255,10 +255,17 @@ def checkout_place(
     existing = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
     if existing is not None:
         return _same_request(existing, request_hash), False
-    _check_prices(_cart_items(cart), remember=True)
     try:
         with transaction.atomic(durable=True):
             return _place(buyer, cart, data, key, request_hash, request), True
+    except PriceChanged as exc:
+        # The cart is read once, inside the transaction; the prices it refused are recorded as
+        # seen after the rollback, so confirming again goes through.
+        for changed in exc.extra["items"]:
+            CartItem.objects.filter(
+                cart=cart, product_id=changed["product_id"], variant_id=changed["variant_id"]
+            ).update(price_seen=changed["new_price"])
+        raise
     except IntegrityError:
         # The same key, placed by a parallel request that committed first.
         existing = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
@@ -303,7 +310,7 @@ def _place(buyer, cart, data: CheckoutInput, key, request_hash, request) -> Chec
     items = _cart_items(cart)
     if not items:
         raise Conflict(_("Keranjang kosong."))
-    _check_prices(items, remember=False)
+    _check_prices(items)
 
     by_business: dict[int, list[CartItem]] = {}
     for item in items:
@@ -434,14 +441,14 @@ def _cart_items(cart: Cart) -> list[CartItem]:
     # checkouts can wait for each other but never deadlock.
     return list(
         CartItem.objects.filter(cart=cart)
-        .select_related("product__business", "product__category", "variant")
+        .select_related("product__business", "variant")
         .order_by("product_id", "variant_id")
     )
 
 
-def _check_prices(items: list[CartItem], *, remember: bool) -> None:
-    """Refuses to charge a price the buyer has not seen. With remember=True (before the
-    checkout's transaction) the new prices are recorded as seen, so confirming again works."""
+def _check_prices(items: list[CartItem]) -> None:
+    """Refuses to charge a price the buyer has not seen (checkout_place then records the new
+    prices as seen, so confirming again works)."""
     details = []
     for item in items:
         current = item.variant.price if item.variant else item.product.price
@@ -455,8 +462,6 @@ def _check_prices(items: list[CartItem], *, remember: bool) -> None:
                     "new_price": current,
                 }
             )
-            if remember:
-                CartItem.objects.filter(pk=item.pk).update(price_seen=current)
     if details:
         raise PriceChanged(
             _("Harga berubah sejak dimasukkan ke keranjang: periksa lalu pesan lagi."),
