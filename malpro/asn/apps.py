@@ -18,6 +18,23 @@ class AsnConfig(AppConfig):
             order=15,
         )
         nav.register(
+            _("Klaim NIP ASN"),
+            "asn:home",
+            # Every signed-in user who is not (yet) an ASN: the way in for a civil servant.
+            lambda u: u.is_authenticated and not u.has_role("asn"),
+            order=85,
+            key="asn:claim_own",
+        )
+        nav.register(
+            _("Klaim NIP"),
+            "asn:claims",
+            lambda u: (
+                u.is_authenticated
+                and (u.is_city_admin or u.is_auditor or bool(u.officer_agency_ids()))
+            ),
+            order=52,
+        )
+        nav.register(
             _("Laporan ASN"),
             "asn:reports",
             lambda u: (

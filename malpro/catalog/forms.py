@@ -58,6 +58,10 @@ class VariantForm(forms.Form):
     price = RupiahField(label=_("Harga (Rp)"), required=False)
     stock = forms.IntegerField(label=_("Stok"), min_value=0, required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels sit above their inputs, like elsewhere
+        super().__init__(*args, **kwargs)
+
 
 VariantFormSet = formset_factory(VariantForm, extra=3, max_num=20)
 

@@ -15,14 +15,20 @@ class NavItem:
     url_name: str
     visible: Callable[[object], bool]
     order: int = 100
+    key: str = ""
 
 
 _ITEMS: list[NavItem] = []
 
 
-def register(label, url_name: str, visible: Callable[[object], bool], order: int = 100) -> None:
-    if not any(item.url_name == url_name for item in _ITEMS):
-        _ITEMS.append(NavItem(label, url_name, visible, order))
+def register(
+    label, url_name: str, visible: Callable[[object], bool], order: int = 100, key: str = ""
+) -> None:
+    """Registering twice (ready() may run again in tests) keeps one entry per key, which
+    defaults to the URL name; give a key when two entries lead to the same page."""
+    key = key or url_name
+    if not any(item.key == key for item in _ITEMS):
+        _ITEMS.append(NavItem(label, url_name, visible, order, key))
         _ITEMS.sort(key=lambda item: item.order)
 
 

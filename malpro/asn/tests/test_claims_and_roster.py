@@ -143,3 +143,19 @@ def test_roster_import_without_required_columns_exits_2(tmp_path):
     with pytest.raises(CommandError) as info:
         run(write(tmp_path / "x.csv", [["nama"], ["A"]]))
     assert info.value.returncode == 2
+
+
+@pytest.mark.django_db
+def test_the_menu_leads_each_role_to_its_asn_pages(client, buyer, asn_user, officer):
+    def links(user):
+        client.force_login(user)
+        html = client.get("/").content.decode()
+        client.logout()
+        return html
+
+    html = links(buyer)
+    assert 'href="/asn/">Klaim NIP ASN<' in html and "/asn/klaim/" not in html
+    html = links(asn_user)
+    assert 'href="/asn/">Kewajiban ASN<' in html and "Klaim NIP ASN" not in html
+    html = links(officer)
+    assert 'href="/asn/klaim/">Klaim NIP<' in html
