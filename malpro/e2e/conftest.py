@@ -45,9 +45,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def phone_page(browser, live_server):
-    """A page in a phone-sized window (a common cheap Android: 360×740), Indonesian locale."""
+def _phone(browser, live_server):
+    """A new browser context the size of a common cheap Android phone (360×740), Indonesian
+    locale, and a page in it whose JavaScript errors collect in page.js_errors."""
     context = browser.new_context(
         viewport={"width": 360, "height": 740},
         locale="id-ID",
@@ -65,36 +65,26 @@ def phone_page(browser, live_server):
         lambda msg: errors.append(msg.text) if msg.type == "error" else None,
     )
     page.js_errors = errors
+    return context, page
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A page in a phone-sized window, Indonesian locale."""
+    context, page = _phone(browser, live_server)
     yield page
     context.close()
 
 
-# --- shared by the catalog, orders, payments and ASN journeys ------------------------------------
 @pytest.fixture
 def another_phone(browser, live_server):
     """another_phone() -> a fresh page in its own browser context (another person's phone), set
-    up like `phone_page`, with its JavaScript errors in page.js_errors."""
+    up like `phone_page`."""
     contexts = []
 
     def make():
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740},
-            locale="id-ID",
-            timezone_id="Asia/Jakarta",
-            base_url=live_server.url,
-            is_mobile=True,
-            has_touch=True,
-        )
-        context.set_default_timeout(15000)
+        context, page = _phone(browser, live_server)
         contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on(
-            "console",
-            lambda msg: errors.append(msg.text) if msg.type == "error" else None,
-        )
-        page.js_errors = errors
         return page
 
     yield make

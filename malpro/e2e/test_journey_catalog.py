@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from malpro.catalog.models import Product, ProductStatus
 from malpro.catalog.tests.factories import product, shop
+from malpro.e2e.journey import open_menu
 
 pytestmark = [
     pytest.mark.e2e,
@@ -29,10 +30,6 @@ def photo_file(tmp_path, name: str, colour, fmt: str):
             image.putpixel((x, y), (250, 250, 250))
     image.save(path, fmt)
     return path
-
-
-def open_menu(page, label: str) -> None:
-    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=label).click()
 
 
 def expect_images_shown(page, selector: str, count: int) -> None:

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from malpro.catalog import services as catalog
 from malpro.catalog.models import Product, Variant
 from malpro.catalog.tests.factories import product
+from malpro.e2e.journey import open_menu
 from malpro.orders.models import Order, OrderStatus, Review
 from malpro.orders.tests.factories import delivering_shop, fill_cart, place
 
@@ -19,10 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("patient_expect"),
 ]
-
-
-def open_menu(page, label: str) -> None:
-    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=label).click()
 
 
 def find_and_open(page, words: str, name: str) -> None:

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from malpro.catalog.tests.factories import product
+from malpro.e2e.journey import open_menu
 from malpro.ledger.models import EntryKind, JournalEntry
 from malpro.orders.models import Order, OrderStatus
 from malpro.orders.tests.factories import delivering_shop
@@ -25,10 +26,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("patient_expect"),
 ]
-
-
-def open_menu(page, label: str) -> None:
-    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=label).click()
 
 
 def buy(page, words: str, name: str, quantity: int) -> None:

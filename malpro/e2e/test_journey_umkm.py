@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from malpro.accounts.models import User
 from malpro.conftest import PASSWORD
+from malpro.e2e.journey import open_menu
 from malpro.umkm.models import Business, Claim, Document, ImportJob, Status
 from malpro.umkm.tests.factories import make_business
 
@@ -24,48 +25,12 @@ DISKOPINDAG = "Dinas Koperasi, Perindustrian dan Perdagangan"
 
 
 # --- helpers -------------------------------------------------------------------------------------
-@pytest.fixture
-def another_phone(browser, live_server):
-    """another_phone() -> a fresh page in its own browser context (another person's phone),
-    set up like `phone_page`, with its JavaScript errors in page.js_errors."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(
-            viewport={"width": PHONE_WIDTH, "height": 740},
-            locale="id-ID",
-            timezone_id="Asia/Jakarta",
-            base_url=live_server.url,
-            is_mobile=True,
-            has_touch=True,
-        )
-        context.set_default_timeout(15000)
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on(
-            "console",
-            lambda msg: errors.append(msg.text) if msg.type == "error" else None,
-        )
-        page.js_errors = errors
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def log_in(page, user) -> None:
     page.goto("/akun/masuk/")
     page.get_by_label("Nomor HP").fill(user.phone)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     expect(page.locator("h1")).to_have_text("Akun saya")
-
-
-def open_menu(page, label: str) -> None:
-    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=label).click()
 
 
 def assert_fits_phone(page) -> None:
