@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from bench import harness
-from bench.harness import Child, PostgresServer, PostgresUnavailable
+from bench.harness import BenchError, Child, PostgresServer, PostgresUnavailable
 
 NAME = "asn_report"
 TARGET_SECONDS = 1.0
@@ -54,10 +54,6 @@ DUTY_TARGETS = (
     ("api", "GET /api/v1/asn/me/obligation"),
     ("page", "GET /asn/ (page)"),
 )
-
-
-class BenchError(Exception):
-    pass
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -88,12 +84,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also run manage.py asn_recount on the reported period (always with --quick)",
     )
-
-
-def _checked(child: Child, what: str) -> Child:
-    if not child.ok:
-        raise BenchError(f"{what} failed (exit {child.returncode}):\n{child.tail()}")
-    return child
 
 
 def _child(*args: str) -> list[str]:
@@ -147,7 +137,7 @@ def _measure(env: dict, args, period: str) -> dict:
             child = harness.run_child(
                 _child("report", "--period", period, "--target", target, "--calls", calls), env
             )
-            runs.append(_checked(child, f"report {target}").payload)
+            runs.append(harness.checked(child, f"report {target}").payload)
         out["report"][target] = _summary(runs) | {"label": label}
         if target == "officer":
             out["report"][target]["agency"] = runs[-1]["agency"]
@@ -163,7 +153,7 @@ def _measure(env: dict, args, period: str) -> dict:
             for _ in range(args.repeat):
                 argv = ["obligation", "--period", period, "--who", who, "--target", target]
                 child = harness.run_child(_child(*argv, "--calls", calls), env)
-                runs.append(_checked(child, f"obligation {who} {target}").payload)
+                runs.append(harness.checked(child, f"obligation {who} {target}").payload)
             m = _summary(runs) | {
                 "label": label,
                 "employee_id": runs[-1]["employee_id"],
@@ -186,7 +176,7 @@ def _cold_server(pg: PostgresServer, env: dict, args, period: str) -> dict:
         ("obligation", ["obligation", "--period", period, "--who", "busiest"]),
     ):
         _restart(pg)
-        child = _checked(harness.run_child(_child(*argv, "--calls", calls), env), key)
+        child = harness.checked(harness.run_child(_child(*argv, "--calls", calls), env), key)
         out[key] = {
             "cold_s": round(child.payload["cold_s"], 4),
             "warm_median_s": round(child.payload["warm_median_s"], 4),
@@ -231,7 +221,7 @@ def _recount(env: dict, args, periods: list[str], period: str) -> dict:
         if command.returncode != 0:
             result["problems"].append(f"asn_recount --period {period} exited {command.returncode}")
     for label, child in done.items():
-        _checked(child, f"recount {label}")
+        harness.checked(child, f"recount {label}")
         p = child.payload
         each = label.split()[0]
         into = result["periods"].setdefault(
@@ -272,14 +262,16 @@ def _build(pg: PostgresServer, env: dict, url: str, sizes: dict, args) -> dict:
     build: dict = {"setup_s": {}}
     for step, argv in SETUP_STEPS:
         build["setup_s"][step] = round(
-            _checked(harness.run_child(harness.manage(*argv), env), step).wall_s, 2
+            harness.checked(harness.run_child(harness.manage(*argv), env), step).wall_s, 2
         )
     print(f"  setup: {build['setup_s']}", flush=True)
     argv = [harness.PYTHON, "-m", "bench.asn_data", "--database-url", url]
     argv += ["--seed", str(args.asn_seed)]
     for key, value in sizes.items():
         argv += [f"--{key}", str(value)]
-    child, cpu = _cpu(pg, lambda: _checked(harness.run_child(argv, env, timeout=7200), "load"))
+    child, cpu = _cpu(
+        pg, lambda: harness.checked(harness.run_child(argv, env, timeout=7200), "load")
+    )
     build["load"] = child.payload | {"wall_s": round(child.wall_s, 1), "server_cpu_s": cpu}
     print(
         f"  load: {child.payload['rows']['orders_order']:,} orders, "
@@ -301,7 +293,7 @@ def _precompute(pg: PostgresServer, env: dict, args, periods: list[str], databas
     result = {"wall_s": round(wall, 1), "jobs": args.asn_jobs, "server_cpu_s": cpu}
     result["periods"] = {}
     for label, child in done.items():
-        _checked(child, f"asn_period --period {label} --refresh")
+        harness.checked(child, f"asn_period --period {label} --refresh")
         made = int(child.stdout.strip().rsplit("=", 1)[-1])
         result["periods"][label] = {"seconds": round(child.wall_s, 1), "standings": made}
     result["standings"] = sum(p["standings"] for p in result["periods"].values())
@@ -449,13 +441,15 @@ def run(args) -> int:
             period = args.asn_period or periods[-2]
             data["period"] = period
             data["precompute"] = _precompute(pg, env, args, periods, database)
-            data["sizes"] = _checked(harness.run_child(_child("sizes"), env), "sizes").payload
+            data["sizes"] = harness.checked(
+                harness.run_child(_child("sizes"), env), "sizes"
+            ).payload
             data["measure"] = _measure(env, args, period)
             data["cold_server"] = _cold_server(pg, env, args, period)
             explain = harness.OUT_DIR / f"{NAME}-explain{'-quick' if args.quick else ''}.txt"
             harness.OUT_DIR.mkdir(parents=True, exist_ok=True)
             child = harness.run_child(_child("explain", "--period", period, "--out", explain), env)
-            data["explain"] = _checked(child, "explain").payload | {
+            data["explain"] = harness.checked(child, "explain").payload | {
                 "file": str(Path(explain).relative_to(harness.REPO))
             }
             data["recount"] = _recount(env, args, periods, period)

@@ -25,13 +25,12 @@ import os
 from pathlib import Path
 
 from bench import harness
-from bench.harness import Child, PostgresUnavailable
 from bench.orders_http import (
-    BenchError,
     Gunicorn,
     PostgresServer,
     cpu_meter,
     gunicorn_env,
+    measure_on_postgres,
     percentile,
     pgbench,
     run_concurrently,
@@ -110,12 +109,6 @@ def _sizes(args) -> dict:
     sizes["lines"] = args.checkout_lines
     sizes["workers"] = args.checkout_workers or 2 * (os.cpu_count() or 1) + 1
     return sizes
-
-
-def _checked(child: Child, what: str) -> Child:
-    if not child.ok:
-        raise BenchError(f"{what} failed (exit {child.returncode}):\n{child.tail()}")
-    return child
 
 
 def _orders_child(*args: str) -> list[str]:
@@ -244,7 +237,7 @@ def _profile(env: dict, setup_file: Path, sizes: dict) -> dict:
         "checkout-profile-quick" if sizes.get("quick") else "checkout-profile"
     )
     harness.OUT_DIR.mkdir(parents=True, exist_ok=True)
-    child = _checked(
+    child = harness.checked(
         harness.run_child(
             _orders_child(
                 "profile-checkout",
@@ -283,7 +276,7 @@ def _measure(pg: PostgresServer, sizes: dict, args, var_dir: Path) -> dict:
     env = harness.django_env(var_dir=var_dir, database_url=url)
     result: dict = {"setup_s": {}}
     for step, step_args in SETUP_STEPS:
-        child = _checked(harness.run_child(harness.manage(*step_args), env), step)
+        child = harness.checked(harness.run_child(harness.manage(*step_args), env), step)
         result["setup_s"][step] = round(child.wall_s, 2)
     result["database"] = harness.run_child(harness.bench_child("db-info"), env).payload
     spec = {
@@ -302,7 +295,7 @@ def _measure(pg: PostgresServer, sizes: dict, args, var_dir: Path) -> dict:
     }
     spec_file, setup_file = var_dir / "spec.json", var_dir / "setup.json"
     spec_file.write_text(json.dumps(spec))
-    child = _checked(
+    child = harness.checked(
         harness.run_child(
             _orders_child("setup", "--spec", str(spec_file), "--out", str(setup_file)), env
         ),
@@ -329,11 +322,11 @@ def _measure(pg: PostgresServer, sizes: dict, args, var_dir: Path) -> dict:
     with app.start(var_dir):
         result["app_server"] = app.describe()
         # (a) the race
-        _checked(harness.run_child(touch, env), "touch-tokens")
+        harness.checked(harness.run_child(touch, env), "touch-tokens")
         race, records = _race(app, setup, sizes)
         all_records += records
         responses_file.write_text(json.dumps(records))
-        check = _checked(
+        check = harness.checked(
             harness.run_child(
                 _orders_child(
                     "verify-checkout",
@@ -362,7 +355,7 @@ def _measure(pg: PostgresServer, sizes: dict, args, var_dir: Path) -> dict:
         tput = setup["groups"]["tput"]
         for rep in range(1, args.repeat + 1):
             entries = tput[(rep - 1) * sizes["count"] : rep * sizes["count"]]
-            _checked(harness.run_child(touch, env), "touch-tokens")
+            harness.checked(harness.run_child(touch, env), "touch-tokens")
             run, records = _throughput_run(app, pg, setup, entries, sizes, rep)
             all_records += records
             bench_pg = pgbench(
@@ -383,7 +376,7 @@ def _measure(pg: PostgresServer, sizes: dict, args, var_dir: Path) -> dict:
             )
         result["runs"] = runs
     responses_file.write_text(json.dumps(all_records))
-    check = _checked(
+    check = harness.checked(
         harness.run_child(
             _orders_child(
                 "verify-checkout", "--setup", str(setup_file), "--responses", str(responses_file)
@@ -506,23 +499,11 @@ def run(args) -> int:
     sizes = _sizes(args)
     started = harness.now_iso()
     print(f"checkout: sizes {sizes}", flush=True)
-    pg = None
-    try:
-        with harness.workdir("malpro-bench-checkout-", keep=args.keep) as var_dir:
-            try:
-                pg = PostgresServer().start()
-            except PostgresUnavailable as exc:
-                print(f"checkout: needs PostgreSQL: {exc}")
-                return 2
-            print(f"  postgresql: throwaway server on 127.0.0.1:{pg.port}", flush=True)
-            result = _measure(pg, sizes, args, var_dir)
-            result["server"] = pg.describe()
-    except BenchError as exc:
-        print(f"\ncheckout: ERROR {exc}")
+    result = measure_on_postgres(
+        NAME, args.keep, lambda pg, var_dir: _measure(pg, sizes, args, var_dir)
+    )
+    if result is None:
         return 2
-    finally:
-        if pg:
-            pg.stop()
     result["median"] = _summarise(result)
     _print(result, sizes)
     data = {

@@ -407,3 +407,14 @@ def workdir(prefix: str, keep: bool = False) -> Iterator[Path]:
     finally:
         if not keep:
             shutil.rmtree(path, ignore_errors=True)
+
+
+class BenchError(Exception):
+    """A benchmark step failed: the benchmark stops and exits 2."""
+
+
+def checked(child: Child, what: str) -> Child:
+    """The child when it succeeded; otherwise BenchError naming the step, with its output's tail."""
+    if not child.ok:
+        raise BenchError(f"{what} failed (exit {child.returncode}):\n{child.tail()}")
+    return child

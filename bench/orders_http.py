@@ -22,14 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import harness
+from bench.harness import BenchError
 
 HOST = "localhost"
 PROXY_HEADERS = {"Host": HOST, "X-Forwarded-Proto": "https", "User-Agent": "malpro-bench/1"}
 MAX_CONNECTIONS = 100  # pgbench's 32 clients plus the app's connections, with room to spare
-
-
-class BenchError(Exception):
-    pass
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
@@ -51,6 +48,30 @@ class PostgresServer(harness.PostgresServer):
 
     def describe(self) -> dict:
         return super().describe() | {"max_connections": self.psql("SHOW max_connections")}
+
+
+def measure_on_postgres(name: str, keep: bool, measure) -> dict | None:
+    """measure(pg, var_dir) on a throwaway PostgreSQL, in a temporary folder: its result, with the
+    server's description added, or None after saying why it could not run (the benchmark then
+    exits 2). The server is stopped in every case."""
+    pg = None
+    try:
+        with harness.workdir(f"malpro-bench-{name}-", keep=keep) as var_dir:
+            try:
+                pg = PostgresServer().start()
+            except harness.PostgresUnavailable as exc:
+                print(f"{name}: needs PostgreSQL: {exc}")
+                return None
+            print(f"  postgresql: throwaway server on 127.0.0.1:{pg.port}", flush=True)
+            result = measure(pg, var_dir)
+            result["server"] = pg.describe()
+            return result
+    except BenchError as exc:
+        print(f"\n{name}: ERROR {exc}")
+        return None
+    finally:
+        if pg:
+            pg.stop()
 
 
 def pgbench(pg: PostgresServer, *, clients: int, threads: int, seconds: int, scale: int) -> dict:

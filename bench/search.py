@@ -28,7 +28,7 @@ import urllib.parse
 from pathlib import Path
 
 from bench import catalog_data, harness
-from bench.harness import Child, PostgresServer, PostgresUnavailable
+from bench.harness import BenchError, PostgresServer, PostgresUnavailable
 
 NAME = "search"
 TARGET_P95_MS = {"postgresql": 50.0, "sqlite": 100.0}
@@ -40,10 +40,6 @@ SETUP_STEPS = (
     ("load_regions", ("load_regions",)),
     ("load_categories", ("load_categories",)),
 )
-
-
-class BenchError(Exception):
-    pass
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,12 +75,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         help="also write the database's plans of this kind's slowest SQL to var/bench/",
     )
-
-
-def _checked(child: Child, what: str) -> Child:
-    if not child.ok:
-        raise BenchError(f"{what} failed (exit {child.returncode}):\n{child.tail()}")
-    return child
 
 
 def _child(*args: str) -> list[str]:
@@ -274,11 +264,11 @@ def _measure(backend: str, args, sizes: dict, pg: PostgresServer | None) -> dict
             setup = {}
             for step, argv in SETUP_STEPS:
                 child = harness.run_child(harness.manage(*argv), env)
-                setup[step] = round(_checked(child, step).wall_s, 2)
+                setup[step] = round(harness.checked(child, step).wall_s, 2)
             result["setup_s"] = setup
             result["database"] = harness.run_child(harness.bench_child("db-info"), env).payload
             print(f"  {backend}: setup {sum(setup.values()):.1f} s; loading...", flush=True)
-            load = _checked(
+            load = harness.checked(
                 harness.run_child(
                     _child(
                         "load",
@@ -302,7 +292,7 @@ def _measure(backend: str, args, sizes: dict, pg: PostgresServer | None) -> dict
                 flush=True,
             )
             queries_file = var_dir / "queries.json"
-            index = _checked(
+            index = harness.checked(
                 harness.run_child(
                     _child(
                         "index",
@@ -341,7 +331,7 @@ def _measure(backend: str, args, sizes: dict, pg: PostgresServer | None) -> dict
             for kind in args.search_explain or []:
                 out = harness.OUT_DIR / f"search-explain-{backend}-{kind}.txt"
                 harness.OUT_DIR.mkdir(parents=True, exist_ok=True)
-                _checked(
+                harness.checked(
                     harness.run_child(
                         _child("explain", "--queries", str(queries_file), "--kind", kind,
                                "--out", str(out)),

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from bench import harness, umkm_data
-from bench.harness import Child, PostgresServer, PostgresUnavailable
+from bench.harness import BenchError, Child, PostgresServer, PostgresUnavailable
 
 NAME = "umkm_import"
 TARGET_SECONDS = 60.0
@@ -34,10 +34,6 @@ SETUP_STEPS = (
     ("load_regions", ("load_regions",)),
     ("load_agencies", ("load_agencies",)),
 )
-
-
-class BenchError(Exception):
-    pass
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,18 +49,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _checked(child: Child, what: str) -> Child:
-    if not child.ok:
-        raise BenchError(f"{what} failed (exit {child.returncode}):\n{child.tail()}")
-    return child
-
-
 def _import(env: dict, source: Path, agency: str, *extra: str, pg=None) -> Child:
     argv = ["umkm-import", "--source", str(source), *extra]
     if agency:
         argv += ["--agency", agency]
     before = pg.cpu_seconds() if pg else None
-    child = _checked(harness.run_child(harness.bench_child(*argv), env), "umkm_import")
+    child = harness.checked(harness.run_child(harness.bench_child(*argv), env), "umkm_import")
     after = pg.cpu_seconds() if pg else None
     if before is not None and after is not None:
         child.payload["server_cpu_s"] = after - before
@@ -74,7 +64,7 @@ def _import(env: dict, source: Path, agency: str, *extra: str, pg=None) -> Child
 def _setup(env: dict) -> dict[str, float]:
     times = {}
     for step, args in SETUP_STEPS:
-        times[step] = _checked(harness.run_child(harness.manage(*args), env), step).wall_s
+        times[step] = harness.checked(harness.run_child(harness.manage(*args), env), step).wall_s
     return times
 
 

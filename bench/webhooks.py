@@ -30,14 +30,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench import harness
-from bench.checkout import SETUP_STEPS, _checked, _orders_child, _relative, checkout_body
-from bench.harness import PostgresUnavailable
+from bench.checkout import SETUP_STEPS, _orders_child, _relative, checkout_body
 from bench.orders_http import (
     BenchError,
     Gunicorn,
     PostgresServer,
     cpu_meter,
     gunicorn_env,
+    measure_on_postgres,
     percentile,
     run_concurrently,
 )
@@ -276,7 +276,7 @@ def _measure(pg: PostgresServer, sizes: dict, args, var_dir: Path) -> dict:
     env = harness.django_env(var_dir=var_dir, database_url=url)
     result: dict = {"setup_s": {}}
     for step, step_args in SETUP_STEPS:
-        child = _checked(harness.run_child(harness.manage(*step_args), env), step)
+        child = harness.checked(harness.run_child(harness.manage(*step_args), env), step)
         result["setup_s"][step] = round(child.wall_s, 2)
     spec = {
         "seed": args.webhooks_seed,
@@ -288,7 +288,7 @@ def _measure(pg: PostgresServer, sizes: dict, args, var_dir: Path) -> dict:
     }
     spec_file, setup_file = var_dir / "spec.json", var_dir / "setup.json"
     spec_file.write_text(json.dumps(spec))
-    child = _checked(
+    child = harness.checked(
         harness.run_child(
             _orders_child("setup", "--spec", str(spec_file), "--out", str(setup_file)), env
         ),
@@ -314,7 +314,7 @@ def _measure(pg: PostgresServer, sizes: dict, args, var_dir: Path) -> dict:
     try:
         with app.start(var_dir):
             result["app_server"] = app.describe()
-            _checked(harness.run_child(_orders_child("touch-tokens"), env), "touch-tokens")
+            harness.checked(harness.run_child(_orders_child("touch-tokens"), env), "touch-tokens")
             entries = setup["groups"]["pay"]
 
             def buy(client, entry, index):
@@ -342,7 +342,7 @@ def _measure(pg: PostgresServer, sizes: dict, args, var_dir: Path) -> dict:
                 flush=True,
             )
             payments_file = var_dir / "payments.json"
-            info = _checked(
+            info = harness.checked(
                 harness.run_child(_orders_child("payments", "--out", str(payments_file)), env),
                 "payments",
             ).payload
@@ -395,7 +395,7 @@ def _measure(pg: PostgresServer, sizes: dict, args, var_dir: Path) -> dict:
     plan_all["final"].update(dict.fromkeys(untouched, "pending"))
     plan_file = var_dir / "plan.json"
     plan_file.write_text(json.dumps(plan_all))
-    check = _checked(
+    check = harness.checked(
         harness.run_child(_orders_child("verify-webhooks", "--plan", str(plan_file)), env),
         "verify",
     ).payload
@@ -431,23 +431,11 @@ def run(args) -> int:
     sizes["workers"] = args.webhooks_workers or 2 * (os.cpu_count() or 1) + 1
     started = harness.now_iso()
     print(f"webhooks: sizes {sizes}", flush=True)
-    pg = None
-    try:
-        with harness.workdir("malpro-bench-webhooks-", keep=args.keep) as var_dir:
-            try:
-                pg = PostgresServer().start()
-            except PostgresUnavailable as exc:
-                print(f"webhooks: needs PostgreSQL: {exc}")
-                return 2
-            print(f"  postgresql: throwaway server on 127.0.0.1:{pg.port}", flush=True)
-            result = _measure(pg, sizes, args, var_dir)
-            result["server"] = pg.describe()
-    except BenchError as exc:
-        print(f"\nwebhooks: ERROR {exc}")
+    result = measure_on_postgres(
+        NAME, args.keep, lambda pg, var_dir: _measure(pg, sizes, args, var_dir)
+    )
+    if result is None:
         return 2
-    finally:
-        if pg:
-            pg.stop()
     runs = result["runs"]
     median = {
         k: harness.median([r[k] for r in runs])
