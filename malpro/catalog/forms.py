@@ -50,13 +50,14 @@ class ProductForm(forms.Form):
 
 class VariantForm(forms.Form):
     name = forms.CharField(
-        label=_("Varian"),
+        label=_("Nama varian"),
         max_length=60,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("mis. Pedas, 500 g")}),
     )
-    price = RupiahField(label=_("Harga (Rp)"), required=False)
-    stock = forms.IntegerField(label=_("Stok"), min_value=0, required=False)
+    # Labels of their own: the product's price and stock sit on the same page.
+    price = RupiahField(label=_("Harga varian (Rp)"), required=False)
+    stock = forms.IntegerField(label=_("Stok varian"), min_value=0, required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")  # labels sit above their inputs, like elsewhere

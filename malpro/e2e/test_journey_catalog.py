@@ -93,9 +93,9 @@ def test_seller_lists_a_product_with_variants_and_photos_and_a_buyer_finds_it(
         (("Pedas sedang 250 g", "15.000", "20"), ("Pedas level 5 500 g", "27.500", "8")),
         strict=True,
     ):
-        row.get_by_label("Varian").fill(name)
-        row.get_by_label("Harga (Rp)").fill(price)
-        row.get_by_label("Stok").fill(stock)
+        row.get_by_label("Nama varian").fill(name)
+        row.get_by_label("Harga varian (Rp)").fill(price)
+        row.get_by_label("Stok varian").fill(stock)
     fits_phone(page)
     page.get_by_role("button", name="Simpan").click()
 

@@ -129,6 +129,15 @@ def batch_approve(*, actor, batch_id: int) -> PayoutBatch:
     batch = _batch_for_update(batch_id)
     if batch.state != PayoutBatch.State.DRAFT:
         raise Conflict(_("Hanya batch draf yang dapat disetujui."))
+    if batch.created_by_id is not None and batch.created_by_id == actor.pk:
+        # Four eyes: whoever assembled a batch by hand does not also approve it. Batches the
+        # daily job makes (created_by empty) need one admin's approval.
+        raise Conflict(
+            _(
+                "Batch ini Anda buat sendiri; persetujuan harus oleh admin kota lain "
+                "(prinsip empat mata)."
+            )
+        )
     batch.state, batch.approved_by, batch.approved_at = (
         PayoutBatch.State.APPROVED,
         actor,
@@ -170,6 +179,7 @@ def batch_cancel(*, actor, batch_id: int) -> PayoutBatch:
         raise Conflict(_("Batch yang sudah ditransfer tidak dapat dibatalkan."))
     batch.state = PayoutBatch.State.CANCELLED
     batch.save(update_fields=["state"])
+    audit.record(action="payments.payout_batch_cancelled", actor=actor, target=batch)
     return batch
 
 

@@ -139,7 +139,7 @@ def completed_payable_order(buyer, seller):
 @pytest.mark.parametrize("action", ["create", "approve", "paid", "cancel"])
 def test_the_auditor_cannot_act_on_payout_batches(web, auditor, buyer, seller, city_admin, action):
     completed_payable_order(buyer, seller)
-    batch = settlements.batch_create(actor=city_admin, provider="simulator")
+    batch = settlements.batch_create(actor=None, provider="simulator")  # the daily job's
     if action == "paid":
         settlements.batch_approve(actor=city_admin, batch_id=batch.pk)
     state = PayoutBatch.objects.get(pk=batch.pk).state
@@ -266,3 +266,29 @@ def browser_free_client():
                 return Response(response.status)
 
     return HTTP()
+
+
+@pytest.mark.django_db
+def test_a_payout_batch_is_approved_by_another_admin_than_its_maker(
+    web, buyer, seller, city_admin
+):
+    from malpro.conftest import make_user
+
+    completed_payable_order(buyer, seller)
+    maker = web(city_admin)
+    maker.post("/kota/pencairan/", {"action": "create", "provider": "simulator"})
+    batch = PayoutBatch.objects.get()
+    assert batch.created_by == city_admin
+    page = maker.get("/kota/pencairan/").content.decode()
+    assert "Menunggu persetujuan admin kota lain" in page and 'value="approve"' not in page
+    response = maker.post(
+        "/kota/pencairan/", {"action": "approve", "batch_id": batch.pk}, follow=True
+    )
+    assert "prinsip empat mata" in response.content.decode()
+    assert PayoutBatch.objects.get().state == PayoutBatch.State.DRAFT
+
+    other = web(make_user("081234500098", "Budi Admin", [("city_admin", None, None)]))
+    assert 'value="approve"' in other.get("/kota/pencairan/").content.decode()
+    other.post("/kota/pencairan/", {"action": "approve", "batch_id": batch.pk})
+    batch.refresh_from_db()
+    assert batch.state == PayoutBatch.State.APPROVED and batch.approved_by != city_admin
