@@ -269,9 +269,7 @@ def browser_free_client():
 
 
 @pytest.mark.django_db
-def test_a_payout_batch_is_approved_by_another_admin_than_its_maker(
-    web, buyer, seller, city_admin
-):
+def test_a_payout_batch_is_approved_by_another_admin_than_its_maker(web, buyer, seller, city_admin):
     from malpro.conftest import make_user
 
     completed_payable_order(buyer, seller)
