@@ -179,6 +179,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-payments": {"task": "payments.expire", "schedule": 60},
     "daily-payout-batch": {"task": "payments.daily_payout_batch", "schedule": 24 * 60 * 60},
     "asn-nightly-flags": {"task": "asn.nightly", "schedule": 24 * 60 * 60},
+    "asn-daily-reminders": {"task": "asn.remind", "schedule": 24 * 60 * 60},
 }
 
 # --- auth -------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malpro.asn import obligation, periods, reports
@@ -33,3 +34,13 @@ def send(*, year: int, month: int) -> int:
         )
         sent += note is not None
     return sent
+
+
+def send_if_due(*, days: int = 5, force: bool = False) -> tuple[int, int]:
+    """(reminders sent, days left in the current period): sends only in the period's last
+    `days` days unless forced. Safe to run every day: one reminder per ASN per period."""
+    year, month = periods.parse(None)
+    left = (periods.last_day(year, month) - timezone.localdate()).days + 1
+    if left > days and not force:
+        return 0, left
+    return send(year=year, month=month), left

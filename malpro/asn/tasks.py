@@ -3,7 +3,7 @@ import time
 from celery import shared_task
 from django.core.cache import cache
 
-from malpro.asn import flags, obligation, periods
+from malpro.asn import flags, obligation, periods, reminders
 
 FULL_REFRESH_KEY = "asn:full-refresh-started"
 
@@ -16,6 +16,12 @@ def nightly() -> dict:
         year, month = periods.previous(*periods.parse(None), step)
         found[periods.label(year, month)] = flags.detect(obligation.period_get(year, month))
     return found
+
+
+@shared_task(name="asn.remind")
+def remind(days: int = 5) -> int:
+    """Daily: reminders to ASN below target in the period's last `days` days (one each)."""
+    return reminders.send_if_due(days=days)[0]
 
 
 @shared_task(name="asn.refresh_open")

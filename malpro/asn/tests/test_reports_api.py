@@ -146,3 +146,14 @@ def test_asn_home_page(web, asn_user, programme):
 def test_claim_page_for_a_new_account(web, buyer, programme):
     page = web(buyer).get("/asn/").content.decode()
     assert "Hubungkan akun dengan NIP" in page
+
+
+@pytest.mark.django_db
+def test_the_daily_reminder_task_sends_only_near_the_period_end(programme):
+    from malpro.asn import tasks
+
+    assert tasks.remind.delay(days=0).get() == 0  # a period always has at least one day left
+    assert not Notification.objects.exists()
+    assert tasks.remind.delay(days=31).get() == 1  # every day of a month is within 31 days
+    assert tasks.remind.delay(days=31).get() == 0  # once per ASN per period
+    assert Notification.objects.get().user == programme["budi"].user

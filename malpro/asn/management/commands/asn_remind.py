@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from malpro.asn import periods, reminders
+from malpro.asn import reminders
 
 
 class Command(BaseCommand):
@@ -20,9 +19,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days, force, **options):
-        year, month = periods.parse(None)
-        left = (periods.last_day(year, month) - timezone.localdate()).days + 1
+        sent, left = reminders.send_if_due(days=days, force=force)
         if left > days and not force:
             self.stdout.write(f"reminders=0 (the period closes in {left} days)")
             return
-        self.stdout.write(f"reminders={reminders.send(year=year, month=month)}")
+        self.stdout.write(f"reminders={sent}")
