@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -173,13 +174,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Jakarta"
+# Daily jobs at fixed local hours (CELERY_TIMEZONE), not "24 h after beat started".
 CELERY_BEAT_SCHEDULE: dict = {
-    "purge-api-tokens": {"task": "accounts.api_tokens_purge", "schedule": 24 * 60 * 60},
-    "autocomplete-orders": {"task": "orders.autocomplete", "schedule": 60 * 60},
     "expire-payments": {"task": "payments.expire", "schedule": 60},
-    "daily-payout-batch": {"task": "payments.daily_payout_batch", "schedule": 24 * 60 * 60},
-    "asn-nightly-flags": {"task": "asn.nightly", "schedule": 24 * 60 * 60},
-    "asn-daily-reminders": {"task": "asn.remind", "schedule": 24 * 60 * 60},
+    "autocomplete-orders": {"task": "orders.autocomplete", "schedule": 60 * 60},
+    "asn-nightly-flags": {"task": "asn.nightly", "schedule": crontab(hour=2, minute=0)},
+    "purge-api-tokens": {
+        "task": "accounts.api_tokens_purge",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # Before office hours, so a city admin can approve it the same morning.
+    "daily-payout-batch": {
+        "task": "payments.daily_payout_batch",
+        "schedule": crontab(hour=5, minute=0),
+    },
+    "asn-daily-reminders": {"task": "asn.remind", "schedule": crontab(hour=8, minute=0)},
 }
 
 # --- auth -------------------------------------------------------------------------------------

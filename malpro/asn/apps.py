@@ -26,7 +26,7 @@ class AsnConfig(AppConfig):
             key="asn:claim_own",
         )
         nav.register(
-            _("Klaim NIP"),
+            _("Konfirmasi klaim NIP"),
             "asn:claims",
             lambda u: (
                 u.is_authenticated

@@ -63,6 +63,14 @@ class VariantForm(forms.Form):
         kwargs.setdefault("label_suffix", "")  # labels sit above their inputs, like elsewhere
         super().__init__(*args, **kwargs)
 
+    def clean(self):
+        data = super().clean()
+        filled = data.get("price") is not None or data.get("stock") is not None
+        if filled and not data.get("name"):
+            # A row with a price or stock but no name would otherwise vanish without a word.
+            self.add_error("name", _("Isi nama varian, atau kosongkan harga dan stoknya."))
+        return data
+
 
 VariantFormSet = formset_factory(VariantForm, extra=3, max_num=20)
 

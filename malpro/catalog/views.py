@@ -234,12 +234,7 @@ def product_new(request):
     )
 
 
-@login_required
-def product_edit(request, product_id: int):
-    try:
-        product = services.product_for_seller(user=request.user, product_id=product_id)
-    except NotFound:
-        raise Http404 from None
+def _product_form(product, data=None) -> ProductForm:
     initial = {
         "name": product.name,
         "category_slug": product.category.slug,
@@ -251,7 +246,16 @@ def product_edit(request, product_id: int):
         "sku": product.sku or "",
         "publish": product.status == "published",
     }
-    form = ProductForm(request.POST or None, initial=initial)
+    return ProductForm(data, initial=initial)
+
+
+@login_required
+def product_edit(request, product_id: int):
+    try:
+        product = services.product_for_seller(user=request.user, product_id=product_id)
+    except NotFound:
+        raise Http404 from None
+    form = _product_form(product, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.product_update(
@@ -264,6 +268,10 @@ def product_edit(request, product_id: int):
         else:
             messages.success(request, _("Produk disimpan."))
             return redirect("catalog:product_edit", product_id=product.pk)
+    return _edit_page(request, product, form)
+
+
+def _edit_page(request, product, form, variant_add=None):
     return render(
         request,
         "catalog/product_form.html",
@@ -274,7 +282,7 @@ def product_edit(request, product_id: int):
             "variants_list": product.variants.all(),
             "photo_form": PhotoForm(),
             "stock_form": StockForm(initial={"stock": product.stock, "price": product.price}),
-            "variant_add": VariantFormSet(prefix="varian"),
+            "variant_add": variant_add or VariantFormSet(prefix="varian"),
             "changes": product.changes.select_related("actor", "variant")[:20],
         },
     )
@@ -325,7 +333,9 @@ def variant_save(request, product_id: int):
         else:
             formset = VariantFormSet(request.POST, prefix="varian")
             if not formset.is_valid():
-                raise ApplicationError(_("Periksa isian varian."))
+                # The seller's rows come back with each mistake next to its field.
+                messages.error(request, _("Periksa isian varian."))
+                return _edit_page(request, product, _product_form(product), formset)
             for row in _variant_rows(formset):
                 services.variant_add(actor=request.user, product=product, **row)
         messages.success(request, _("Varian disimpan."))

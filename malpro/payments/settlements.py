@@ -9,7 +9,7 @@ import re
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,15 +65,26 @@ def providers_with_payables() -> list[str]:
     )
 
 
+def _lock_provider(provider: str) -> None:
+    """Serialises batch creation for one provider until the transaction ends, also when no batch
+    is open yet (locking the open batches' rows would then lock nothing). PostgreSQL: a
+    transaction-level advisory lock; SQLite: its write transactions already run one at a time
+    (`transaction_mode` IMMEDIATE in the settings)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"malpro.payout-batch:{provider}"]
+            )
+
+
 def batch_create(*, actor, provider: str) -> PayoutBatch | None:
-    """A draft batch of everything owed and not yet in an open batch. One open batch per
-    provider at a time (the lock), so no rupiah can be put in two batches. `actor` None is the
-    daily job; a person must be the city admin."""
+    """A draft batch of everything owed and not yet in an open batch: no rupiah can be put in
+    two batches, however many admins and jobs ask at once. `actor` None is the daily job; a
+    person must be the city admin."""
     if actor is not None:
         _admin(actor, _("Hanya admin kota yang dapat membuat batch pencairan."))
     with transaction.atomic():
-        # Serialise batch creation per provider: the rows locked are the provider's batches.
-        list(PayoutBatch.objects.select_for_update().filter(provider=provider, state__in=OPEN))
+        _lock_provider(provider)
         owed = _payable_by_business(provider)
         reserved = _in_open_batches(provider)
         accounts = {a.business_id: a for a in BankAccount.objects.filter(business_id__in=owed)}
@@ -104,7 +115,11 @@ def batch_create(*, actor, provider: str) -> PayoutBatch | None:
             action="payments.payout_batch_created",
             actor=actor,
             target=batch,
-            data={"total": batch.total, "lines": len(lines)},
+            data={
+                "total": batch.total,
+                "lines": len(lines),
+                "by": "daily_job" if actor is None else "admin",
+            },
         )
         return batch
 
@@ -125,14 +140,14 @@ def _batch_for_update(batch_id: int) -> PayoutBatch:
 
 @transaction.atomic
 def batch_approve(*, actor, batch_id: int) -> PayoutBatch:
+    """Four eyes, first pair: a batch an admin assembled is approved by another admin (the daily
+    job's batches by any one)."""
     _admin(actor)
     batch = _batch_for_update(batch_id)
     if batch.state != PayoutBatch.State.DRAFT:
         raise Conflict(_("Hanya batch draf yang dapat disetujui."))
     if batch.created_by_id is not None and batch.created_by_id == actor.pk:
-        # Four eyes: whoever assembled a batch by hand does not also approve it. Batches the
-        # daily job makes (created_by empty) need one admin's approval.
-        raise Conflict(
+        raise PermissionDenied(
             _(
                 "Batch ini Anda buat sendiri; persetujuan harus oleh admin kota lain "
                 "(prinsip empat mata)."
@@ -144,7 +159,12 @@ def batch_approve(*, actor, batch_id: int) -> PayoutBatch:
         timezone.now(),
     )
     batch.save(update_fields=["state", "approved_by", "approved_at"])
-    audit.record(action="payments.payout_batch_approved", actor=actor, target=batch)
+    audit.record(
+        action="payments.payout_batch_approved",
+        actor=actor,
+        target=batch,
+        data={"total": batch.total, "created_by": batch.created_by_id},
+    )
     return batch
 
 
@@ -155,6 +175,14 @@ def batch_mark_paid(*, actor, batch_id: int) -> PayoutBatch:
     batch = _batch_for_update(batch_id)
     if batch.state != PayoutBatch.State.APPROVED:
         raise Conflict(_("Batch harus disetujui sebelum ditandai sudah ditransfer."))
+    if batch.approved_by_id == actor.pk:
+        # Four eyes, second pair: whoever approved the transfer does not also confirm it.
+        raise PermissionDenied(
+            _(
+                "Anda yang menyetujui batch ini; konfirmasi transfer harus oleh admin kota lain "
+                "(prinsip empat mata)."
+            )
+        )
     for line in batch.lines.select_related("business"):
         ledger.post_payout(
             key=f"payout:{line.pk}",
@@ -172,15 +200,51 @@ def batch_mark_paid(*, actor, batch_id: int) -> PayoutBatch:
 
 
 @transaction.atomic
-def batch_cancel(*, actor, batch_id: int) -> PayoutBatch:
+def batch_cancel(*, actor, batch_id: int, reason: str = "") -> PayoutBatch:
+    """A draft can be dropped; an approved batch (its bank file may be at the bank) only with a
+    written reason, which the audit log keeps with the amounts now free again."""
     _admin(actor)
     batch = _batch_for_update(batch_id)
+    if batch.state == PayoutBatch.State.CANCELLED:
+        raise Conflict(_("Batch ini sudah dibatalkan."))
     if batch.state not in OPEN:
         raise Conflict(_("Batch yang sudah ditransfer tidak dapat dibatalkan."))
+    reason = (reason or "").strip()
+    if batch.state == PayoutBatch.State.APPROVED and not reason:
+        raise ApplicationError.for_field(
+            "reason",
+            _(
+                "Batch yang sudah disetujui hanya dapat dibatalkan dengan alasan (mis. bank "
+                "menolak transfer); pastikan bank tidak memproses berkasnya."
+            ),
+        )
+    previous = batch.state
     batch.state = PayoutBatch.State.CANCELLED
     batch.save(update_fields=["state"])
-    audit.record(action="payments.payout_batch_cancelled", actor=actor, target=batch)
+    audit.record(
+        action="payments.payout_batch_cancelled",
+        actor=actor,
+        target=batch,
+        data={"from": previous, "total": batch.total, "reason": reason[:500]},
+    )
     return batch
+
+
+def batch_export(*, actor, batch_id: int) -> tuple[PayoutBatch, str]:
+    """The bank's file of an approved batch (or of a paid one, for the record); each download is
+    in the audit log, since handing the file to the bank is what moves the money."""
+    batch = PayoutBatch.objects.filter(
+        pk=batch_id, state__in=(PayoutBatch.State.APPROVED, PayoutBatch.State.PAID)
+    ).first()
+    if batch is None:
+        raise NotFound(_("Batch pencairan tidak ditemukan."))
+    audit.record(
+        action="payments.payout_csv_downloaded",
+        actor=actor,
+        target=batch,
+        data={"state": batch.state, "total": batch.total},
+    )
+    return batch, batch_csv(batch)
 
 
 def batch_csv(batch: PayoutBatch) -> str:

@@ -207,7 +207,11 @@ def payouts(request):
                 settlements.batch_mark_paid(actor=request.user, batch_id=batch_id)
                 messages.success(request, _("Batch ditandai sudah ditransfer."))
             elif action == "cancel":
-                settlements.batch_cancel(actor=request.user, batch_id=batch_id)
+                settlements.batch_cancel(
+                    actor=request.user,
+                    batch_id=batch_id,
+                    reason=request.POST.get("reason", "")[:500],
+                )
                 messages.success(request, _("Batch dibatalkan."))
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -216,7 +220,9 @@ def payouts(request):
         request,
         "payments/payouts.html",
         {
-            "batches": PayoutBatch.objects.prefetch_related("lines__business")[:50],
+            "batches": PayoutBatch.objects.select_related(
+                "created_by", "approved_by"
+            ).prefetch_related("lines__business")[:50],
             "notifications": Notification.objects.exclude(
                 result__in=["applied", "duplicate", "ignored"]
             )[:20],
@@ -228,10 +234,11 @@ def payouts(request):
 @login_required
 def payout_csv(request, batch_id: int):
     _official(request)
-    batch = get_object_or_404(PayoutBatch, pk=batch_id)
-    if batch.state == PayoutBatch.State.DRAFT:
-        raise Http404  # only an approved batch goes to the bank
-    response = HttpResponse(settlements.batch_csv(batch), content_type="text/csv; charset=utf-8")
+    try:
+        batch, body = settlements.batch_export(actor=request.user, batch_id=batch_id)
+    except NotFound:
+        raise Http404 from None
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pencairan-{batch.pk}.csv"'
     return response
 

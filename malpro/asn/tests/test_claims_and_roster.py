@@ -158,4 +158,4 @@ def test_the_menu_leads_each_role_to_its_asn_pages(client, buyer, asn_user, offi
     html = links(asn_user)
     assert 'href="/asn/">Kewajiban ASN<' in html and "Klaim NIP ASN" not in html
     html = links(officer)
-    assert 'href="/asn/klaim/">Klaim NIP<' in html
+    assert 'href="/asn/klaim/">Konfirmasi klaim NIP<' in html

@@ -154,3 +154,32 @@ def test_stock_form_does_not_follow_next_to_another_site(web, seller, listed, ev
     assert response.status_code == 302 and response["Location"] == "/jual/produk/"
     listed.refresh_from_db()
     assert listed.stock == 5
+
+
+@pytest.mark.django_db
+def test_bad_new_variants_come_back_with_their_errors_and_nothing_is_saved(web, listed):
+    client = web(listed.business.owner)
+    form = {
+        "varian-TOTAL_FORMS": "3",
+        "varian-INITIAL_FORMS": "0",
+        "varian-0-name": "",
+        "varian-0-price": "18.000",
+        "varian-0-stock": "5",
+        "varian-1-name": "Jumbo",
+        "varian-1-price": "dua puluh ribu",
+    }
+    response = client.post(f"/jual/produk/{listed.pk}/varian/", form)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Periksa isian varian." in page
+    assert "Isi nama varian, atau kosongkan harga dan stoknya." in page
+    assert 'value="Jumbo"' in page and 'value="dua puluh ribu"' in page  # nothing retyped
+    assert page.count('class="errorlist" role="alert"') == 2
+    assert not listed.variants.exists()
+
+    form.update({"varian-0-name": "Sedang", "varian-1-price": "20.000", "varian-1-stock": "2"})
+    assert client.post(f"/jual/produk/{listed.pk}/varian/", form).status_code == 302
+    assert sorted(listed.variants.values_list("name", "price")) == [
+        ("Jumbo", 20000),
+        ("Sedang", 18000),
+    ]

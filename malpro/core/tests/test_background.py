@@ -31,10 +31,23 @@ def test_token_purge_deletes_only_long_expired_tokens(buyer):
     assert list(ApiToken.objects.values_list("pk", flat=True)) == [fresh.pk]
 
 
-def test_the_purge_is_scheduled_daily():
-    entry = settings.CELERY_BEAT_SCHEDULE["purge-api-tokens"]
-    assert entry["task"] == api_tokens_purge.name
-    assert entry["schedule"] == 24 * 60 * 60
+def test_the_daily_jobs_run_once_a_day_at_a_fixed_hour():
+    from malpro.celery import app
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["purge-api-tokens"]["task"] == api_tokens_purge.name
+    app.loader.import_default_modules()
+    for name in (
+        "purge-api-tokens",
+        "daily-payout-batch",
+        "asn-nightly-flags",
+        "asn-daily-reminders",
+    ):
+        entry = schedule[name]
+        assert entry["task"] in app.tasks, name
+        cron = entry["schedule"]
+        assert len(cron.hour) == 1 and cron.minute == {0}, name
+    assert schedule["daily-payout-batch"]["schedule"].hour == {5}
 
 
 @pytest.mark.skipif(bool(os.environ.get("REDIS_URL")), reason="eager only without Redis")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from malpro.accounts.models import Role
 from malpro.catalog.models import Product
 from malpro.conftest import make_user
-from malpro.core.exceptions import Conflict
+from malpro.core.exceptions import Conflict, PermissionDenied
 from malpro.ledger import services as ledger
 from malpro.ledger.models import AccountKind, EntryKind, JournalEntry
 from malpro.orders import services as orders
@@ -58,11 +58,13 @@ def test_paid_qris_order_flows_to_a_seller_payout(buyer, seller, city_admin):
     batch = settlements.batch_create(actor=city_admin, provider="simulator")
     assert batch.total == 30000
     assert settlements.batch_create(actor=city_admin, provider="simulator") is None  # once
-    with pytest.raises(Conflict) as info:  # four eyes: not approved by whoever made it
+    with pytest.raises(PermissionDenied) as info:  # four eyes: not approved by its maker
         settlements.batch_approve(actor=city_admin, batch_id=batch.pk)
     assert "empat mata" in info.value.message
     second = make_user("081234500099", "Budi Admin Keuangan", [(Role.CITY_ADMIN, None, None)])
     settlements.batch_approve(actor=second, batch_id=batch.pk)
+    with pytest.raises(PermissionDenied):  # nor confirmed by whoever approved it
+        settlements.batch_mark_paid(actor=second, batch_id=batch.pk)
     assert "0011223344,Bu Sari,30000" in settlements.batch_csv(batch)
     settlements.batch_mark_paid(actor=city_admin, batch_id=batch.pk)
     with pytest.raises(Conflict):  # a seller is never paid twice

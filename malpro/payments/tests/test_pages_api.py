@@ -290,3 +290,38 @@ def test_a_payout_batch_is_approved_by_another_admin_than_its_maker(web, buyer, 
     other.post("/kota/pencairan/", {"action": "approve", "batch_id": batch.pk})
     batch.refresh_from_db()
     assert batch.state == PayoutBatch.State.APPROVED and batch.approved_by != city_admin
+
+
+@pytest.mark.django_db
+def test_cancelling_an_approved_batch_needs_a_reason_and_its_file_is_gone(
+    web, buyer, seller, city_admin
+):
+    from malpro.core.models import AuditEvent
+
+    completed_payable_order(buyer, seller)
+    batch = settlements.batch_create(actor=None, provider="simulator")  # the daily job's
+    admin = web(city_admin)
+    admin.post("/kota/pencairan/", {"action": "approve", "batch_id": batch.pk})
+    assert admin.get(f"/kota/pencairan/{batch.pk}.csv").status_code == 200
+    assert AuditEvent.objects.filter(action="payments.payout_csv_downloaded").count() == 1
+
+    page = admin.post(
+        "/kota/pencairan/", {"action": "cancel", "batch_id": batch.pk}, follow=True
+    ).content.decode()
+    assert "hanya dapat dibatalkan dengan alasan" in page
+    assert PayoutBatch.objects.get().state == PayoutBatch.State.APPROVED
+    admin.post(
+        "/kota/pencairan/",
+        {"action": "cancel", "batch_id": batch.pk, "reason": "Bank menolak: rekening tutup"},
+    )
+    assert PayoutBatch.objects.get().state == PayoutBatch.State.CANCELLED
+    event = AuditEvent.objects.get(action="payments.payout_batch_cancelled")
+    assert event.data == {
+        "from": "approved",
+        "total": batch.total,
+        "reason": "Bank menolak: rekening tutup",
+    }
+    assert admin.get(f"/kota/pencairan/{batch.pk}.csv").status_code == 404
+    # The money is free again, for a new batch (and a new approval).
+    again = settlements.batch_create(actor=None, provider="simulator")
+    assert again.total == batch.total
