@@ -95,16 +95,7 @@ def another_phone(browser, live_server):
 @pytest.fixture
 def sign_in():
     """sign_in(page, user): logs `user` in through the login form, as a person would."""
-    from playwright.sync_api import expect
-
-    from malpro.conftest import PASSWORD
-
-    def log_in(page, user) -> None:
-        page.goto("/akun/masuk/")
-        page.get_by_label("Nomor HP").fill(user.phone)
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
-        expect(page.locator("h1")).to_have_text("Akun saya")
+    from malpro.e2e.journey import log_in
 
     return log_in
 
@@ -112,13 +103,9 @@ def sign_in():
 @pytest.fixture
 def fits_phone():
     """fits_phone(page): no horizontal scrolling at the phone's width."""
+    from malpro.e2e.journey import assert_fits_phone
 
-    def check(page) -> None:
-        width = page.evaluate("document.documentElement.scrollWidth")
-        viewport = page.viewport_size["width"]
-        assert width <= viewport, f"horizontal scroll on a phone at {page.url}: {width}px"
-
-    return check
+    return assert_fits_phone
 
 
 @pytest.fixture

@@ -13,29 +13,13 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from malpro.accounts.models import User
-from malpro.conftest import PASSWORD
-from malpro.e2e.journey import open_menu
+from malpro.e2e.journey import assert_fits_phone, log_in, open_menu
 from malpro.umkm.models import Business, Claim, Document, ImportJob, Status
 from malpro.umkm.tests.factories import make_business
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE_WIDTH = 360
 DISKOPINDAG = "Dinas Koperasi, Perindustrian dan Perdagangan"
-
-
-# --- helpers -------------------------------------------------------------------------------------
-def log_in(page, user) -> None:
-    page.goto("/akun/masuk/")
-    page.get_by_label("Nomor HP").fill(user.phone)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.locator("h1")).to_have_text("Akun saya")
-
-
-def assert_fits_phone(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"horizontal scroll on a phone at {page.url}: {width}px"
 
 
 def registry_count(page, n: int):
