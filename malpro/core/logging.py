@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import re
 
-# 16-18 digit runs (NIK, NIP) and Indonesian phone numbers in their usual spellings.
-_LONG_DIGITS = re.compile(r"(?<!\d)\d{15,18}(?!\d)")
+# 15-18 digit runs (NIK, NIP) and Indonesian phone numbers in their usual spellings. A run right
+# after "<digit>." is a fraction (a task's run time in seconds), not a personal number.
+_LONG_DIGITS = re.compile(r"(?<!\d)(?<!\d\.)\d{15,18}(?!\d)")
 _PHONE = re.compile(r"(?<![\w])(?:\+?62|0)8\d{1,3}[\s\-.]?\d{3,4}[\s\-.]?\d{2,5}(?!\d)")
 
 

@@ -31,3 +31,11 @@ def test_redact_leaves_ordinary_numbers_alone():
 def test_every_configured_log_handler_redacts(settings):
     for name, handler in settings.LOGGING["handlers"].items():
         assert "redact" in handler.get("filters", []), name
+
+
+def test_a_fraction_of_a_second_is_not_a_personal_number():
+    line = "Task asn.refresh_open[c87d] succeeded in 0.021012345678901234s: 1"
+    assert redact(line) == line
+    assert "3573" in redact("NIK 3573011201900001 ditolak") and "disamarkan" in redact(
+        "NIK 3573011201900001 ditolak"
+    )
