@@ -2,6 +2,13 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _oversees(user) -> bool:
+    """City admins, auditors and OPD officers: they read the programme's reports and claims."""
+    return user.is_authenticated and (
+        user.is_city_admin or user.is_auditor or bool(user.officer_agency_ids())
+    )
+
+
 class AsnConfig(AppConfig):
     name = "malpro.asn"
     label = "asn"
@@ -28,19 +35,13 @@ class AsnConfig(AppConfig):
         nav.register(
             _("Konfirmasi klaim NIP"),
             "asn:claims",
-            lambda u: (
-                u.is_authenticated
-                and (u.is_city_admin or u.is_auditor or bool(u.officer_agency_ids()))
-            ),
+            _oversees,
             order=52,
         )
         nav.register(
             _("Laporan ASN"),
             "asn:reports",
-            lambda u: (
-                u.is_authenticated
-                and (u.is_city_admin or u.is_auditor or bool(u.officer_agency_ids()))
-            ),
+            _oversees,
             order=50,
         )
         nav.register(
