@@ -87,8 +87,57 @@ def _fresh_state(request, settings, tmp_path):
         # Transactional tests empty every table afterwards; put the reference data back.
         request.getfixturevalue("transactional_db")
         load_reference_data()
+    else:
+        _CommitPoints(request.getfixturevalue("monkeypatch"))
     yield
     cache.clear()
+
+
+class _CommitPoints:
+    """In a test wrapped in a transaction (pytest-django's `db`) nothing ever commits, so
+    on_commit callbacks (event deliveries, tasks) would never run. This makes the end of the
+    outermost *application* atomic block behave as the commit it is in production: its
+    callbacks run there, and a callback registered outside any application block runs at
+    once (autocommit). A block that rolls back drops its callbacks, as Django does."""
+
+    def __init__(self, monkeypatch):
+        from django.db import connections
+        from django.db.backends.base.base import BaseDatabaseWrapper
+        from django.db.transaction import Atomic
+
+        original_on_commit = BaseDatabaseWrapper.on_commit
+        original_exit = Atomic.__exit__
+
+        def only_test_blocks(connection) -> bool:
+            return all(getattr(b, "_from_testcase", False) for b in connection.atomic_blocks)
+
+        def run_pending(connection) -> None:
+            while connection.run_on_commit and only_test_blocks(connection):
+                _sids, func, robust = connection.run_on_commit.pop(0)
+                if robust:
+                    try:
+                        func()
+                    except Exception:  # as Django does for robust callbacks
+                        import logging
+
+                        logging.getLogger("django.db.backends.base").exception("on_commit")
+                else:
+                    func()
+
+        def on_commit(connection, func, robust=False):
+            original_on_commit(connection, func, robust)
+            if connection.in_atomic_block and only_test_blocks(connection):
+                run_pending(connection)
+
+        def atomic_exit(self, exc_type, exc_value, traceback):
+            result = original_exit(self, exc_type, exc_value, traceback)
+            connection = connections[self.using or "default"]
+            if connection.in_atomic_block and only_test_blocks(connection):
+                run_pending(connection)
+            return result
+
+        monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)
+        monkeypatch.setattr(Atomic, "__exit__", atomic_exit)
 
 
 def make_user(phone: str, name: str, roles=(), *, password: str = PASSWORD):

@@ -177,6 +177,7 @@ CELERY_TIMEZONE = "Asia/Jakarta"
 # Daily jobs at fixed local hours (CELERY_TIMEZONE), not "24 h after beat started".
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-payments": {"task": "payments.expire", "schedule": 60},
+    "deliver-due-events": {"task": "events.deliver_due", "schedule": 60},
     "autocomplete-orders": {"task": "orders.autocomplete", "schedule": 60 * 60},
     "asn-nightly-flags": {"task": "asn.nightly", "schedule": crontab(hour=2, minute=0)},
     "purge-api-tokens": {

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from malpro.core.models import AuditEvent
+from malpro.core.models import AuditEvent, Event
 
 
 @admin.register(AuditEvent)
@@ -11,6 +11,23 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
 
     # Append-only: visible, never editable.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "kind", "subject_type", "subject_id", "actor"]
+    list_filter = ["kind"]
+    search_fields = ["kind", "subject_id"]
+    list_select_related = ["actor"]
+
     def has_add_permission(self, request):
         return False
 

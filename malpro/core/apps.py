@@ -8,6 +8,18 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Malpro"
 
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from malpro.core import access, nav
+
+        nav.register(
+            _("Peristiwa macet"),
+            "event_deliveries",
+            lambda u: access.can_view_event_deliveries(user=u),
+            order=95,
+        )
+
 
 class MalproAdminConfig(admin_apps.AdminConfig):
     """Django's admin, opened to city administrators (by role) instead of to is_staff users."""

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -26,3 +28,66 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+
+class Event(models.Model):
+    """Something that happened to a stateful object (an order accepted, a payment captured, a
+    business verified): written in the transaction of the change, never changed afterwards.
+    Other apps react to it after the commit through their consumers (core.events)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=64, db_index=True)  # "<machine>.<what>": order.completed
+    subject_type = models.CharField(max_length=64)  # app_label.model: orders.order
+    subject_id = models.BigIntegerField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        verbose_name = _("peristiwa")
+        verbose_name_plural = _("peristiwa")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_type}:{self.subject_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("events are append-only")
+
+
+class EventDelivery(models.Model):
+    """One consumer's handling of one event. Created with the event (so a crash between the
+    commit and the hand-over to the worker loses nothing) and marked done in the same
+    transaction as the consumer's own writes: that is what makes a consumer idempotent by
+    event id."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("menunggu")
+        DONE = "done", _("selesai")
+        FAILED = "failed", _("gagal, perlu dicoba ulang")
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="deliveries")
+    consumer = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "consumer"], name="event_delivery_once")
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        verbose_name = _("pengiriman peristiwa")
+        verbose_name_plural = _("pengiriman peristiwa")

@@ -3,13 +3,17 @@ import re
 from contextlib import contextmanager
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from malpro.core import audit
 from malpro.core.exceptions import ApplicationError, NotFound
 
 logger = logging.getLogger(__name__)
@@ -89,3 +93,49 @@ def redirect_next(request, fallback, *args, **kwargs):
     ):
         return redirect(target)
     return redirect(fallback, *args, **kwargs)
+
+
+@login_required
+def event_deliveries(request):
+    """Stuck event deliveries (a consumer that keeps failing, a lost hand-over), with retry."""
+    from malpro.core import access, events
+
+    if not access.can_view_event_deliveries(user=request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        if not access.can_retry_event_deliveries(user=request.user):
+            raise PermissionDenied
+        if request.POST.get("all"):
+            ids = list(events.stuck().values_list("pk", flat=True)[:500])
+        else:
+            one = int_param(request.POST.get("delivery_id"))
+            ids = [one] if one is not None else []
+        if not ids:
+            messages.error(request, _("Pilih pengiriman yang akan dicoba ulang."))
+        else:
+            done, failing = events.retry(ids)
+            audit.record(
+                action="events.retried",
+                actor=request.user,
+                data={"deliveries": ids[:50], "count": len(ids), "done": done},
+                ip=audit.client_ip(request),
+            )
+            if failing:
+                messages.error(
+                    request,
+                    _("%(done)d berhasil, %(failing)d masih gagal.")
+                    % {"done": done, "failing": failing},
+                )
+            else:
+                messages.success(request, _("%(done)d berhasil dikirim ulang.") % {"done": done})
+        return redirect("event_deliveries")
+    stuck = events.stuck()
+    return render(
+        request,
+        "core/event_deliveries.html",
+        {
+            "deliveries": stuck[:200],
+            "total": stuck.count(),
+            "can_retry": access.can_retry_event_deliveries(user=request.user),
+        },
+    )
