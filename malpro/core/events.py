@@ -90,7 +90,7 @@ def record(*, kind: str, subject: models.Model, actor=None, payload: dict | None
     event = Event.objects.create(
         kind=kind,
         subject_type=subject._meta.label_lower,
-        subject_id=subject.pk,
+        subject_id=str(subject.pk),
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         payload=payload or {},
     )

@@ -38,7 +38,7 @@ class Event(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=64, db_index=True)  # "<machine>.<what>": order.completed
     subject_type = models.CharField(max_length=64)  # app_label.model: orders.order
-    subject_id = models.BigIntegerField()
+    subject_id = models.CharField(max_length=40)  # str(pk): integer or UUID
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
