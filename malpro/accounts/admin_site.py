@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from malpro.accounts import access
 from malpro.accounts.forms import AdminLoginForm
 
 
@@ -13,5 +14,4 @@ class MalproAdminSite(admin.AdminSite):
     login_form = AdminLoginForm
 
     def has_permission(self, request) -> bool:
-        user = request.user
-        return bool(user.is_active and user.is_authenticated and user.is_city_admin)
+        return access.can_open_back_office(user=request.user)

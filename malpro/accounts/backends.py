@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from malpro.accounts import access
 from malpro.core import validators
 
 
@@ -21,11 +22,11 @@ class PhoneRoleBackend(ModelBackend):
         return super().authenticate(request, username=normalised, password=password)
 
     def has_perm(self, user_obj, perm, obj=None):
-        if user_obj.is_active and getattr(user_obj, "is_city_admin", False):
+        if access.can_hold_all_permissions(user=user_obj):
             return True
         return super().has_perm(user_obj, perm, obj)
 
     def has_module_perms(self, user_obj, app_label):
-        if user_obj.is_active and getattr(user_obj, "is_city_admin", False):
+        if access.can_hold_all_permissions(user=user_obj):
             return True
         return super().has_module_perms(user_obj, app_label)

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from malpro.accounts import services
+from malpro.accounts import access, services
 from malpro.core.exceptions import ApplicationError
 from malpro.core.forms import apply_application_error
 
@@ -97,7 +97,7 @@ class LoginForm(AuthenticationForm):
 class AdminLoginForm(LoginForm):
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
-        if not user.is_city_admin:
+        if not access.can_open_back_office(user=user):
             raise ValidationError(
                 _("Akun ini bukan admin kota, jadi tidak dapat membuka halaman admin."),
                 code="invalid_login",

@@ -9,5 +9,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from malpro.core import nav
+        from malpro.notifications import access
 
-        nav.register(_("Notifikasi"), "notifications:list", lambda u: u.is_authenticated, order=90)
+        nav.register(
+            _("Notifikasi"),
+            "notifications:list",
+            lambda u: access.can_view_notifications(user=u),
+            order=90,
+        )

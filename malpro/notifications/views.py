@@ -2,8 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from malpro.notifications import services
-from malpro.notifications.models import Notification
+from malpro.notifications import access, services
 
 
 @login_required
@@ -11,7 +10,7 @@ def notification_list(request):
     return render(
         request,
         "notifications/list.html",
-        {"notifications": Notification.objects.filter(user=request.user)[:100]},
+        {"notifications": access.notifications_visible(user=request.user)[:100]},
     )
 
 

@@ -1,0 +1,43 @@
+import pytest
+
+from malpro.accounts.tests.access_walk import case_id, walk
+from malpro.notifications import access
+from malpro.notifications.services import notify
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", access.ACCESS_CASES, ids=case_id)
+def test_access_cases(case, request):
+    assert walk(case, request) == case["expect"]
+
+
+@pytest.mark.django_db
+def test_the_list_shows_only_ones_own_messages(web, buyer, other_buyer):
+    notify(user=buyer, kind="test", title="Pesanan Citra dikirim")
+    notify(user=other_buyer, kind="test", title="Pesanan Dodi dikirim")
+    page = web(buyer).get("/notifikasi/").content.decode()
+    assert "Pesanan Citra dikirim" in page and "Pesanan Dodi dikirim" not in page
+    assert web().get("/notifikasi/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_marking_all_read_touches_only_ones_own(web, buyer, other_buyer):
+    mine = notify(user=buyer, kind="test", title="Satu")
+    theirs = notify(user=other_buyer, kind="test", title="Dua")
+    web(buyer).post("/notifikasi/dibaca/")
+    mine.refresh_from_db(), theirs.refresh_from_db()
+    assert mine.read_at is not None and theirs.read_at is None
+    assert access.can_mark_read(user=buyer, notification=mine)
+    assert not access.can_mark_read(user=buyer, notification=theirs)
+
+
+@pytest.mark.django_db
+def test_the_menu_offers_notifications_to_people_who_logged_in(buyer):
+    from django.contrib.auth.models import AnonymousUser
+
+    from malpro.core import nav
+
+    def labels(user):
+        return [str(i["label"]) for i in nav.items_for(user)]
+
+    assert "Notifikasi" in labels(buyer) and "Notifikasi" not in labels(AnonymousUser())
