@@ -4,7 +4,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from malpro.core import validators
-from malpro.umkm import selectors, services
+from malpro.umkm import access, selectors, services
 from malpro.umkm.models import Business
 from malpro.umkm.schemas import (
     BusinessDetailOut,
@@ -14,7 +14,8 @@ from malpro.umkm.schemas import (
     ClaimOut,
     ReasonIn,
 )
-from malpro.umkm.services import ADMIN, GUIDE, OWNER, REGISTRAR, BusinessInput
+from malpro.umkm.services import BusinessInput
+from malpro.umkm.workflow import BUSINESS
 
 router = Router(tags=["umkm"])
 
@@ -30,8 +31,7 @@ class ListQuery(Schema):
 
 
 def _out(business: Business, user, *, detail: bool = False) -> dict:
-    kinds = services.actor_kinds(user, business)
-    personal = bool(kinds & {OWNER, REGISTRAR, GUIDE, ADMIN})
+    personal = access.can_view_personal(user=user, business=business)
     district = business.village.district
     data = {
         "id": business.pk,
@@ -65,7 +65,7 @@ def _out(business: Business, user, *, detail: bool = False) -> dict:
                 "description": business.description,
                 "capital": business.capital,
                 "annual_sales": business.annual_sales,
-                "allowed_transitions": services.allowed_transitions(user, business),
+                "allowed_transitions": BUSINESS.targets(user, business),
                 "history": [
                     {
                         "from_status": h.from_status,
@@ -74,7 +74,7 @@ def _out(business: Business, user, *, detail: bool = False) -> dict:
                         "reason": h.reason,
                         "at": h.created_at,
                     }
-                    for h in business.history.select_related("actor")
+                    for h in selectors.business_history(business=business)
                 ],
             }
         )
@@ -90,12 +90,7 @@ def umkm_list(request: HttpRequest, query: Query[ListQuery]):
         agency=query.agency.upper(),
         status=query.status,
     )
-    if selectors.can_see_registry(request.auth):
-        queryset = selectors.business_registry(user=request.auth, filters=filters)
-    else:
-        queryset = selectors.businesses_of_owner(user=request.auth)
-        if query.status:
-            queryset = queryset.filter(status=query.status)
+    queryset = selectors.business_list(user=request.auth, filters=filters)
     total = queryset.count()
     start = (query.page - 1) * query.page_size
     rows = list(queryset[start : start + query.page_size])
@@ -109,7 +104,7 @@ def umkm_list(request: HttpRequest, query: Query[ListQuery]):
 
 @router.get("/{int:business_id}", response=BusinessDetailOut)
 def umkm_get(request: HttpRequest, business_id: int):
-    business = selectors.business_get_visible(user=request.auth, business_id=business_id)
+    business = access.business_get_for_user(user=request.auth, business_id=business_id)
     return _out(business, request.auth, detail=True)
 
 
@@ -123,7 +118,7 @@ def umkm_create(request: HttpRequest, payload: BusinessIn):
 
 @router.put("/{int:business_id}", response=BusinessDetailOut)
 def umkm_update(request: HttpRequest, business_id: int, payload: BusinessIn):
-    business = selectors.business_get_visible(user=request.auth, business_id=business_id)
+    business = access.business_get_for_user(user=request.auth, business_id=business_id)
     business = services.business_update(
         actor=request.auth, business=business, data=BusinessInput(**payload.dict())
     )
@@ -131,7 +126,7 @@ def umkm_update(request: HttpRequest, business_id: int, payload: BusinessIn):
 
 
 def _move(request, business_id: int, to: str, reason: str = ""):
-    selectors.business_get_visible(user=request.auth, business_id=business_id)
+    access.business_get_for_user(user=request.auth, business_id=business_id)
     business = services.business_transition(
         actor=request.auth, business_id=business_id, to=to, reason=reason, request=request
     )
@@ -167,7 +162,7 @@ def umkm_suspend(request: HttpRequest, business_id: int, payload: ReasonIn):
 def umkm_document(
     request: HttpRequest, business_id: int, kind: Form[str], file: File[UploadedFile]
 ):
-    business = selectors.business_get_visible(user=request.auth, business_id=business_id)
+    business = access.business_get_for_user(user=request.auth, business_id=business_id)
     document = services.document_add(actor=request.auth, business=business, kind=kind, upload=file)
     return Status(201, {"id": document.pk, "kind": document.kind, "size": document.size})
 

@@ -9,13 +9,18 @@ class UmkmConfig(AppConfig):
 
     def ready(self):
         from malpro.core import nav
-        from malpro.umkm import selectors
+        from malpro.umkm import access
 
         # Every account: a citizen registers a first business or claims one from here.
-        nav.register(_("Usaha saya"), "umkm:mine", lambda u: u.is_authenticated, order=30)
+        nav.register(
+            _("Usaha saya"),
+            "umkm:mine",
+            lambda u: access.can_view_own_businesses(user=u),
+            order=30,
+        )
         nav.register(
             _("Registri UMKM"),
             "umkm:registry",
-            lambda u: u.is_authenticated and selectors.can_see_registry(u),
+            lambda u: access.can_see_registry(user=u),
             order=40,
         )

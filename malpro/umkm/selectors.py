@@ -1,4 +1,4 @@
-"""Reads of the register, scoped to who is asking."""
+"""Reads of the register, scoped to who is asking (the scopes themselves are umkm.access's)."""
 
 from __future__ import annotations
 
@@ -7,43 +7,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from malpro.accounts.roles import Role
 from malpro.core.exceptions import NotFound
-from malpro.umkm.models import Business, Claim, Guidance, Status, halal_valid_q
-
-
-def registry_scope_q(user, *, to_decide: bool = False) -> Q | None:
-    """What part of the register `user` may see as an official; None means nothing.
-
-    City admins and auditors see everything; an agency officer the businesses their agency
-    guides; an area operator those in their kecamatan or kelurahan. `to_decide`: only where
-    the user may decide (claims), so not the auditor's read-only city-wide view.
-    """
-    if not user.is_authenticated:
-        return None
-    if user.has_role(Role.CITY_ADMIN) or (not to_decide and user.has_role(Role.AUDITOR)):
-        return Q()
-    parts: list[Q] = []
-    agency_ids = user.officer_agency_ids()
-    if agency_ids:
-        parts.append(
-            Q(Exists(Guidance.objects.filter(business=OuterRef("pk"), agency_id__in=agency_ids)))
-        )
-    districts, villages = user.operator_areas()
-    if districts:
-        parts.append(Q(village__district_id__in=districts))
-    if villages:
-        parts.append(Q(village_id__in=villages))
-    if not parts:
-        return None
-    combined = parts[0]
-    for part in parts[1:]:
-        combined |= part
-    return combined
-
-
-def can_see_registry(user) -> bool:
-    return registry_scope_q(user) is not None
+from malpro.umkm import access
+from malpro.umkm.models import Business, Claim, Document, Guidance, ImportJob, Status, halal_valid_q
 
 
 @dataclass
@@ -60,10 +26,7 @@ class RegistryFilters:
 
 
 def business_registry(*, user, filters: RegistryFilters) -> QuerySet[Business]:
-    scope = registry_scope_q(user)
-    if scope is None:
-        return Business.objects.none()
-    qs = Business.objects.filter(scope)
+    qs = access.business_registry_visible(user=user)
     f = filters
     if f.q:
         term = f.q.strip()
@@ -94,49 +57,9 @@ def business_registry(*, user, filters: RegistryFilters) -> QuerySet[Business]:
     )
 
 
-def business_get_for_official(*, user, business_id: int) -> Business:
-    """A business in the asking official's scope; 404 when it is outside (its existence is
-    not revealed)."""
-    scope = registry_scope_q(user)
-    business = None
-    if scope is not None:
-        business = (
-            Business.objects.filter(scope, pk=business_id)
-            .select_related("village__district", "owner", "registered_by")
-            .first()
-        )
-    if business is None:
-        raise NotFound(_("UMKM tidak ditemukan."))
-    return business
-
-
-def business_get_for_owner(*, user, business_id: int) -> Business:
-    business = (
-        (
-            Business.objects.filter(pk=business_id, owner=user)
-            .select_related("village__district")
-            .first()
-        )
-        if user.is_authenticated
-        else None
-    )
-    if business is None:
-        raise NotFound(_("UMKM tidak ditemukan."))
-    return business
-
-
-def business_get_visible(*, user, business_id: int) -> Business:
-    """For pages and API that both owners and officials use."""
-    if user.is_authenticated:
-        owned = Business.objects.filter(pk=business_id, owner=user).exists()
-        if owned:
-            return business_get_for_owner(user=user, business_id=business_id)
-    return business_get_for_official(user=user, business_id=business_id)
-
-
 def businesses_of_owner(*, user) -> QuerySet[Business]:
     return (
-        Business.objects.filter(owner=user)
+        access.business_owned(user=user)
         .select_related("village__district")
         .prefetch_related("agencies")
         .order_by("-created_at")
@@ -155,14 +78,48 @@ def business_public(*, business_id: int) -> Business:
     return business
 
 
+def business_list(*, user, filters: RegistryFilters) -> QuerySet[Business]:
+    """The API's list: the register in an official's scope, else the caller's own businesses
+    (filtered by status only)."""
+    if access.can_see_registry(user=user):
+        return business_registry(user=user, filters=filters)
+    queryset = businesses_of_owner(user=user)
+    return queryset.filter(status=filters.status) if filters.status else queryset
+
+
+def business_history(*, business: Business):
+    return business.history.select_related("actor")
+
+
+def business_documents(*, user, business: Business, parties: set[str] | None = None) -> list:
+    """The documents filed for a business, as `user` may see them listed, each marked
+    `downloadable` (the auditor sees that a KTP scan exists but cannot download it)."""
+    parties = access.business_parties(user, business) if parties is None else parties
+    if not access.can_view_documents(user=user, business=business, parties=parties):
+        return []
+    documents = list(Document.objects.filter(business=business))
+    for document in documents:
+        document.business = business
+        document.downloadable = access.can_download_document(
+            user=user, document=document, parties=parties
+        )
+    return documents
+
+
+def business_claimable(*, user) -> QuerySet[Business]:
+    return access.business_claimable(user=user).select_related("village__district").order_by("name")
+
+
 def claims_pending_for(*, user) -> QuerySet[Claim]:
-    """The pending claims `user` may decide (services.claim_decide: the guiding officers, the
-    area's operators, the city admin). The page shows each claimant's full NIK and phone, which
-    a deciding official checks against the KTP; no one else sees those claims."""
-    scope = registry_scope_q(user, to_decide=True)
-    if scope is None:
-        return Claim.objects.none()
-    visible = Business.objects.filter(scope).values("pk")
-    return Claim.objects.filter(state=Claim.State.PENDING, business__in=visible).select_related(
-        "business__village", "user"
+    """The pending claims `user` may decide (see access.claim_decidable)."""
+    return (
+        access.claim_decidable(user=user)
+        .filter(state=Claim.State.PENDING)
+        .select_related("business__village", "user")
     )
+
+
+def import_jobs_recent(*, user, limit: int = 10) -> list[ImportJob]:
+    """The user's own latest uploads, for the upload page."""
+    mine = access.import_job_visible(user=user).filter(created_by=user)
+    return list(mine.select_related("agency")[:limit])

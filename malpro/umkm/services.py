@@ -1,6 +1,7 @@
 """Every write to the UMKM register: registration, edits, documents, the verification state
-machine and owners' claims. Each function is one transaction and raises ApplicationError (or a
-subclass) with a message for people on bad input."""
+machine, owners' claims and the uploads of agencies' spreadsheets. Each function is one
+transaction and raises ApplicationError (or a subclass) with a message for people on bad input.
+Who may do what is asked of umkm.access; the state machines are in umkm.workflow."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_ratelimit.core import get_usage
 
 from malpro.accounts import services as account_services
 from malpro.accounts.models import Agency
 from malpro.accounts.roles import Role
-from malpro.core import audit, validators
+from malpro.core import audit, events, validators
+from malpro.core import workflow as core_workflow
 from malpro.core.exceptions import (
     ApplicationError,
     Conflict,
@@ -27,82 +28,35 @@ from malpro.core.exceptions import (
     RateLimited,
 )
 from malpro.regions.models import Village
+from malpro.umkm import access
 from malpro.umkm.models import (
     Business,
     Claim,
     Document,
     Guidance,
+    ImportJob,
     Sector,
     Status,
     StatusChange,
     name_key,
 )
 from malpro.umkm.scale import Scale, classify
+from malpro.umkm.tasks import run_import
+from malpro.umkm.workflow import (
+    BUSINESS,
+    CLAIM,
+    ON_MARKETPLACE,
+    REASON_REQUIRED_FROM,
+    REASON_REQUIRED_TO,
+    REASON_SHOWN,
+)
 
-# --- who may move a business where ---------------------------------------------------------------
-OWNER, REGISTRAR, GUIDE, ADMIN = "owner", "registrar", "guide", "admin"
-ACTOR_LABELS = {
-    OWNER: gettext_lazy("pemilik usaha"),
-    REGISTRAR: gettext_lazy("operator wilayah"),
-    GUIDE: gettext_lazy("petugas OPD pembina"),
-    ADMIN: gettext_lazy("admin kota"),
-}
-TRANSITIONS: dict[tuple[str, str], set[str]] = {
-    (Status.DRAFT, Status.SUBMITTED): {OWNER, REGISTRAR, ADMIN},
-    (Status.REJECTED, Status.SUBMITTED): {OWNER, REGISTRAR, ADMIN},
-    (Status.SUBMITTED, Status.VERIFIED): {GUIDE, ADMIN},
-    (Status.SUBMITTED, Status.REJECTED): {GUIDE, ADMIN},
-    (Status.VERIFIED, Status.ACTIVE): {OWNER},
-    (Status.VERIFIED, Status.SUSPENDED): {GUIDE, ADMIN},
-    (Status.ACTIVE, Status.SUSPENDED): {GUIDE, ADMIN},
-    (Status.SUSPENDED, Status.ACTIVE): {GUIDE, ADMIN},
-    (Status.SUSPENDED, Status.VERIFIED): {GUIDE, ADMIN},
-}
-REASON_REQUIRED_TO = {Status.REJECTED, Status.SUSPENDED}
-REASON_REQUIRED_FROM = {Status.SUSPENDED}
-# Fields the owner may still change once the business is verified; the rest (identity, permits)
-# would need verifying again, so only the guiding officer or the city admin edits them.
-OWNER_EDITABLE_AFTER_VERIFICATION = {
-    "description",
-    "address",
-    "phone",
-    "sector",
-    "capital",
-    "annual_sales",
-}
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 DOCUMENT_SIGNATURES = {
     b"%PDF": "application/pdf",
     b"\xff\xd8\xff": "image/jpeg",
     b"\x89PNG\r\n\x1a\n": "image/png",
 }
-
-
-def actor_kinds(user, business: Business) -> set[str]:
-    kinds: set[str] = set()
-    if not user.is_authenticated:
-        return kinds
-    if business.owner_id and business.owner_id == user.pk:
-        kinds.add(OWNER)
-    if user.is_city_admin:
-        kinds.add(ADMIN)
-    agency_ids = user.officer_agency_ids()
-    if agency_ids and Guidance.objects.filter(business=business, agency_id__in=agency_ids).exists():
-        kinds.add(GUIDE)
-    if operator_covers(user, business.village):
-        kinds.add(REGISTRAR)
-    return kinds
-
-
-def operator_covers(user, village: Village) -> bool:
-    """Whether an area operator's kecamatan or kelurahan includes `village`."""
-    districts, villages = user.operator_areas()
-    return village.pk in villages or village.district_id in districts
-
-
-def allowed_transitions(user, business: Business) -> list[str]:
-    kinds = actor_kinds(user, business)
-    return [to for (frm, to), who in TRANSITIONS.items() if frm == business.status and kinds & who]
 
 
 # --- input ---------------------------------------------------------------------------------------
@@ -228,11 +182,25 @@ def _record_change(business, *, frm, to, actor, reason=""):
     )
 
 
-def _set_guidance(business: Business, agencies: list[Agency], source: str) -> None:
+def _set_guidance(business: Business, agencies: list[Agency], source: str) -> bool:
+    """Adds the agencies that do not guide the business yet; True when any was added."""
+    added = False
     for agency in agencies:
-        Guidance.objects.get_or_create(
+        _guidance, created = Guidance.objects.get_or_create(
             business=business, agency=agency, defaults={"source": source}
         )
+        added = added or created
+    return added
+
+
+def _event_payload(business: Business) -> dict:
+    """What consumers of business events need to route them (the dashboard by area, messages
+    to the guiding agencies and the owner). No NIK or phone."""
+    return {
+        "village_code": business.village_id,
+        "agency_codes": sorted(business.guidance.values_list("agency__code", flat=True)),
+        "owner_id": business.owner_id,
+    }
 
 
 @transaction.atomic
@@ -252,7 +220,7 @@ def business_register(
     agencies = values.pop("agencies")
     business = Business(**values, source=source, status=Status.DRAFT)
     if on_behalf:
-        if not (actor.is_city_admin or operator_covers(actor, values["village"])):
+        if not access.can_register_in(user=actor, village=values["village"]):
             raise PermissionDenied(_("Anda hanya dapat mendaftarkan usaha di wilayah tugas Anda."))
         if not consent or not consent_note.strip():
             raise ApplicationError.for_field(
@@ -280,6 +248,13 @@ def business_register(
         if on_behalf
         else "",
     )
+    # The consent note is free text (it may hold a phone number): it stays off the event.
+    core_workflow.created(
+        machine=BUSINESS,
+        obj=business,
+        actor=actor,
+        payload={"reason": "", "source": business.source, **_event_payload(business)},
+    )
     if not on_behalf:
         account_services.role_grant(user=actor, role=Role.SELLER)
     audit.record(
@@ -292,33 +267,20 @@ def business_register(
     return business
 
 
-def business_can_edit(user, business: Business, *, kinds: set[str] | None = None) -> bool:
-    """Who may change a business's data (and so open its edit form, which shows the owner's
-    NIK and phone in full): the owner, its guiding officers, the city admin, and the area
-    operator while an ownerless business is still a draft or rejected."""
-    kinds = actor_kinds(user, business) if kinds is None else kinds
-    early = business.status in (Status.DRAFT, Status.REJECTED)
-    return bool(
-        kinds & {OWNER, GUIDE, ADMIN}
-        or (REGISTRAR in kinds and business.owner_id is None and early)
-    )
-
-
 @transaction.atomic
 def business_update(*, actor, business: Business, data: BusinessInput) -> Business:
-    kinds = actor_kinds(actor, business)
-    early = business.status in (Status.DRAFT, Status.REJECTED)
-    if not business_can_edit(actor, business, kinds=kinds):
+    parties = access.business_parties(actor, business)
+    if not access.can_edit(user=actor, business=business, parties=parties):
         raise PermissionDenied(_("Anda tidak berhak mengubah data usaha ini."))
     values = _clean(data, instance=business)
     agencies = values.pop("agencies")
-    restricted = OWNER in kinds and not kinds & {GUIDE, ADMIN} and not early
+    allowed = access.editable_fields(user=actor, business=business, parties=parties)
     changed = []
     for name, value in values.items():
         current = getattr(business, name)
         if current == value:
             continue
-        if restricted and name not in OWNER_EDITABLE_AFTER_VERIFICATION:
+        if allowed is not None and name not in allowed:
             raise PermissionDenied(
                 _("Setelah diverifikasi, %(field)s hanya dapat diubah petugas OPD pembina.")
                 % {"field": Business._meta.get_field(name).verbose_name}
@@ -327,9 +289,15 @@ def business_update(*, actor, business: Business, data: BusinessInput) -> Busine
         changed.append(name)
     if changed:
         business.save()
-    if early or kinds & {GUIDE, ADMIN}:
-        _set_guidance(business, agencies, "edit")
+    if access.can_change_guidance(user=actor, business=business, parties=parties) and _set_guidance(
+        business, agencies, "edit"
+    ):
+        changed.append("agencies")
     audit.record(action="umkm.updated", actor=actor, target=business, data={"fields": changed})
+    if changed:
+        events.record(
+            kind="business.updated", subject=business, actor=actor, payload={"fields": changed}
+        )
     return business
 
 
@@ -337,26 +305,18 @@ def business_update(*, actor, business: Business, data: BusinessInput) -> Busine
 def business_transition(
     *, actor, business_id: int, to: str, reason: str = "", request=None
 ) -> Business:
-    """Moves a business to `to` if the TRANSITIONS table allows it for this actor."""
-    business = Business.objects.select_for_update().get(pk=business_id)
+    """Moves a business to `to` if the verification machine allows it for this actor; writes
+    the history row, the audit record and the `business.<to>` event."""
+    business = (
+        Business.objects.select_for_update()
+        .select_related("village")
+        .filter(pk=business_id)
+        .first()
+    )
+    if business is None:
+        raise NotFound(BUSINESS.not_found_message)
+    BUSINESS.check(obj=business, to=to, actor=actor)
     frm = business.status
-    if to not in Status.values:
-        raise ApplicationError.for_field("to", _("Status %(to)s tidak dikenal.") % {"to": to})
-    who = TRANSITIONS.get((frm, to))
-    if who is None:
-        raise Conflict(
-            _("Status tidak dapat diubah dari %(frm)s ke %(to)s.")
-            % {"frm": Status(frm).label, "to": Status(to).label},
-            {"from": frm, "to": to},
-        )
-    if not actor_kinds(actor, business) & who:
-        raise PermissionDenied(
-            _("Hanya %(who)s yang dapat mengubah status ke %(to)s.")
-            % {
-                "who": _(" atau ").join(str(ACTOR_LABELS[w]) for w in sorted(who)),
-                "to": Status(to).label,
-            }
-        )
     reason = (reason or "").strip()
     if (to in REASON_REQUIRED_TO or frm in REASON_REQUIRED_FROM) and not reason:
         raise ApplicationError.for_field("reason", _("Alasan wajib diisi."))
@@ -364,14 +324,22 @@ def business_transition(
         _check_complete(business)
     if to == Status.ACTIVE and business.owner_id is None:
         raise Conflict(_("Usaha belum memiliki akun pemilik: pemilik perlu mengklaimnya dulu."))
-    business.status = to
-    business.status_reason = reason[:500] if to in (Status.REJECTED, Status.SUSPENDED) else ""
+    business.status_reason = reason[:500] if to in REASON_SHOWN else ""
     business.status_changed_at = timezone.now()
-    fields = ["status", "status_reason", "status_changed_at"]
-    if to == Status.ACTIVE or to == Status.SUSPENDED:
-        business.on_marketplace = to == Status.ACTIVE
+    fields = ["status_reason", "status_changed_at"]
+    if to in ON_MARKETPLACE:
+        business.on_marketplace = ON_MARKETPLACE[to]
         fields.append("on_marketplace")
-    business.save(update_fields=fields)
+    core_workflow.transition(
+        machine=BUSINESS,
+        obj=business,
+        to=to,
+        actor=actor,
+        reason=reason,
+        fields=fields,
+        payload=_event_payload(business),
+        checked=True,
+    )
     _record_change(business, frm=frm, to=to, actor=actor, reason=reason[:500])
     audit.record(
         action=f"umkm.{to}",
@@ -406,7 +374,7 @@ def _check_complete(business: Business) -> None:
 # --- documents -----------------------------------------------------------------------------------
 @transaction.atomic
 def document_add(*, actor, business: Business, kind: str, upload) -> Document:
-    if not actor_kinds(actor, business) & {OWNER, REGISTRAR, GUIDE, ADMIN}:
+    if not access.can_upload_document(user=actor, business=business):
         raise PermissionDenied(_("Anda tidak berhak mengunggah dokumen untuk usaha ini."))
     if kind not in Document.Kind.values:
         raise ApplicationError.for_field("kind", _("Pilih jenis dokumen."))
@@ -439,33 +407,13 @@ def document_add(*, actor, business: Business, kind: str, upload) -> Document:
         target=business,
         data={"kind": kind, "document": document.pk},
     )
+    events.record(
+        kind="business.document_added", subject=business, actor=actor, payload={"kind": kind}
+    )
     return document
 
 
-# Scans of a person's identity card: the auditor sees that one was filed, not the scan (the NIK
-# on the auditor's screens is masked too).
-IDENTITY_DOCUMENTS = {Document.Kind.KTP}
-
-
-def document_can_view(*, user, document: Document, kinds: set[str] | None = None) -> bool:
-    kinds = actor_kinds(user, document.business) if kinds is None else kinds
-    if kinds & {OWNER, REGISTRAR, GUIDE, ADMIN}:
-        return True
-    return bool(
-        user.is_authenticated and user.is_auditor and document.kind not in IDENTITY_DOCUMENTS
-    )
-
-
 # --- claims --------------------------------------------------------------------------------------
-def claimable_for(*, user):
-    """Businesses without an owner account whose phone on record is this user's number."""
-    return (
-        Business.objects.filter(owner__isnull=True, phone=user.phone)
-        .select_related("village__district")
-        .order_by("name")
-    )
-
-
 @transaction.atomic
 def claim_request(*, user, business_id: int, nik: str, request=None) -> Claim:
     """The owner claims a business registered for them. With the phone on record matching the
@@ -480,7 +428,7 @@ def claim_request(*, user, business_id: int, nik: str, request=None) -> Claim:
     business = Business.objects.select_for_update().filter(pk=business_id).first()
     if business is None or business.owner_id is not None:
         raise Conflict(_("Usaha ini tidak dapat diklaim (sudah punya pemilik atau tidak ada)."))
-    if business.phone != user.phone:
+    if not access.business_claimable(user=user).filter(pk=business.pk).exists():
         raise PermissionDenied(
             _(
                 "Nomor HP akun Anda berbeda dengan nomor pada data usaha. Minta petugas OPD atau "
@@ -498,60 +446,153 @@ def claim_request(*, user, business_id: int, nik: str, request=None) -> Claim:
     if claim is None:
         # The typed NIK stays on the claim for the officer to check against the KTP.
         claim = Claim.objects.create(business=business, user=user, nik=typed, nik_matched=matched)
+        core_workflow.created(machine=CLAIM, obj=claim, actor=user, payload=_claim_payload(claim))
     if matched:
-        _claim_approve(claim, decided_by=None, reason=_("Nomor HP dan NIK cocok."))
+        _claim_move(
+            claim,
+            business,
+            to=Claim.State.APPROVED,
+            actor=None,
+            reason=_("Nomor HP dan NIK cocok."),
+        )
     audit.record(
         action="umkm.claim_requested", actor=user, target=business, data={"auto_approved": matched}
     )
     return claim
 
 
-def _claim_approve(claim: Claim, *, decided_by, reason: str) -> None:
-    business = claim.business
+def _claim_payload(claim: Claim) -> dict:
+    return {
+        "business_id": claim.business_id,
+        "user_id": claim.user_id,
+        "nik_matched": claim.nik_matched,
+    }
+
+
+def _claim_move(claim: Claim, business: Business, *, to: str, actor, reason: str) -> None:
+    """Applies a checked move of a locked claim; approving links the (locked) business to the
+    claimant and rejects the other pending claims on it, as the system."""
+    claim.decided_by = actor if getattr(actor, "pk", None) else None
+    claim.decided_at = timezone.now()
+    claim.reason = reason[:500]
+    core_workflow.transition(
+        machine=CLAIM,
+        obj=claim,
+        to=to,
+        actor=actor,
+        reason=reason,
+        fields=["decided_by", "decided_at", "reason"],
+        payload=_claim_payload(claim),
+        checked=True,
+    )
+    if to != Claim.State.APPROVED:
+        return
     business.owner = claim.user
     business.claimed_at = timezone.now()
     if not business.owner_nik:
         business.owner_nik = claim.nik
     business.save(update_fields=["owner", "claimed_at", "owner_nik"])
-    claim.state, claim.decided_by, claim.decided_at = (
-        Claim.State.APPROVED,
-        decided_by,
-        timezone.now(),
+    others = (
+        Claim.objects.select_for_update()
+        .filter(business=business, state=Claim.State.PENDING)
+        .exclude(pk=claim.pk)
+        .order_by("pk")
     )
-    claim.reason = reason[:500]
-    claim.save(update_fields=["state", "decided_by", "decided_at", "reason"])
-    Claim.objects.filter(business=business, state=Claim.State.PENDING).exclude(pk=claim.pk).update(
-        state=Claim.State.REJECTED,
-        reason=_("Usaha sudah diklaim pemilik lain."),
-        decided_at=timezone.now(),
-    )
+    for other in others:
+        CLAIM.check(obj=other, to=Claim.State.REJECTED, actor=None)
+        _claim_move(
+            other,
+            business,
+            to=Claim.State.REJECTED,
+            actor=None,
+            reason=str(_("Usaha sudah diklaim pemilik lain.")),
+        )
     account_services.role_grant(user=claim.user, role=Role.SELLER)
 
 
 @transaction.atomic
-def claim_decide(*, actor, claim_id: int, approve: bool, reason: str = "") -> Claim:
-    claim = Claim.objects.select_for_update().select_related("business").filter(pk=claim_id).first()
-    if claim is None:
-        raise NotFound(_("Klaim tidak ditemukan."))
-    if claim.state != Claim.State.PENDING:
-        raise Conflict(_("Klaim ini sudah diputuskan."))
-    if not actor_kinds(actor, claim.business) & {GUIDE, REGISTRAR, ADMIN}:
-        raise PermissionDenied(_("Anda tidak berhak memutuskan klaim ini."))
-    if claim.business.owner_id is not None:
+def claim_transition(*, actor, claim_id: int, to: str, reason: str = "") -> Claim:
+    """A guiding officer, the area's operator or the city admin approves or rejects a pending
+    claim (a rejection needs a reason)."""
+    business_id = Claim.objects.filter(pk=claim_id).values_list("business_id", flat=True).first()
+    if business_id is None:
+        raise NotFound(CLAIM.not_found_message)
+    # Business first, then the claim: the order claim_request locks them in.
+    business = Business.objects.select_for_update().select_related("village").get(pk=business_id)
+    claim = Claim.objects.select_for_update().get(pk=claim_id)
+    claim.business = business
+    CLAIM.check(obj=claim, to=to, actor=actor)
+    if business.owner_id is not None:
         raise Conflict(_("Usaha ini sudah punya pemilik."))
-    if approve:
-        _claim_approve(claim, decided_by=actor, reason=reason or _("Disetujui petugas."))
-    else:
-        if not reason.strip():
-            raise ApplicationError.for_field("reason", _("Alasan penolakan wajib diisi."))
-        claim.state, claim.decided_by, claim.decided_at = (
-            Claim.State.REJECTED,
-            actor,
-            timezone.now(),
-        )
-        claim.reason = reason.strip()[:500]
-        claim.save(update_fields=["state", "decided_by", "decided_at", "reason"])
+    reason = (reason or "").strip()
+    if to == Claim.State.REJECTED and not reason:
+        raise ApplicationError.for_field("reason", _("Alasan penolakan wajib diisi."))
+    if to == Claim.State.APPROVED and not reason:
+        reason = str(_("Disetujui petugas."))
+    _claim_move(claim, business, to=to, actor=actor, reason=reason)
     audit.record(
-        action="umkm.claim_decided", actor=actor, target=claim.business, data={"approved": approve}
+        action="umkm.claim_decided",
+        actor=actor,
+        target=business,
+        data={"approved": to == Claim.State.APPROVED},
     )
     return claim
+
+
+def claim_decide(*, actor, claim_id: int, approve: bool, reason: str = "") -> Claim:
+    """The review page's yes/no, through claim_transition."""
+    to = Claim.State.APPROVED if approve else Claim.State.REJECTED
+    return claim_transition(actor=actor, claim_id=claim_id, to=to, reason=reason)
+
+
+# --- imports through the page --------------------------------------------------------------------
+@transaction.atomic
+def import_job_create(*, actor, upload, agency_code: str | None = None) -> ImportJob:
+    """Stores an uploaded spreadsheet for its column mapping to be checked. Officers import
+    for their own agency; only the city admin imports rows no agency vouches for."""
+    agencies = access.import_agencies(user=actor)
+    if agencies is None:
+        raise PermissionDenied(_("Impor hanya untuk petugas OPD."))
+    agency = next((a for a in agencies if a.code == agency_code), None) if agency_code else None
+    if agency_code and agency is None:
+        raise ApplicationError.for_field("agency", _("Pilih OPD Anda."))
+    if agency is None and not access.can_import_without_agency(user=actor):
+        raise ApplicationError.for_field("agency", _("Pilih OPD Anda."))
+    job = ImportJob(original_name=upload.name[-200:], created_by=actor, agency=agency)
+    job.file.save(upload.name[-80:], upload, save=False)
+    job.save()
+    return job
+
+
+@transaction.atomic
+def import_job_start(*, actor, job: ImportJob, header_map: dict, dry_run: bool) -> ImportJob:
+    """Saves the column mapping and runs the import (in a worker; eagerly in the embedded
+    default) once this is committed."""
+    job = access.import_job_get_for_user(user=actor, job_id=job.pk)
+    if job.state != ImportJob.State.UPLOADED:
+        raise Conflict(_("Impor ini sudah dijalankan."))
+    job.header_map = header_map
+    job.dry_run = dry_run
+    job.save(update_fields=["header_map", "dry_run"])
+    job_id = job.pk
+    transaction.on_commit(lambda: run_import.delay(job_id))
+    return job
+
+
+@transaction.atomic
+def import_job_rerun(*, actor, job: ImportJob) -> ImportJob:
+    """After a dry run: imports the same file with the same column mapping for real."""
+    job = access.import_job_get_for_user(user=actor, job_id=job.pk)
+    if not (job.dry_run and job.state == ImportJob.State.DONE):
+        raise Conflict(_("Hanya pemeriksaan yang selesai yang dapat diimpor ulang."))
+    again = ImportJob.objects.create(
+        file=job.file.name,
+        original_name=job.original_name,
+        agency=job.agency,
+        created_by=actor,
+        header_map=job.header_map,
+        dry_run=False,
+    )
+    again_id = again.pk
+    transaction.on_commit(lambda: run_import.delay(again_id))
+    return again

@@ -6,19 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from malpro.accounts.models import Agency
-from malpro.accounts.roles import Role
 from malpro.core import validators
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.exceptions import PermissionDenied as AppPermissionDenied
 from malpro.core.forms import apply_application_error
 from malpro.core.tabular import RowIssue, match_headers, open_table, write_issues_csv
 from malpro.core.views import int_param
-from malpro.umkm import exports, importer, selectors, services
+from malpro.umkm import access, exports, importer, selectors, services
 from malpro.umkm.forms import (
     BusinessForm,
     ClaimDecisionForm,
@@ -29,8 +27,9 @@ from malpro.umkm.forms import (
     RegistryFilterForm,
     TransitionForm,
 )
-from malpro.umkm.models import Document, ImportJob, Status
-from malpro.umkm.tasks import progress_key, run_import
+from malpro.umkm.models import ImportJob, Status
+from malpro.umkm.tasks import progress_key
+from malpro.umkm.workflow import BUSINESS
 
 
 def _deny(request, exc):
@@ -68,7 +67,7 @@ def my_businesses(request):
         "umkm/my_businesses.html",
         {
             "businesses": selectors.businesses_of_owner(user=request.user),
-            "claimable": services.claimable_for(user=request.user).exists(),
+            "claimable": selectors.business_claimable(user=request.user).exists(),
         },
     )
 
@@ -76,7 +75,7 @@ def my_businesses(request):
 @login_required
 def register(request):
     on_behalf = request.GET.get("atas_nama") == "1" or request.POST.get("on_behalf") == "1"
-    if on_behalf and not (request.user.has_role(Role.AREA_OPERATOR) or request.user.is_city_admin):
+    if on_behalf and not access.can_register_on_behalf(user=request.user):
         return _deny(request, AppPermissionDenied(_("Hanya operator wilayah.")))
     form_class = OnBehalfForm if on_behalf else BusinessForm
     initial = (
@@ -110,31 +109,28 @@ def register(request):
 @login_required
 def detail(request, business_id: int):
     try:
-        business = selectors.business_get_visible(user=request.user, business_id=business_id)
+        business = access.business_get_for_user(user=request.user, business_id=business_id)
     except NotFound as exc:
         return _deny(request, exc)
-    kinds = services.actor_kinds(request.user, business)
-    personal = bool(kinds & {services.OWNER, services.REGISTRAR, services.GUIDE, services.ADMIN})
-    documents = list(business.documents.all()) if personal or request.user.is_auditor else []
-    for document in documents:
-        document.downloadable = services.document_can_view(
-            user=request.user, document=document, kinds=kinds
-        )
+    user = request.user
+    parties = access.business_parties(user, business)
     return render(
         request,
         "umkm/detail.html",
         {
             "business": business,
-            "kinds": kinds,
-            "show_personal": personal,
-            "can_edit": services.business_can_edit(request.user, business, kinds=kinds),
-            "transitions": [
-                (to, Status(to).label)
-                for to in services.allowed_transitions(request.user, business)
-            ],
-            "history": business.history.select_related("actor"),
-            "documents": documents,
-            "document_form": DocumentForm() if personal else None,
+            "show_personal": access.can_view_personal(
+                user=user, business=business, parties=parties
+            ),
+            "can_edit": access.can_edit(user=user, business=business, parties=parties),
+            "transitions": [(to, Status(to).label) for to in BUSINESS.targets(user, business)],
+            "history": selectors.business_history(business=business),
+            "documents": selectors.business_documents(
+                user=user, business=business, parties=parties
+            ),
+            "document_form": DocumentForm()
+            if access.can_upload_document(user=user, business=business, parties=parties)
+            else None,
             "agencies": business.agencies.all(),
         },
     )
@@ -143,11 +139,11 @@ def detail(request, business_id: int):
 @login_required
 def edit(request, business_id: int):
     try:
-        business = selectors.business_get_visible(user=request.user, business_id=business_id)
+        business = access.business_get_for_user(user=request.user, business_id=business_id)
     except NotFound as exc:
         return _deny(request, exc)
     # Checked before the form is built: its initial values hold the full NIK and phone.
-    if not services.business_can_edit(request.user, business):
+    if not access.can_edit(user=request.user, business=business):
         return _deny(request, AppPermissionDenied(_("Anda tidak berhak mengubah data usaha ini.")))
     form = BusinessForm(request.POST or None, initial=_initial_from(business))
     if request.method == "POST" and form.is_valid():
@@ -171,7 +167,7 @@ def transition(request, business_id: int):
         messages.error(request, _("Permintaan tidak valid."))
         return redirect("umkm:detail", business_id=business_id)
     try:
-        selectors.business_get_visible(user=request.user, business_id=business_id)
+        access.business_get_for_user(user=request.user, business_id=business_id)
         business = services.business_transition(
             actor=request.user,
             business_id=business_id,
@@ -194,7 +190,7 @@ def transition(request, business_id: int):
 @require_POST
 def document_upload(request, business_id: int):
     try:
-        business = selectors.business_get_visible(user=request.user, business_id=business_id)
+        business = access.business_get_for_user(user=request.user, business_id=business_id)
     except NotFound as exc:
         return _deny(request, exc)
     form = DocumentForm(request.POST, request.FILES)
@@ -217,18 +213,12 @@ def document_upload(request, business_id: int):
 
 @login_required
 def document_download(request, business_id: int, document_id: int):
-    document = get_object_or_404(
-        Document.objects.select_related("business"), pk=document_id, business_id=business_id
-    )
-    if not services.document_can_view(user=request.user, document=document):
-        if request.user.is_auditor and document.kind in services.IDENTITY_DOCUMENTS:
-            return _deny(
-                request,
-                AppPermissionDenied(
-                    _("Auditor melihat bahwa scan KTP sudah diunggah, tetapi tidak mengunduhnya.")
-                ),
-            )
-        raise Http404
+    try:
+        document = access.document_get_for_user(
+            user=request.user, business_id=business_id, document_id=document_id
+        )
+    except (NotFound, AppPermissionDenied) as exc:
+        return _deny(request, exc)
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     response["Content-Disposition"] = f'inline; filename="dokumen-{document.pk}"'
     response["Cache-Control"] = "private, no-store"
@@ -237,7 +227,7 @@ def document_download(request, business_id: int, document_id: int):
 
 @login_required
 def claim(request):
-    candidates = services.claimable_for(user=request.user)
+    candidates = selectors.business_claimable(user=request.user)
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,7 +264,7 @@ def claim(request):
 
 # --- officials -----------------------------------------------------------------------------------
 def _official_or_403(request):
-    if not selectors.can_see_registry(request.user):
+    if not access.can_see_registry(user=request.user):
         return _deny(request, AppPermissionDenied(_("Halaman ini untuk petugas.")))
     return None
 
@@ -310,52 +300,43 @@ def registry(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_import": _import_agencies(request.user) is not None,
-            "can_register_on_behalf": request.user.has_role(Role.AREA_OPERATOR)
-            or request.user.is_city_admin,
+            "can_import": access.can_import(user=request.user),
+            "can_register_on_behalf": access.can_register_on_behalf(user=request.user),
         },
     )
 
 
-def _import_agencies(user):
-    """Agencies on whose behalf the user may import; None when the user may not import."""
-    if user.is_city_admin:
-        return list(Agency.objects.filter(is_active=True))
-    ids = user.officer_agency_ids()
-    return list(Agency.objects.filter(pk__in=ids)) if ids else None
-
-
 @login_required
 def import_upload(request):
-    agencies = _import_agencies(request.user)
+    agencies = access.import_agencies(user=request.user)
     if agencies is None:
         return _deny(request, AppPermissionDenied(_("Impor hanya untuk petugas OPD.")))
     form = ImportUploadForm(
         request.POST or None,
         request.FILES or None,
         agencies=agencies,
-        allow_none=request.user.is_city_admin,
+        allow_none=access.can_import_without_agency(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        code = form.cleaned_data.get("agency") or None
-        job = ImportJob(
-            original_name=upload.name[-200:],
-            created_by=request.user,
-            agency=next((a for a in agencies if a.code == code), None),
-        )
-        job.file.save(upload.name[-80:], upload, save=False)
-        job.save()
-        return redirect("umkm:import_job", job_id=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user).select_related("agency")[:10]
+        try:
+            job = services.import_job_create(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                agency_code=form.cleaned_data.get("agency") or None,
+            )
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            return redirect("umkm:import_job", job_id=job.pk)
+    jobs = selectors.import_jobs_recent(user=request.user)
     return render(request, "umkm/import_upload.html", {"form": form, "jobs": jobs})
 
 
 def _job_for(request, job_id) -> ImportJob:
-    job = get_object_or_404(ImportJob.objects.select_related("agency"), pk=job_id)
-    if job.created_by_id != request.user.pk and not request.user.is_city_admin:
-        raise Http404
-    return job
+    try:
+        return access.import_job_get_for_user(user=request.user, job_id=job_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
 
 
 @login_required
@@ -387,14 +368,16 @@ def import_job(request, job_id: int):
             chosen = request.POST.get(f"map_{index}")
             if chosen is not None:
                 mapping[header] = chosen
-        job.header_map = mapping
-        job.dry_run = request.POST.get("dry_run") == "1"
         match = match_headers(headers, importer.COLUMNS, mapping)
         if match.missing:
             error = _("Kolom wajib belum dipetakan: %(cols)s.") % {"cols": ", ".join(match.missing)}
         else:
-            job.save(update_fields=["header_map", "dry_run"])
-            run_import.delay(job.pk)
+            services.import_job_start(
+                actor=request.user,
+                job=job,
+                header_map=mapping,
+                dry_run=request.POST.get("dry_run") == "1",
+            )
             job.refresh_from_db()
             if request.htmx:  # the result replaces the mapping form, which has done its job
                 return render(
@@ -424,17 +407,10 @@ def import_job(request, job_id: int):
 def import_rerun(request, job_id: int):
     """After a dry run: import the same file with the same column mapping for real."""
     job = _job_for(request, job_id)
-    if not (job.dry_run and job.state == ImportJob.State.DONE):
+    try:
+        again = services.import_job_rerun(actor=request.user, job=job)
+    except ApplicationError:
         return redirect("umkm:import_job", job_id=job.pk)
-    again = ImportJob.objects.create(
-        file=job.file.name,
-        original_name=job.original_name,
-        agency=job.agency,
-        created_by=request.user,
-        header_map=job.header_map,
-        dry_run=False,
-    )
-    run_import.delay(again.pk)
     return redirect("umkm:import_job", job_id=again.pk)
 
 

@@ -1,8 +1,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from malpro.core.exceptions import ApplicationError, Conflict, PermissionDenied
-from malpro.umkm import services
+from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
+from malpro.umkm import selectors, services
 from malpro.umkm.models import Business, Claim, Status, StatusChange
 from malpro.umkm.services import BusinessInput
 from malpro.umkm.tests.factories import make_business, nik
@@ -111,10 +111,12 @@ def test_illegal_transitions_are_409(city_admin, seller, start, to):
 def test_only_a_guiding_officer_verifies(seller, other_officer, officer, auditor, draft):
     ktp(draft, seller)
     move(seller, draft, "submitted")
-    for outsider in (seller, other_officer, auditor):
+    for onlooker in (seller, auditor):  # they may see the business, not verify it
         with pytest.raises(PermissionDenied) as info:
-            move(outsider, draft, "verified")
+            move(onlooker, draft, "verified")
         assert "petugas OPD pembina" in info.value.message
+    with pytest.raises(NotFound):  # outside their agency the business does not exist for them
+        move(other_officer, draft, "verified")
     assert move(officer, draft, "verified").status == Status.VERIFIED
 
 
@@ -191,7 +193,7 @@ def test_operator_registers_on_behalf_with_consent_and_owner_claims(operator, cl
     from malpro.conftest import make_user
 
     owner = make_user("081299990001", "Sari Wulandari")
-    assert list(services.claimable_for(user=owner)) == [business]
+    assert list(selectors.business_claimable(user=owner)) == [business]
     with pytest.raises(ApplicationError):
         services.claim_request(user=owner, business_id=business.pk, nik=nik(77))
     claim = services.claim_request(user=owner, business_id=business.pk, nik="3573054107850002")

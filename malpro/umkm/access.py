@@ -1,0 +1,475 @@
+"""Who may see or do what in the UMKM register: the one place pages, the API, menus, exports
+and the services ask.
+
+Parties towards a business (the verification machine's `parties`):
+- owner: the account linked to the business;
+- registrar: an area operator whose kecamatan or kelurahan holds the business;
+- guide: an officer of an agency that guides (membina) the business;
+- admin: a city admin;
+- auditor: reads every business (personal numbers masked, KTP scans not downloadable) and
+  moves none, so a move they try is refused (403) rather than hidden (404).
+
+Scope of the register: city admins and auditors see every business; an agency officer the
+businesses their agency guides; an area operator those in their area; an owner their own.
+Outside their scope a business does not exist for the user (404).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from malpro.accounts.models import Agency
+from malpro.accounts.roles import Role
+from malpro.core.exceptions import NotFound, PermissionDenied
+from malpro.umkm.models import Business, Claim, Document, Guidance, ImportJob, Status
+
+OWNER, REGISTRAR, GUIDE, ADMIN, AUDITOR = "owner", "registrar", "guide", "admin", "auditor"
+PARTY_LABELS = {
+    OWNER: gettext_lazy("pemilik usaha"),
+    REGISTRAR: gettext_lazy("operator wilayah"),
+    GUIDE: gettext_lazy("petugas OPD pembina"),
+    ADMIN: gettext_lazy("admin kota"),
+    AUDITOR: gettext_lazy("auditor"),
+}
+# Parties that see the owner's full NIK and phone, and may file documents.
+PERSONAL = frozenset({OWNER, REGISTRAR, GUIDE, ADMIN})
+# Parties that decide an owner's claim on a business without an owner account.
+DECIDERS = frozenset({GUIDE, REGISTRAR, ADMIN})
+# Claim parties.
+CLAIMANT, DECIDER = "claimant", "decider"
+CLAIM_PARTY_LABELS = {
+    CLAIMANT: gettext_lazy("pengaju klaim"),
+    DECIDER: gettext_lazy("petugas OPD pembina, operator wilayah atau admin kota"),
+}
+# Fields the owner may still change once the business is verified; the rest (identity, permits)
+# would need verifying again, so only the guiding officer or the city admin edits them.
+OWNER_EDITABLE_AFTER_VERIFICATION = frozenset(
+    {"description", "address", "phone", "sector", "capital", "annual_sales"}
+)
+# Scans of a person's identity card: the auditor sees that one was filed, not the scan (the NIK
+# on the auditor's screens is masked too).
+IDENTITY_DOCUMENTS = frozenset({Document.Kind.KTP})
+EARLY = (Status.DRAFT, Status.REJECTED)
+
+
+def _user(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+# --- scope ---------------------------------------------------------------------------------------
+def operator_covers(user, village) -> bool:
+    """Whether an area operator's kecamatan or kelurahan includes `village`."""
+    if not _user(user):
+        return False
+    districts, villages = user.operator_areas()
+    return village.pk in villages or village.district_id in districts
+
+
+def official_scope_q(user, *, to_decide: bool = False) -> Q | None:
+    """The part of the register `user` may see as an official; None means none of it.
+
+    `to_decide`: only where the user may decide (claims), so not the auditor's read-only
+    city-wide view."""
+    if not _user(user):
+        return None
+    if user.has_role(Role.CITY_ADMIN) or (not to_decide and user.has_role(Role.AUDITOR)):
+        return Q()
+    parts: list[Q] = []
+    agency_ids = user.officer_agency_ids()
+    if agency_ids:
+        parts.append(
+            Q(Exists(Guidance.objects.filter(business=OuterRef("pk"), agency_id__in=agency_ids)))
+        )
+    districts, villages = user.operator_areas()
+    if districts:
+        parts.append(Q(village__district_id__in=districts))
+    if villages:
+        parts.append(Q(village_id__in=villages))
+    if not parts:
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
+
+
+def can_see_registry(*, user) -> bool:
+    """The registry page, its exports and the claims review page are for officials."""
+    return official_scope_q(user) is not None
+
+
+def can_view_own_businesses(*, user) -> bool:
+    """Every account: a citizen registers a first business or claims one from "Usaha saya"."""
+    return _user(user)
+
+
+def business_registry_visible(*, user) -> QuerySet[Business]:
+    """The register as an official sees it (empty for everyone else)."""
+    scope = official_scope_q(user)
+    return Business.objects.none() if scope is None else Business.objects.filter(scope)
+
+
+def business_owned(*, user) -> QuerySet[Business]:
+    return Business.objects.filter(owner=user) if _user(user) else Business.objects.none()
+
+
+def business_visible(*, user) -> QuerySet[Business]:
+    """Every business `user` may open: their own and those in their official scope."""
+    if not _user(user):
+        return Business.objects.none()
+    scope = official_scope_q(user)
+    if scope is None:
+        return Business.objects.filter(owner=user)
+    if not scope:  # city-wide (an empty Q would vanish from `own | scope`)
+        return Business.objects.all()
+    return Business.objects.filter(Q(owner=user) | scope)
+
+
+def business_get_for_user(*, user, business_id: int) -> Business:
+    """A business the user may open; 404 otherwise (its existence is not revealed)."""
+    business = (
+        business_visible(user=user)
+        .filter(pk=business_id)
+        .select_related("village__district", "owner", "registered_by")
+        .first()
+    )
+    if business is None:
+        raise NotFound(_("UMKM tidak ditemukan."))
+    return business
+
+
+# --- parties and what they may do ----------------------------------------------------------------
+def business_parties(user, business: Business) -> set[str]:
+    """What `user` is towards `business` (the verification machine's parties)."""
+    parties: set[str] = set()
+    if not _user(user):
+        return parties
+    if business.owner_id and business.owner_id == user.pk:
+        parties.add(OWNER)
+    if user.is_city_admin:
+        parties.add(ADMIN)
+    if user.is_auditor:
+        parties.add(AUDITOR)
+    agency_ids = user.officer_agency_ids()
+    if agency_ids and Guidance.objects.filter(business=business, agency_id__in=agency_ids).exists():
+        parties.add(GUIDE)
+    if operator_covers(user, business.village):
+        parties.add(REGISTRAR)
+    return parties
+
+
+def _parties(user, business, parties):
+    return business_parties(user, business) if parties is None else parties
+
+
+def can_view_personal(*, user, business: Business, parties: set[str] | None = None) -> bool:
+    """The owner's full NIK and phone: the owner, the area's operator, the guiding officers
+    and the city admin; everyone else sees them masked."""
+    return bool(_parties(user, business, parties) & PERSONAL)
+
+
+def can_edit(*, user, business: Business, parties: set[str] | None = None) -> bool:
+    """Who may change a business's data (and so open its edit form, which shows the owner's
+    NIK and phone in full): the owner, its guiding officers, the city admin, and the area
+    operator while an ownerless business is still a draft or rejected."""
+    parties = _parties(user, business, parties)
+    return bool(
+        parties & {OWNER, GUIDE, ADMIN}
+        or (REGISTRAR in parties and business.owner_id is None and business.status in EARLY)
+    )
+
+
+def editable_fields(
+    *, user, business: Business, parties: set[str] | None = None
+) -> frozenset[str] | None:
+    """The fields `user` may change (None: all of them). After verification the owner alone
+    changes only the fields that do not need verifying again."""
+    parties = _parties(user, business, parties)
+    if OWNER in parties and not parties & {GUIDE, ADMIN} and business.status not in EARLY:
+        return OWNER_EDITABLE_AFTER_VERIFICATION
+    return None
+
+
+def can_change_guidance(*, user, business: Business, parties: set[str] | None = None) -> bool:
+    """Adding guiding agencies: anyone who may edit while the business is early; after that
+    only the guiding officers and the city admin (guidance decides who verifies)."""
+    parties = _parties(user, business, parties)
+    return business.status in EARLY or bool(parties & {GUIDE, ADMIN})
+
+
+def can_register_on_behalf(*, user) -> bool:
+    """The "register a citizen's business" form: area operators and the city admin."""
+    return _user(user) and (user.has_role(Role.AREA_OPERATOR) or user.is_city_admin)
+
+
+def can_register_in(*, user, village) -> bool:
+    """Registering on an owner's behalf in `village`: its area operator or the city admin."""
+    return _user(user) and (user.is_city_admin or operator_covers(user, village))
+
+
+def can_upload_document(*, user, business: Business, parties: set[str] | None = None) -> bool:
+    return bool(_parties(user, business, parties) & PERSONAL)
+
+
+def can_view_documents(*, user, business: Business, parties: set[str] | None = None) -> bool:
+    """The list of filed documents: those who see personal data, and the auditor (who checks
+    that they exist)."""
+    parties = _parties(user, business, parties)
+    return bool(parties & PERSONAL) or AUDITOR in parties
+
+
+def can_download_document(*, user, document: Document, parties: set[str] | None = None) -> bool:
+    parties = _parties(user, document.business, parties)
+    if parties & PERSONAL:
+        return True
+    return AUDITOR in parties and document.kind not in IDENTITY_DOCUMENTS
+
+
+def document_get_for_user(*, user, business_id: int, document_id: int) -> Document:
+    """A filed document the user may download. 404 when they may not know of it; 403 for the
+    auditor asking for an identity scan (they may know it exists)."""
+    document = (
+        Document.objects.select_related("business__village")
+        .filter(pk=document_id, business_id=business_id)
+        .first()
+    )
+    if document is None:
+        raise NotFound(_("Dokumen tidak ditemukan."))
+    parties = business_parties(user, document.business)
+    if can_download_document(user=user, document=document, parties=parties):
+        return document
+    if AUDITOR in parties:
+        raise PermissionDenied(
+            _("Auditor melihat bahwa scan KTP sudah diunggah, tetapi tidak mengunduhnya.")
+        )
+    raise NotFound(_("Dokumen tidak ditemukan."))
+
+
+# --- claims --------------------------------------------------------------------------------------
+def business_claimable(*, user) -> QuerySet[Business]:
+    """Businesses without an owner account whose phone on record is this user's number."""
+    if not _user(user):
+        return Business.objects.none()
+    return Business.objects.filter(owner__isnull=True, phone=user.phone)
+
+
+def claim_parties(user, claim: Claim) -> set[str]:
+    """What `user` is towards a claim (the claim machine's parties)."""
+    parties: set[str] = set()
+    if not _user(user):
+        return parties
+    if claim.user_id == user.pk:
+        parties.add(CLAIMANT)
+    if business_parties(user, claim.business) & DECIDERS:
+        parties.add(DECIDER)
+    return parties
+
+
+def can_decide_claims(*, user) -> bool:
+    return official_scope_q(user, to_decide=True) is not None
+
+
+def claim_decidable(*, user) -> QuerySet[Claim]:
+    """The claims `user` may decide: the guiding officers', the area operators', the city
+    admin's. The review page shows each claimant's full NIK and phone, which a deciding
+    official checks against the KTP; no one else sees those claims."""
+    scope = official_scope_q(user, to_decide=True)
+    if scope is None:
+        return Claim.objects.none()
+    return Claim.objects.filter(business__in=Business.objects.filter(scope).values("pk"))
+
+
+# --- imports -------------------------------------------------------------------------------------
+def import_agencies(*, user) -> list[Agency] | None:
+    """Agencies on whose behalf the user may import; None when the user may not import."""
+    if not _user(user):
+        return None
+    if user.is_city_admin:
+        return list(Agency.objects.filter(is_active=True))
+    ids = user.officer_agency_ids()
+    return list(Agency.objects.filter(pk__in=ids)) if ids else None
+
+
+def can_import(*, user) -> bool:
+    """Agency officers (for their own agency) and the city admin."""
+    return _user(user) and (user.is_city_admin or bool(user.officer_agency_ids()))
+
+
+def can_import_without_agency(*, user) -> bool:
+    """Rows no agency vouches for start as drafts: only the city admin imports those."""
+    return _user(user) and user.is_city_admin
+
+
+def import_job_visible(*, user) -> QuerySet[ImportJob]:
+    if not _user(user):
+        return ImportJob.objects.none()
+    if user.is_city_admin:
+        return ImportJob.objects.all()
+    return ImportJob.objects.filter(created_by=user)
+
+
+def import_job_get_for_user(*, user, job_id: int) -> ImportJob:
+    """An import the user started (or any, for the city admin); 404 otherwise."""
+    job = import_job_visible(user=user).filter(pk=job_id).select_related("agency").first()
+    if job is None:
+        raise NotFound(_("Impor tidak ditemukan."))
+    return job
+
+
+# --- the table -----------------------------------------------------------------------------------
+PERMISSIONS = [
+    ("anonymous", "business: public profile", "active businesses only"),
+    ("buyer", "business: register own, list own ('Usaha saya')", "own businesses"),
+    ("buyer", "business: claim", "ownerless businesses whose phone is the account's"),
+    (
+        "seller",
+        "business: view, edit, file documents, submit, open shop (verified -> active)",
+        "own businesses; after verification only description, address, phone, sector, capital "
+        "and sales",
+    ),
+    (
+        "agency_officer",
+        "registry: list, filter, export CSV/XLSX (numbers masked)",
+        "businesses their agency guides",
+    ),
+    (
+        "agency_officer",
+        "business: view with full NIK/phone, edit, file documents",
+        "businesses their agency guides",
+    ),
+    (
+        "agency_officer",
+        "business: verify/reject/suspend/reinstate",
+        "businesses their agency guides",
+    ),
+    ("agency_officer", "claim: decide", "businesses their agency guides"),
+    ("agency_officer", "import: upload, run, see report", "for their own agency; own imports"),
+    (
+        "area_operator",
+        "registry: list, filter, export CSV/XLSX (numbers masked)",
+        "businesses in their kecamatan/kelurahan",
+    ),
+    (
+        "area_operator",
+        "business: register on the owner's behalf (consent recorded)",
+        "their kecamatan/kelurahan",
+    ),
+    (
+        "area_operator",
+        "business: view with full NIK/phone, file documents, submit",
+        "businesses in their kecamatan/kelurahan",
+    ),
+    ("area_operator", "business: edit", "ownerless draft or rejected businesses in their area"),
+    ("area_operator", "claim: decide", "businesses in their kecamatan/kelurahan"),
+    ("city_admin", "registry, business, claims, imports: everything above", "the whole city"),
+    ("auditor", "registry: list, filter, export (numbers masked)", "the whole city"),
+    (
+        "auditor",
+        "business: view (NIK/phone masked), download documents except KTP scans",
+        "the whole city; no moves, no edits, no claims",
+    ),
+    (
+        "system",
+        "claim: approve when the phone and the NIK on record match; reject the other "
+        "pending claims once one is approved",
+        "every business",
+    ),
+]
+
+
+def _business_of(owner_key: str, **fields):
+    def make(objects):
+        from malpro.umkm.tests.factories import make_business
+
+        owner = objects.get(owner_key) if owner_key else None
+        return make_business(owner=owner, **fields)
+
+    return make
+
+
+ACCESS_CASES = [
+    # Each case: a persona (a fixture name from malpro/conftest.py; None: anonymous) asks
+    # `method` `url` and gets `expect`. `url` is a path, or a callable(objects) -> path where
+    # `objects` maps persona names to users and holds what `make(objects)` returned under
+    # "obj": here a business owned by the seller, guided by Diskopindag (the `officer`'s
+    # agency), in Lowokwaru (outside the `operator`'s Klojen).
+    {"role": None, "method": "get", "url": "/umkm/saya/", "expect": 302},
+    {"role": "buyer", "method": "get", "url": "/umkm/saya/", "expect": 200},
+    {"role": None, "method": "get", "url": "/umkm/registri/", "expect": 302},
+    {"role": "buyer", "method": "get", "url": "/umkm/registri/", "expect": 403},
+    {"role": "seller", "method": "get", "url": "/umkm/registri/", "expect": 403},
+    {"role": "officer", "method": "get", "url": "/umkm/registri/", "expect": 200},
+    {"role": "operator", "method": "get", "url": "/umkm/registri/", "expect": 200},
+    {"role": "auditor", "method": "get", "url": "/umkm/registri/", "expect": 200},
+    {"role": "city_admin", "method": "get", "url": "/umkm/registri/", "expect": 200},
+    {"role": "buyer", "method": "get", "url": "/umkm/klaim/tinjau/", "expect": 403},
+    {"role": "officer", "method": "get", "url": "/umkm/klaim/tinjau/", "expect": 200},
+    {"role": "operator", "method": "get", "url": "/umkm/registri/impor/", "expect": 403},
+    {"role": "officer", "method": "get", "url": "/umkm/registri/impor/", "expect": 200},
+    {"role": "buyer", "method": "get", "url": "/umkm/daftar/?atas_nama=1", "expect": 403},
+    {"role": "operator", "method": "get", "url": "/umkm/daftar/?atas_nama=1", "expect": 200},
+    *[
+        {
+            "role": role,
+            "method": "get",
+            "url": lambda o: f"/umkm/{o['obj'].pk}/",
+            "make": _business_of("seller"),
+            "expect": expect,
+        }
+        for role, expect in [
+            (None, 302),
+            ("seller", 200),
+            ("other_seller", 404),
+            ("officer", 200),
+            ("other_officer", 404),
+            ("operator", 404),
+            ("auditor", 200),
+            ("city_admin", 200),
+        ]
+    ],
+    *[
+        {
+            "role": role,
+            "method": "get",
+            "url": lambda o: f"/umkm/{o['obj'].pk}/ubah/",
+            "make": _business_of("seller"),
+            "expect": expect,
+        }
+        for role, expect in [
+            ("seller", 200),
+            ("other_seller", 404),
+            ("officer", 200),
+            ("auditor", 403),
+            ("city_admin", 200),
+        ]
+    ],
+    *[
+        {
+            "role": role,
+            "method": "get",
+            "url": lambda o: f"/api/v1/umkm/{o['obj'].pk}",
+            "make": _business_of("seller"),
+            "expect": expect,
+        }
+        for role, expect in [
+            (None, 401),
+            ("seller", 200),
+            ("other_seller", 404),
+            ("officer", 200),
+            ("other_officer", 404),
+            ("auditor", 200),
+        ]
+    ],
+    *[
+        {  # a submitted business: the auditor may see it but not verify it
+            "role": role,
+            "method": "post",
+            "url": lambda o: f"/api/v1/umkm/{o['obj'].pk}/verify",
+            "make": _business_of("seller", status=Status.SUBMITTED),
+            "expect": expect,
+        }
+        for role, expect in [("auditor", 403), ("seller", 403), ("other_officer", 404)]
+    ],
+]
