@@ -8,13 +8,14 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Katalog")
 
     def ready(self):
-        from malpro.catalog import receivers  # noqa: F401
+        from malpro.catalog import consumers, receivers  # noqa: F401
         from malpro.catalog.views import storefront_context
+        from malpro.core import events, nav
         from malpro.umkm import views as umkm_views
 
         if storefront_context not in umkm_views.PROFILE_EXTENSIONS:
             umkm_views.PROFILE_EXTENSIONS.append(storefront_context)
-        from malpro.core import nav
+        events.subscribe(consumers.SALES, consumers.SALES_KINDS, consumers.sales)
 
         nav.register(_("Cari produk"), "catalog:search", lambda u: True, order=10)
         nav.register(

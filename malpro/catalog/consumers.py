@@ -1,0 +1,55 @@
+"""The catalog's sales counters, kept from other apps' events after their commit.
+
+`catalog.sales` counts what sold (`order.completed`) and what buyers thought of it
+(`review.added`) on the products, and the search index's best-selling order follows. It
+reads only the event's payload: orders sit above the catalog, so the catalog never imports
+them. Each delivery runs in the transaction that marks it done, and every effect here is a
+database write, so a delivery repeated (a retry, a replay) counts nothing twice.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+
+from malpro.catalog.models import Product, SearchDoc
+from malpro.core.models import Event
+
+SALES = "catalog.sales"
+SALES_KINDS = ("order.completed", "review.added")
+
+
+def _positive_int(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return max(number, 0)
+
+
+def _count_sold(payload: dict) -> None:
+    sold: dict[int, int] = {}
+    for line in payload.get("lines") or []:
+        product_id, quantity = line.get("product_id"), _positive_int(line.get("quantity"))
+        if product_id and quantity:  # a line whose product was deleted keeps no id
+            sold[int(product_id)] = sold.get(int(product_id), 0) + quantity
+    for product_id in sorted(sold):  # primary-key order, as every writer of products locks
+        quantity = sold[product_id]
+        Product.objects.filter(pk=product_id).update(sold_count=F("sold_count") + quantity)
+        SearchDoc.objects.filter(product_id=product_id).update(
+            sold_count=F("sold_count") + quantity
+        )
+
+
+def _count_review(payload: dict) -> None:
+    product_id, rating = payload.get("product_id"), _positive_int(payload.get("rating"))
+    if product_id and 1 <= rating <= 5:
+        Product.objects.filter(pk=int(product_id)).update(
+            rating_sum=F("rating_sum") + rating, rating_count=F("rating_count") + 1
+        )
+
+
+def sales(event: Event) -> None:
+    if event.kind == "order.completed":
+        _count_sold(event.payload)
+    elif event.kind == "review.added":
+        _count_review(event.payload)
