@@ -2,13 +2,11 @@ import datetime as dt
 from uuid import UUID
 
 from django.http import HttpRequest, JsonResponse
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from malpro.core.exceptions import ApplicationError, NotFound, PermissionDenied
-from malpro.payments import qris, services, settlements
-from malpro.umkm.models import Business
+from malpro.core.exceptions import ApplicationError
+from malpro.payments import access, qris, services, settlements
 
 router = Router(tags=["payments"])
 
@@ -103,10 +101,5 @@ def webhook(request: HttpRequest, provider: str):
 
 @router.get("/ledger/balances", response=BalanceOut)
 def balances(request: HttpRequest, query: Query[BalanceQuery]):
-    business = Business.objects.filter(pk=query.business).first()
-    if business is None:
-        raise NotFound(_("UMKM tidak ditemukan."))
-    user = request.auth
-    if not (business.owner_id == user.pk or user.is_city_admin or user.is_auditor):
-        raise PermissionDenied(_("Saldo ini hanya untuk pemilik usaha dan admin kota."))
+    business = access.balance_business_get_for_user(user=request.auth, business_id=query.business)
     return settlements.seller_balance(business=business)

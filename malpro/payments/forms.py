@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from malpro.payments import qris
-
 
 class BankAccountForm(forms.Form):
     bank_code = forms.CharField(
@@ -18,18 +16,14 @@ class BankAccountForm(forms.Form):
 
 
 class StaticQRISForm(forms.Form):
+    """Checked (structure and CRC) by payments.services.static_qris_set."""
+
     payload = forms.CharField(
         label=_("Isi QRIS statis toko Anda"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Teks di balik stiker QRIS (dimulai 000201…)."),
+        max_length=1000,
     )
-
-    def clean_payload(self):
-        try:
-            self.parsed = qris.parse(self.cleaned_data["payload"])
-        except qris.QRISError as exc:
-            raise forms.ValidationError(exc.message) from None
-        return self.cleaned_data["payload"].strip()
 
 
 class ReconcileForm(forms.Form):

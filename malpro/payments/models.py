@@ -17,16 +17,6 @@ class PaymentStatus(models.TextChoices):
     FAILED = "failed", _("Gagal")
 
 
-# Notifications can arrive in any order; a payment only moves forward in this ranking.
-RANK = {
-    PaymentStatus.CREATED: 0,
-    PaymentStatus.PENDING: 1,
-    PaymentStatus.FAILED: 2,
-    PaymentStatus.EXPIRED: 2,
-    PaymentStatus.PAID: 3,
-}
-
-
 def new_reference() -> str:
     return "MLP" + secrets.token_hex(6).upper()
 

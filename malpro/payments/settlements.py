@@ -14,13 +14,14 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from malpro.core import audit
+from malpro.core import audit, workflow
 from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from malpro.core.money import parse_rupiah
 from malpro.core.tabular import Columns, match_headers, open_table
 from malpro.ledger import services as ledger
 from malpro.ledger.models import AccountKind, EntryKind, JournalEntry, JournalLine
 from malpro.orders.models import Order, OrderStatus
+from malpro.payments import access
 from malpro.payments.models import (
     BankAccount,
     Payment,
@@ -29,9 +30,10 @@ from malpro.payments.models import (
     PayoutLine,
     Reconciliation,
 )
+from malpro.payments.workflow import OPEN, PAYOUT_BATCH
 from malpro.umkm.models import Business
 
-OPEN = (PayoutBatch.State.DRAFT, PayoutBatch.State.APPROVED)
+B = PayoutBatch.State
 
 
 def _payable_by_business(provider: str) -> dict[int, int]:
@@ -111,6 +113,12 @@ def batch_create(*, actor, provider: str) -> PayoutBatch | None:
         for line in lines:
             line.batch = batch
         PayoutLine.objects.bulk_create(lines)
+        workflow.created(
+            machine=PAYOUT_BATCH,
+            obj=batch,
+            actor=actor,
+            payload={"amount": batch.total, "provider": provider, "lines": len(lines)},
+        )
         audit.record(
             action="payments.payout_batch_created",
             actor=actor,
@@ -124,110 +132,118 @@ def batch_create(*, actor, provider: str) -> PayoutBatch | None:
         return batch
 
 
-def _admin(actor, message=None) -> None:
-    if actor is None or not actor.is_city_admin:
-        raise PermissionDenied(
-            message or _("Hanya admin kota yang dapat menyetujui pencairan dana.")
+def _admin(actor, message) -> None:
+    if actor is None or not access.can_manage_payouts(user=actor):
+        raise PermissionDenied(message)
+
+
+# --- the payout batch machine --------------------------------------------------------------------
+def _conflict(frm: str, to: str) -> str:
+    if to == B.APPROVED:
+        return _("Hanya batch draf yang dapat disetujui.")
+    if to == B.PAID:
+        return _("Batch harus disetujui sebelum ditandai sudah ditransfer.")
+    if to == B.CANCELLED and frm == B.CANCELLED:
+        return _("Batch ini sudah dibatalkan.")
+    if to == B.CANCELLED:
+        return _("Batch yang sudah ditransfer tidak dapat dibatalkan.")
+    return PAYOUT_BATCH.conflict_message % {
+        "from": PAYOUT_BATCH.label(frm),
+        "to": PAYOUT_BATCH.label(to),
+    }
+
+
+def _batch_payload(batch: PayoutBatch) -> dict:
+    """What every payout batch event carries: no account numbers."""
+    return {"amount": batch.total, "provider": batch.provider, "lines": batch.lines.count()}
+
+
+def payout_batch_transition(*, actor, batch_id: int, to: str, reason: str = "") -> PayoutBatch:
+    """Every move of a payout batch: the table (the city admin's), then four eyes:
+    - approved: a batch an admin assembled is approved by another admin (the daily job's
+      batches by any one);
+    - paid: the bank confirmed the transfers; whoever approved does not also confirm, and each
+      line leaves escrow and settles its seller in this transaction;
+    - cancelled: a draft can be dropped; an approved batch (its bank file may be at the bank)
+      only with a written reason, which the audit log keeps with the amounts now free again.
+    Records `payout_batch.<to>` and the audit row."""
+    with transaction.atomic():
+        batch = PayoutBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None:
+            raise NotFound(PAYOUT_BATCH.not_found_message)
+        frm = batch.state
+        try:
+            PAYOUT_BATCH.check(obj=batch, to=to, actor=actor)
+        except Conflict as exc:
+            raise Conflict(_conflict(frm, to), exc.extra) from None
+        reason = (reason or "").strip()
+        fields: list[str] = []
+        if to == B.APPROVED:
+            if batch.created_by_id is not None and batch.created_by_id == actor.pk:
+                raise PermissionDenied(
+                    _(
+                        "Batch ini Anda buat sendiri; persetujuan harus oleh admin kota lain "
+                        "(prinsip empat mata)."
+                    )
+                )
+            batch.approved_by, batch.approved_at = actor, timezone.now()
+            fields = ["approved_by", "approved_at"]
+            audit_data = {"total": batch.total, "created_by": batch.created_by_id}
+        elif to == B.PAID:
+            if batch.approved_by_id == actor.pk:
+                raise PermissionDenied(
+                    _(
+                        "Anda yang menyetujui batch ini; konfirmasi transfer harus oleh admin "
+                        "kota lain (prinsip empat mata)."
+                    )
+                )
+            for line in batch.lines.select_related("business"):
+                ledger.post_payout(
+                    key=f"payout:{line.pk}",
+                    business=line.business,
+                    amount=line.amount,
+                    provider=batch.provider,
+                    memo=f"batch {batch.pk}",
+                )
+            batch.paid_at = timezone.now()
+            fields = ["paid_at"]
+            audit_data = {"total": batch.total}
+        else:  # cancelled
+            if frm == B.APPROVED and not reason:
+                raise ApplicationError.for_field(
+                    "reason",
+                    _(
+                        "Batch yang sudah disetujui hanya dapat dibatalkan dengan alasan (mis. "
+                        "bank menolak transfer); pastikan bank tidak memproses berkasnya."
+                    ),
+                )
+            audit_data = {"from": frm, "total": batch.total, "reason": reason[:500]}
+        workflow.transition(
+            machine=PAYOUT_BATCH,
+            obj=batch,
+            to=to,
+            actor=actor,
+            reason=reason,
+            fields=fields,
+            payload=_batch_payload(batch),
+            checked=True,
         )
-
-
-def _batch_for_update(batch_id: int) -> PayoutBatch:
-    batch = PayoutBatch.objects.select_for_update().filter(pk=batch_id).first()
-    if batch is None:
-        raise NotFound(_("Batch pencairan tidak ditemukan."))
+        audit.record(
+            action=f"payments.payout_batch_{to}", actor=actor, target=batch, data=audit_data
+        )
     return batch
 
 
-@transaction.atomic
 def batch_approve(*, actor, batch_id: int) -> PayoutBatch:
-    """Four eyes, first pair: a batch an admin assembled is approved by another admin (the daily
-    job's batches by any one)."""
-    _admin(actor)
-    batch = _batch_for_update(batch_id)
-    if batch.state != PayoutBatch.State.DRAFT:
-        raise Conflict(_("Hanya batch draf yang dapat disetujui."))
-    if batch.created_by_id is not None and batch.created_by_id == actor.pk:
-        raise PermissionDenied(
-            _(
-                "Batch ini Anda buat sendiri; persetujuan harus oleh admin kota lain "
-                "(prinsip empat mata)."
-            )
-        )
-    batch.state, batch.approved_by, batch.approved_at = (
-        PayoutBatch.State.APPROVED,
-        actor,
-        timezone.now(),
-    )
-    batch.save(update_fields=["state", "approved_by", "approved_at"])
-    audit.record(
-        action="payments.payout_batch_approved",
-        actor=actor,
-        target=batch,
-        data={"total": batch.total, "created_by": batch.created_by_id},
-    )
-    return batch
+    return payout_batch_transition(actor=actor, batch_id=batch_id, to=B.APPROVED)
 
 
-@transaction.atomic
 def batch_mark_paid(*, actor, batch_id: int) -> PayoutBatch:
-    """The bank confirmed the transfers: each line leaves escrow and settles the seller."""
-    _admin(actor)
-    batch = _batch_for_update(batch_id)
-    if batch.state != PayoutBatch.State.APPROVED:
-        raise Conflict(_("Batch harus disetujui sebelum ditandai sudah ditransfer."))
-    if batch.approved_by_id == actor.pk:
-        # Four eyes, second pair: whoever approved the transfer does not also confirm it.
-        raise PermissionDenied(
-            _(
-                "Anda yang menyetujui batch ini; konfirmasi transfer harus oleh admin kota lain "
-                "(prinsip empat mata)."
-            )
-        )
-    for line in batch.lines.select_related("business"):
-        ledger.post_payout(
-            key=f"payout:{line.pk}",
-            business=line.business,
-            amount=line.amount,
-            provider=batch.provider,
-            memo=f"batch {batch.pk}",
-        )
-    batch.state, batch.paid_at = PayoutBatch.State.PAID, timezone.now()
-    batch.save(update_fields=["state", "paid_at"])
-    audit.record(
-        action="payments.payout_batch_paid", actor=actor, target=batch, data={"total": batch.total}
-    )
-    return batch
+    return payout_batch_transition(actor=actor, batch_id=batch_id, to=B.PAID)
 
 
-@transaction.atomic
 def batch_cancel(*, actor, batch_id: int, reason: str = "") -> PayoutBatch:
-    """A draft can be dropped; an approved batch (its bank file may be at the bank) only with a
-    written reason, which the audit log keeps with the amounts now free again."""
-    _admin(actor)
-    batch = _batch_for_update(batch_id)
-    if batch.state == PayoutBatch.State.CANCELLED:
-        raise Conflict(_("Batch ini sudah dibatalkan."))
-    if batch.state not in OPEN:
-        raise Conflict(_("Batch yang sudah ditransfer tidak dapat dibatalkan."))
-    reason = (reason or "").strip()
-    if batch.state == PayoutBatch.State.APPROVED and not reason:
-        raise ApplicationError.for_field(
-            "reason",
-            _(
-                "Batch yang sudah disetujui hanya dapat dibatalkan dengan alasan (mis. bank "
-                "menolak transfer); pastikan bank tidak memproses berkasnya."
-            ),
-        )
-    previous = batch.state
-    batch.state = PayoutBatch.State.CANCELLED
-    batch.save(update_fields=["state"])
-    audit.record(
-        action="payments.payout_batch_cancelled",
-        actor=actor,
-        target=batch,
-        data={"from": previous, "total": batch.total, "reason": reason[:500]},
-    )
-    return batch
+    return payout_batch_transition(actor=actor, batch_id=batch_id, to=B.CANCELLED, reason=reason)
 
 
 def batch_export(*, actor, batch_id: int) -> tuple[PayoutBatch, str]:

@@ -10,22 +10,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.views import action_outcome, int_param
-from malpro.payments import qris, services, settlements
+from malpro.payments import access, qris, services, settlements
 from malpro.payments.forms import BankAccountForm, ReconcileForm, StaticQRISForm
 from malpro.payments.gateways.simulator import SIGNATURE_HEADER, SimulatorGateway, sign
-from malpro.payments.models import (
-    BankAccount,
-    MerchantQRIS,
-    Notification,
-    Payment,
-    PayoutBatch,
-    Reconciliation,
-)
-from malpro.umkm.selectors import businesses_of_owner
+from malpro.payments.models import Payment, PayoutBatch
 
 
 def _payment_or_404(request, checkout_id) -> Payment:
@@ -104,13 +97,12 @@ def simulator(request, reference: str):
 # --- sellers -------------------------------------------------------------------------------------
 @login_required
 def balance(request):
-    businesses = list(businesses_of_owner(user=request.user))
+    businesses = list(access.balance_businesses(user=request.user))
     if not businesses:
         return redirect("umkm:register")
     wanted = request.GET.get("usaha") or request.POST.get("usaha")
     business = next((b for b in businesses if str(b.pk) == wanted), businesses[0])
-    account = BankAccount.objects.filter(business=business).first()
-    static = MerchantQRIS.objects.filter(business=business).first()
+    account = access.payout_account_of(business=business)
     bank_form = BankAccountForm(
         initial={
             "bank_code": account.bank_code,
@@ -121,28 +113,17 @@ def balance(request):
         else None
     )
     qris_form = StaticQRISForm()
+    here = f"{reverse('payments:balance')}?usaha={business.pk}"
     if request.method == "POST" and request.POST.get("form") == "bank":
         bank_form = BankAccountForm(request.POST)
-        if bank_form.is_valid():
-            BankAccount.objects.update_or_create(business=business, defaults=bank_form.cleaned_data)
+        if _saved(bank_form, services.payout_account_set, actor=request.user, business=business):
             messages.success(request, _("Rekening disimpan."))
-            return redirect(f"{reverse('payments:balance')}?usaha={business.pk}")
+            return redirect(here)
     if request.method == "POST" and request.POST.get("form") == "qris":
         qris_form = StaticQRISForm(request.POST)
-        if qris_form.is_valid():
-            parsed = qris_form.parsed
-            MerchantQRIS.objects.update_or_create(
-                business=business,
-                defaults={
-                    "payload": qris_form.cleaned_data["payload"],
-                    "merchant_name": parsed.merchant_name[:100],
-                    "merchant_city": parsed.merchant_city[:60],
-                    "nmid": parsed.nmid or "",
-                    "warnings": parsed.warnings,
-                },
-            )
+        if _saved(qris_form, services.static_qris_set, actor=request.user, business=business):
             messages.success(request, _("QRIS statis disimpan."))
-            return redirect(f"{reverse('payments:balance')}?usaha={business.pk}")
+            return redirect(here)
     return render(
         request,
         "payments/balance.html",
@@ -152,21 +133,35 @@ def balance(request):
             "balance": settlements.seller_balance(business=business),
             "bank_form": bank_form,
             "qris_form": qris_form,
-            "static_qris": static,
+            "static_qris": access.static_qris_of(business=business),
         },
     )
 
 
+def _saved(form, service, **kwargs) -> bool:
+    """Calls `service` with the form's data; its refusal becomes the form's error."""
+    if not form.is_valid():
+        return False
+    try:
+        service(**kwargs, **form.cleaned_data)
+    except ApplicationError as exc:
+        fields = exc.extra.get("fields") or {}
+        field = next((f for f in fields if f in form.fields), None)
+        form.add_error(field, exc.message)
+        return False
+    return True
+
+
 # --- city admin ----------------------------------------------------------------------------------
 def _official(request):
-    """The city's money pages: the city admin runs them, the auditor reads them."""
-    if not (request.user.is_city_admin or request.user.is_auditor):
+    """The city's money pages exist only for those who may read them."""
+    if not access.can_view_payouts(user=request.user):
         raise Http404
 
 
 def _writer_or_403(request):
     """Payouts and reconciliation runs are the city admin's; the auditor only reads."""
-    if request.user.is_city_admin:
+    if access.can_manage_payouts(user=request.user):
         return None
     return render(
         request,
@@ -179,6 +174,14 @@ def _writer_or_403(request):
     )
 
 
+# The payouts page's buttons: the batch's next state and what to tell the admin.
+BATCH_MOVES = {
+    "approve": (PayoutBatch.State.APPROVED, gettext_lazy("Batch disetujui.")),
+    "paid": (PayoutBatch.State.PAID, gettext_lazy("Batch ditandai sudah ditransfer.")),
+    "cancel": (PayoutBatch.State.CANCELLED, gettext_lazy("Batch dibatalkan.")),
+}
+
+
 @login_required
 def payouts(request):
     _official(request)
@@ -188,7 +191,7 @@ def payouts(request):
         action = request.POST.get("action")
         batch_id = int_param(request.POST.get("batch_id"))
         try:
-            if action in ("approve", "paid", "cancel") and batch_id is None:
+            if action in BATCH_MOVES and batch_id is None:
                 raise NotFound(_("Batch pencairan tidak ditemukan."))
             if action == "create":
                 made = [
@@ -200,19 +203,15 @@ def payouts(request):
                     messages.success(request, _("%(n)d batch dibuat.") % {"n": len(made)})
                 else:
                     messages.info(request, _("Tidak ada dana yang perlu dicairkan."))
-            elif action == "approve":
-                settlements.batch_approve(actor=request.user, batch_id=batch_id)
-                messages.success(request, _("Batch disetujui."))
-            elif action == "paid":
-                settlements.batch_mark_paid(actor=request.user, batch_id=batch_id)
-                messages.success(request, _("Batch ditandai sudah ditransfer."))
-            elif action == "cancel":
-                settlements.batch_cancel(
+            elif action in BATCH_MOVES:
+                to, done = BATCH_MOVES[action]
+                settlements.payout_batch_transition(
                     actor=request.user,
                     batch_id=batch_id,
+                    to=to,
                     reason=request.POST.get("reason", "")[:500],
                 )
-                messages.success(request, _("Batch dibatalkan."))
+                messages.success(request, done)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("payments:payouts")
@@ -220,20 +219,18 @@ def payouts(request):
         request,
         "payments/payouts.html",
         {
-            "batches": PayoutBatch.objects.select_related(
-                "created_by", "approved_by"
-            ).prefetch_related("lines__business")[:50],
-            "notifications": Notification.objects.exclude(
-                result__in=["applied", "duplicate", "ignored"]
-            )[:20],
-            "late": Payment.objects.filter(paid_late=True)[:20],
+            "batches": access.payout_batch_visible(user=request.user)[:50],
+            "notifications": access.rejected_notifications_visible(user=request.user)[:20],
+            "late": access.late_payments_visible(user=request.user)[:20],
+            "can_manage": access.can_manage_payouts(user=request.user),
         },
     )
 
 
 @login_required
 def payout_csv(request, batch_id: int):
-    _official(request)
+    if not access.can_download_payout_file(user=request.user):
+        raise Http404
     try:
         batch, body = settlements.batch_export(actor=request.user, batch_id=batch_id)
     except NotFound:
@@ -246,8 +243,8 @@ def payout_csv(request, batch_id: int):
 @login_required
 def reconciliation(request):
     _official(request)
-    if request.method == "POST" and (denied := _writer_or_403(request)) is not None:
-        return denied
+    if request.method == "POST" and not access.can_run_reconciliation(user=request.user):
+        return _writer_or_403(request)
     form = ReconcileForm(request.POST or None, request.FILES or None)
     run = None
     if request.method == "POST" and form.is_valid():
@@ -264,7 +261,12 @@ def reconciliation(request):
     return render(
         request,
         "payments/reconciliation.html",
-        {"form": form, "run": run, "runs": Reconciliation.objects.all()[:10]},
+        {
+            "form": form,
+            "run": run,
+            "runs": access.reconciliation_visible(user=request.user)[:10],
+            "can_run": access.can_run_reconciliation(user=request.user),
+        },
     )
 
 

@@ -47,9 +47,41 @@ def notify(payment, *, status="paid", amount=None, signature=None, client=None):
     )
 
 
+def completed_payable_order(buyer, seller, *, key="p-1"):
+    """A paid and completed cashless order whose seller has a bank account: it can be paid out."""
+    from malpro.payments.models import BankAccount
+
+    checkout, payment, _ = cashless_checkout(buyer, seller, key=key)
+    notify(payment)
+    order = checkout.orders.get()
+    for actor, to in ((seller, "accepted"), (seller, "ready"), (seller, "delivered")):
+        orders.order_transition(actor=actor, order_id=order.pk, to=to)
+    orders.order_transition(actor=buyer, order_id=order.pk, to="completed")
+    BankAccount.objects.create(
+        business=order.business, bank_code="BJTM", account_number="0011223344", account_name="Sari"
+    )
+    return order
+
+
+def approved_batch(objects):
+    """The daily job's payout batch of a completed order, approved by the city admin."""
+    from malpro.payments import settlements
+
+    completed_payable_order(objects["buyer"], objects["seller"], key="batch")
+    batch = settlements.batch_create(actor=None, provider="simulator")
+    return settlements.batch_approve(actor=objects["city_admin"], batch_id=batch.pk)
+
+
 def assert_ledger_ok():
     assert problems() == []
     call_command("check_ledger", stdout=io.StringIO())
 
 
-__all__ = ["assert_ledger_ok", "cashless_checkout", "json", "notify"]
+__all__ = [
+    "approved_batch",
+    "assert_ledger_ok",
+    "cashless_checkout",
+    "completed_payable_order",
+    "json",
+    "notify",
+]

@@ -9,7 +9,7 @@ from django.db import connection, connections
 
 from malpro.payments import settlements
 from malpro.payments.models import PayoutBatch, PayoutLine
-from malpro.payments.tests.test_pages_api import completed_payable_order
+from malpro.payments.tests.helpers import completed_payable_order
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL's parallel writers"

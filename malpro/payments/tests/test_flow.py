@@ -125,11 +125,20 @@ def test_a_late_pending_notification_never_moves_a_paid_payment_back(buyer, sell
 
 
 @pytest.mark.django_db
-def test_a_crash_between_charge_and_notification_loses_nothing(buyer, seller):
-    # The checkout committed but the process died before asking the provider (no payload);
+def test_a_lost_charge_answer_loses_nothing(buyer, seller, monkeypatch):
+    # The checkout committed but the provider's answer to the charge never came (no payload);
     # the provider's notification still completes it.
+    from malpro.payments.gateways.simulator import SimulatorGateway
+
+    def no_answer(self, payment, **kwargs):
+        raise TimeoutError("no answer")
+
+    monkeypatch.setattr(SimulatorGateway, "charge", no_answer)
     checkout, payment, _ = cashless_checkout(buyer, seller, charge=False)
+    payment.refresh_from_db()
     assert payment.status == "created" and not payment.qris_payload
+    assert payment.charge_error == "no answer"
+    monkeypatch.undo()
     assert notify(payment).status_code == 200
     payment.refresh_from_db()
     assert payment.status == "paid"

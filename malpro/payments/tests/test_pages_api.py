@@ -4,11 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from malpro.core.exceptions import PermissionDenied
-from malpro.orders import services as orders
 from malpro.orders.models import OrderStatus
 from malpro.payments import settlements
 from malpro.payments.models import BankAccount, MerchantQRIS, PayoutBatch, Reconciliation
-from malpro.payments.tests.helpers import cashless_checkout, notify
+from malpro.payments.tests.helpers import cashless_checkout, completed_payable_order, notify
 from malpro.payments.tests.test_qris import LONG_NAME, static_payload
 
 
@@ -119,20 +118,6 @@ def test_payouts_page_is_for_the_city(web, city_admin, auditor, seller):
     assert web(auditor).get("/kota/pencairan/").status_code == 200
     assert web(auditor).post("/kota/pencairan/", {"action": "create"}).status_code == 403
     assert web(seller).get("/kota/pencairan/").status_code == 404
-
-
-def completed_payable_order(buyer, seller):
-    """A paid and completed cashless order whose seller has a bank account: it can be paid out."""
-    checkout, payment, _ = cashless_checkout(buyer, seller)
-    notify(payment)
-    order = checkout.orders.get()
-    for actor, to in ((seller, "accepted"), (seller, "ready"), (seller, "delivered")):
-        orders.order_transition(actor=actor, order_id=order.pk, to=to)
-    orders.order_transition(actor=buyer, order_id=order.pk, to="completed")
-    BankAccount.objects.create(
-        business=order.business, bank_code="BJTM", account_number="0011223344", account_name="Sari"
-    )
-    return order
 
 
 @pytest.mark.django_db
