@@ -8,4 +8,8 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Buku besar")
 
     def ready(self):
-        from malpro.ledger import receivers  # noqa: F401
+        from malpro.core import events
+        from malpro.ledger import postings
+
+        # Money moves with the order's state, in its transaction (never after the commit).
+        events.within_transaction("ledger.orders", postings.KINDS, postings.post)

@@ -3,6 +3,8 @@ transaction, identified by a key so the same event never posts twice."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
@@ -14,17 +16,28 @@ class UnbalancedEntry(ApplicationError):
     pass
 
 
-def account(kind: str, *, business=None, provider: str = "") -> Account:
+def account(kind: str, *, business=None, provider: str = "", business_id=None) -> Account:
+    business_id = business.pk if business is not None else business_id
     if kind in (AccountKind.SELLER_PAYABLE, AccountKind.SELLER_CASH, AccountKind.COD_SALES):
-        code = f"{kind}:{business.pk}"
+        code = f"{kind}:{business_id}"
     elif kind in (AccountKind.ESCROW, AccountKind.CLEARING):
         code = f"{kind}:{provider}"
     else:
         code = kind
     found, _ = Account.objects.get_or_create(
-        code=code, defaults={"kind": kind, "business": business, "provider": provider}
+        code=code, defaults={"kind": kind, "business_id": business_id, "provider": provider}
     )
     return found
+
+
+@dataclass(frozen=True)
+class OrderRef:
+    """What a posting needs of an order, read from its event's payload (an Order works too)."""
+
+    pk: int
+    business_id: int
+    total: int
+    number: str = ""
 
 
 def post(
@@ -37,6 +50,7 @@ def post(
     order=None,
     business=None,
     provider: str = "",
+    business_id=None,
 ) -> JournalEntry | None:
     """Posts a balanced entry; returns None when an entry with this key exists already."""
     if sum(amount for _, amount in lines) != 0:
@@ -52,8 +66,8 @@ def post(
                 key=key,
                 memo=memo[:300],
                 checkout=checkout,
-                order=order,
-                business=business,
+                order_id=order.pk if order is not None else None,
+                business_id=business.pk if business is not None else business_id,
                 provider=provider,
             )
             JournalLine.objects.bulk_create(
@@ -95,27 +109,33 @@ def post_capture(*, checkout, provider: str, amount: int) -> JournalEntry | None
     )
 
 
-def captured_provider(checkout_id) -> str | None:
-    entry = JournalEntry.objects.filter(kind=EntryKind.CAPTURE, checkout_id=checkout_id).first()
+def captured_provider_of_order(order_id) -> str | None:
+    """The provider of the capture entry of the order's checkout. Only for orders paid before
+    orders recorded the provider themselves (Order.paid_via, carried by the order's events)."""
+    entry = JournalEntry.objects.filter(
+        kind=EntryKind.CAPTURE, checkout__orders__pk=order_id
+    ).first()
     return entry.provider if entry else None
 
 
 def post_order_completed(*, order, provider: str) -> JournalEntry | None:
+    """`order`: an Order or an OrderRef."""
     return post(
         kind=EntryKind.ORDER_COMPLETED,
         key=f"completed:{order.pk}",
         lines=[
             (account(AccountKind.CLEARING, provider=provider), order.total),
-            (account(AccountKind.SELLER_PAYABLE, business=order.business), -order.total),
+            (account(AccountKind.SELLER_PAYABLE, business_id=order.business_id), -order.total),
         ],
         memo=order.number or "",
         order=order,
-        business=order.business,
+        business_id=order.business_id,
         provider=provider,
     )
 
 
 def post_refund_due(*, order, provider: str) -> JournalEntry | None:
+    """`order`: an Order or an OrderRef."""
     return post(
         kind=EntryKind.REFUND_DUE,
         key=f"refund_due:{order.pk}",
@@ -125,25 +145,26 @@ def post_refund_due(*, order, provider: str) -> JournalEntry | None:
         ],
         memo=order.number or "",
         order=order,
-        business=order.business,
+        business_id=order.business_id,
         provider=provider,
     )
 
 
 def post_cod_collected(*, order) -> JournalEntry | None:
     """Cash the seller took at the door: recorded for the seller's books and the city's
-    figures, never owed by the platform."""
-    amount = order.cash_collected or order.total
+    figures, never owed by the platform. `order`: an Order or an OrderRef (the cash recorded
+    equals the order's total: order_transition refuses any other amount)."""
+    amount = getattr(order, "cash_collected", None) or order.total
     return post(
         kind=EntryKind.COD_COLLECTED,
         key=f"cod:{order.pk}",
         lines=[
-            (account(AccountKind.SELLER_CASH, business=order.business), amount),
-            (account(AccountKind.COD_SALES, business=order.business), -amount),
+            (account(AccountKind.SELLER_CASH, business_id=order.business_id), amount),
+            (account(AccountKind.COD_SALES, business_id=order.business_id), -amount),
         ],
         memo=order.number or "",
         order=order,
-        business=order.business,
+        business_id=order.business_id,
     )
 
 

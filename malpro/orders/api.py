@@ -217,7 +217,7 @@ def _order_out(order: Order, user=None, detail=False) -> dict:
         ],
     }
     if detail:
-        data["allowed_transitions"] = services.allowed_moves(user, order)
+        data["allowed_transitions"] = selectors.order_moves(user=user, order=order)
         data["events"] = [
             {
                 "from_status": e.from_status,
@@ -304,11 +304,9 @@ def _checkout_out(checkout: Checkout) -> dict:
 @router.get("/orders", response=list[OrderOut])
 def orders_list(request: HttpRequest, query: Query[OrdersQuery]):
     if query.role == "seller":
-        qs = selectors.orders_of_seller(user=request.auth)
+        qs = selectors.orders_of_seller(user=request.auth, status=query.status)
     else:
-        qs = selectors.orders_of_buyer(user=request.auth)
-    if query.status:
-        qs = qs.filter(status=query.status)
+        qs = selectors.orders_of_buyer(user=request.auth, status=query.status)
     start = (query.page - 1) * query.page_size
     return [_order_out(o) for o in qs[start : start + query.page_size]]
 

@@ -10,7 +10,10 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from malpro.catalog import views as catalog_views
         from malpro.core import nav
-        from malpro.orders import receivers  # noqa: F401
+        from malpro.orders import (
+            access,
+            receivers,  # noqa: F401
+        )
         from malpro.orders.views import product_reviews_context
 
         if "orders/partials/add_to_cart.html" not in catalog_views.PRODUCT_ACTIONS:
@@ -20,11 +23,13 @@ class OrdersConfig(AppConfig):
         if product_reviews_context not in catalog_views.PRODUCT_EXTENSIONS:
             catalog_views.PRODUCT_EXTENSIONS.append(product_reviews_context)
 
-        nav.register(_("Keranjang"), "orders:cart", lambda u: True, order=20)
-        nav.register(_("Pesanan saya"), "orders:my_orders", lambda u: u.is_authenticated, order=21)
+        nav.register(_("Keranjang"), "orders:cart", lambda u: access.can_use_cart(user=u), order=20)
         nav.register(
-            _("Pesanan masuk"),
-            "orders:inbox",
-            lambda u: u.is_authenticated and u.has_role("seller"),
-            order=32,
+            _("Pesanan saya"),
+            "orders:my_orders",
+            lambda u: access.can_view_my_orders(user=u),
+            order=21,
+        )
+        nav.register(
+            _("Pesanan masuk"), "orders:inbox", lambda u: access.can_view_inbox(user=u), order=32
         )

@@ -44,6 +44,17 @@ class CheckoutForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial=choices[0][0] if choices else None,
             )
+        # A resubmitted form (a double click) may name sellers whose items already left the
+        # cart with the first submission: their choices are read too, so the second request
+        # is the same request as the first and the service returns the first checkout.
+        self.posted_sellers = []
+        for name in self.data if self.is_bound else ():
+            business_id = name.removeprefix("delivery_")
+            if name.startswith("delivery_") and business_id.isdigit() and name not in self.fields:
+                self.posted_sellers.append(int(business_id))
+                self.fields[name] = forms.ChoiceField(
+                    choices=DeliveryMethod.choices, required=False, widget=forms.HiddenInput
+                )
 
     def clean_contact_phone(self):
         return validators.clean_phone(self.cleaned_data["contact_phone"])
@@ -61,7 +72,11 @@ class CheckoutForm(forms.Form):
                 contact_name=data["contact_name"],
                 note=data["note"],
             ),
-            deliveries={g.business.pk: data[f"delivery_{g.business.pk}"] for g in self.groups},
+            deliveries={
+                business_id: data[f"delivery_{business_id}"]
+                for business_id in [g.business.pk for g in self.groups] + self.posted_sellers
+                if data.get(f"delivery_{business_id}")
+            },
             payment_method=data["payment_method"] or "cod",
         )
 

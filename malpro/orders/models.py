@@ -144,6 +144,9 @@ class Order(models.Model):
         max_length=16, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
     )
     paid_at = models.DateTimeField(null=True, blank=True)
+    # The payment provider that captured a cashless order's money (set with the move to
+    # "placed"); empty for COD and for orders paid before this was recorded.
+    paid_via = models.CharField(max_length=20, blank=True)
     status_reason = models.CharField(max_length=500, blank=True)
     payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
     delivery_method = models.CharField(max_length=10, choices=DeliveryMethod.choices)

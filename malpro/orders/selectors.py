@@ -1,11 +1,10 @@
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from malpro.core.exceptions import NotFound
-from malpro.orders import services, workflow
-from malpro.orders.models import Cart, CartItem, Order, OrderStatus, Review
+from malpro.orders import access, services, workflow
+from malpro.orders.models import Cart, CartItem, DeliveryFee, Order, OrderStatus, Review
 
 
 @dataclass
@@ -65,42 +64,43 @@ def cart_view(cart: Cart | None) -> CartView:
     )
 
 
-def _orders() -> QuerySet[Order]:
-    return Order.objects.select_related("business", "village__district", "buyer").prefetch_related(
-        "lines"
-    )
+def _orders(qs: QuerySet[Order]) -> QuerySet[Order]:
+    return qs.select_related("business", "village__district", "buyer").prefetch_related("lines")
 
 
-def orders_of_buyer(*, user) -> QuerySet[Order]:
-    return _orders().filter(buyer=user)
+def orders_of_buyer(*, user, status: str = "") -> QuerySet[Order]:
+    qs = _orders(access.orders_bought(user=user))
+    return qs.filter(status=status) if status else qs
 
 
-def orders_of_seller(*, user, tab: str = "") -> QuerySet[Order]:
-    qs = _orders().filter(business__owner=user)
+def orders_of_seller(*, user, tab: str = "", status: str = "") -> QuerySet[Order]:
+    qs = _orders(access.orders_sold(user=user))
     if tab in workflow.TABS:
         qs = qs.filter(status__in=workflow.TABS[tab])
-    return qs
+    return qs.filter(status=status) if status else qs
 
 
 def order_get(*, user, order_id: int) -> Order:
     """The order for its buyer, its seller or the city admin/auditor; 404 for anyone else."""
-    order = _orders().prefetch_related(Prefetch("events__actor")).filter(pk=order_id).first()
-    if order is None or not (
-        order.buyer_id == user.pk
-        or order.business.owner_id == user.pk
-        or user.is_city_admin
-        or user.is_auditor
-    ):
-        raise NotFound(_("Pesanan tidak ditemukan."))
-    return order
+    return access.order_get_for_user(user=user, order_id=order_id)
+
+
+def order_moves(*, user, order: Order) -> list[str]:
+    """The moves `user` may make on `order` now (buttons, the API's allowed_transitions)."""
+    return workflow.ORDER.targets(user, order)
 
 
 def tab_counts(*, user) -> dict[str, int]:
     counts = {}
-    base = Order.objects.filter(business__owner=user)
+    base = access.orders_sold(user=user)
     for tab, statuses in workflow.TABS.items():
         counts[tab] = base.filter(status__in=statuses).count() if tab != "selesai" else None
     return counts
+
+
+def delivery_fees(business) -> dict[str, int]:
+    """A shop's delivery fee per kecamatan code."""
+    return dict(DeliveryFee.objects.filter(business=business).values_list("district_id", "fee"))
 
 
 ACTIVE_STATUSES = [OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.READY]

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malpro.catalog.models import Product, ProductStatus, Variant
 from malpro.catalog.services import stock_changed
-from malpro.core import audit, validators
+from malpro.core import audit, events, validators
+from malpro.core import workflow as core_workflow
 from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
-from malpro.orders import signals, workflow
+from malpro.core.money import format_rupiah
+from malpro.orders import access, workflow
 from malpro.orders.models import (
     Cart,
     CartItem,
@@ -35,6 +39,8 @@ from malpro.orders.models import (
 )
 from malpro.regions.models import Village
 from malpro.umkm.models import Business, Status
+
+log = logging.getLogger(__name__)
 
 MAX_QUANTITY = 999
 
@@ -171,7 +177,7 @@ def delivery_update(
     fees: dict[str, int],
     pickup_note: str = "",
 ) -> ShopDelivery:
-    if business.owner_id != actor.pk:
+    if not access.can_manage_delivery(user=actor, business=business):
         raise PermissionDenied(_("Hanya pemilik usaha yang dapat mengatur pengiriman."))
     if not pickup and not delivery:
         raise ApplicationError(_("Aktifkan minimal satu cara: ambil di toko atau diantar."))
@@ -227,12 +233,14 @@ class PriceChanged(Conflict):
     pass
 
 
-def _request_hash(data: CheckoutInput) -> str:
+def _request_hash(data: CheckoutInput, lines=None) -> str:
     payload = {
         "address": vars(data.address),
         "deliveries": sorted(data.deliveries.items()),
         "payment": data.payment_method,
     }
+    if lines is not None:
+        payload["lines"] = sorted(list(line) for line in lines)
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -240,38 +248,101 @@ def _payment_methods() -> set[str]:
     return set(getattr(settings, "MALPRO_PAYMENT_METHODS", ["cod"]))
 
 
+# How long a copy of a checkout waits for the same buyer's checkout in progress (a double tap,
+# a phone retrying) before answering 409 "still being processed".
+CHECKOUT_WAIT_SECONDS = 5.0
+IN_PROGRESS = "checkout_in_progress"
+
+
+class CheckoutInProgress(Conflict):
+    pass
+
+
 def checkout_place(
-    *, buyer, cart: Cart, data: CheckoutInput, idempotency_key: str, request=None
+    *,
+    buyer,
+    cart: Cart | None = None,
+    lines: Sequence[tuple[int, int]] | Sequence[tuple[int, int, int]] | None = None,
+    data: CheckoutInput,
+    idempotency_key: str,
+    request=None,
 ) -> tuple[Checkout, bool]:
-    """Turns the cart into one order per seller, in one transaction. Returns (checkout,
-    created): a retry with the same key returns the first checkout and creates nothing."""
+    """Turns the cart (or explicit `lines` of (product_id, quantity[, price seen]), for the
+    ASN staples bundle) into one order per seller, in one transaction. Returns (checkout,
+    created): a retry with the same key returns the first checkout and creates nothing.
+
+    A copy sent while the first is still running waits for it and returns its result; after
+    CHECKOUT_WAIT_SECONDS it answers CheckoutInProgress (409) instead, and a retry later gets
+    the original. The key is looked up only here, after that wait, never before: a copy that
+    looked first and read the cart after the first copy emptied it answered "Keranjang
+    kosong" for a checkout that had succeeded."""
+    if (cart is None) == (lines is None):
+        raise TypeError("checkout_place takes a cart or lines, not both")
     key = (idempotency_key or "").strip()
     if not key or len(key) > 100:
         raise ApplicationError.for_field(
             "idempotency_key",
             _("Kunci idempotensi (Idempotency-Key) wajib, maksimal 100 karakter."),
         )
-    request_hash = _request_hash(data)
-    existing = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
-    if existing is not None:
-        return _same_request(existing, request_hash), False
+    items = None if lines is None else _explicit_lines(lines)
+    request_hash = _request_hash(data, None if items is None else [i.key for i in items])
     try:
         with transaction.atomic(durable=True):
-            return _place(buyer, cart, data, key, request_hash, request), True
+            _wait_for_checkouts_of(buyer)
+            existing = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
+            if existing is not None:
+                return _same_request(existing, request_hash), False
+            if items is None:
+                items = _cart_items(cart)
+            return _place(buyer, items, data, key, request_hash, request), True
     except PriceChanged as exc:
         # The cart is read once, inside the transaction; the prices it refused are recorded as
         # seen after the rollback, so confirming again goes through.
-        for changed in exc.extra["items"]:
-            CartItem.objects.filter(
-                cart=cart, product_id=changed["product_id"], variant_id=changed["variant_id"]
-            ).update(price_seen=changed["new_price"])
+        if cart is not None:
+            for changed in exc.extra["items"]:
+                CartItem.objects.filter(
+                    cart=cart, product_id=changed["product_id"], variant_id=changed["variant_id"]
+                ).update(price_seen=changed["new_price"])
         raise
     except IntegrityError:
-        # The same key, placed by a parallel request that committed first.
+        # The same key, placed by a parallel request that committed first (the wait above
+        # makes this rare: only a database without it, or a lost lock).
         existing = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
         if existing is None:
             raise
         return _same_request(existing, request_hash), False
+    except OperationalError as exc:
+        if not _lock_timed_out(exc):
+            raise
+        raise CheckoutInProgress(
+            _("Pesanan yang sama sedang diproses, coba lagi sebentar."), {"code": IN_PROGRESS}
+        ) from None
+
+
+def _wait_for_checkouts_of(buyer) -> None:
+    """Makes a buyer's checkouts run one after another, so a copy reads the key (and the cart)
+    only after the copy before it committed. PostgreSQL: a transaction-level advisory lock per
+    buyer, tried at once and then awaited up to CHECKOUT_WAIT_SECONDS; SQLite: its write
+    transactions already run one at a time (BEGIN IMMEDIATE)."""
+    if connection.vendor != "postgresql":
+        return
+    name = f"malpro.checkout:{buyer.pk}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [name])
+        if cursor.fetchone()[0]:
+            return
+        cursor.execute(
+            "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+            [f"{int(CHECKOUT_WAIT_SECONDS * 1000)}ms"],
+        )
+        previous = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+
+
+def _lock_timed_out(exc: OperationalError) -> bool:
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) == "55P03"  # lock_not_available
 
 
 def _same_request(existing: Checkout, request_hash: str) -> Checkout:
@@ -280,7 +351,57 @@ def _same_request(existing: Checkout, request_hash: str) -> Checkout:
     return existing
 
 
-def _place(buyer, cart, data: CheckoutInput, key, request_hash, request) -> Checkout:
+@dataclass
+class _Line:
+    """An explicit line (the staples bundle) shaped like a cart item for _place."""
+
+    product: Product
+    quantity: int
+    price_seen: int | None = None
+    variant: Variant | None = None
+    pk: None = None
+
+    @property
+    def product_id(self) -> int:
+        return self.product.pk
+
+    @property
+    def variant_id(self) -> None:
+        return None
+
+    @property
+    def key(self) -> tuple:
+        return (self.product.pk, self.quantity, self.price_seen)
+
+
+def _explicit_lines(lines) -> list[_Line]:
+    wanted: dict[int, list] = {}
+    for line in lines:
+        product_id, quantity, *seen = line
+        if not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
+            raise ApplicationError.for_field(
+                "quantity", _("Jumlah harus antara 1 dan %(n)d.") % {"n": MAX_QUANTITY}
+            )
+        entry = wanted.setdefault(int(product_id), [0, seen[0] if seen else None])
+        entry[0] += quantity
+    if not wanted:
+        raise Conflict(_("Tidak ada barang yang dipesan."))
+    products = {
+        p.pk: p for p in Product.objects.select_related("business").filter(pk__in=list(wanted))
+    }
+    out = []
+    for product_id in sorted(wanted):  # the stock rows are taken in product order
+        product = products.get(product_id)
+        if product is None:
+            raise NotFound(_("Produk tidak ditemukan."))
+        if product.has_variants:
+            raise ApplicationError.for_field("product_id", _("Pilih variannya dulu."))
+        quantity, seen = wanted[product_id]
+        out.append(_Line(product=product, quantity=quantity, price_seen=seen))
+    return out
+
+
+def _place(buyer, items: list, data: CheckoutInput, key, request_hash, request) -> Checkout:
     if data.payment_method not in _payment_methods():
         raise ApplicationError.for_field(
             "payment_method",
@@ -307,12 +428,11 @@ def _place(buyer, cart, data: CheckoutInput, key, request_hash, request) -> Chec
     if errors:
         raise ApplicationError(next(iter(errors.values())), {"fields": errors})
 
-    items = _cart_items(cart)
     if not items:
         raise Conflict(_("Keranjang kosong."))
     _check_prices(items)
 
-    by_business: dict[int, list[CartItem]] = {}
+    by_business: dict[int, list] = {}
     for item in items:
         business = item.product.business
         if business.status != Status.ACTIVE or item.product.status != ProductStatus.PUBLISHED:
@@ -358,6 +478,7 @@ def _place(buyer, cart, data: CheckoutInput, key, request_hash, request) -> Chec
         user_agent=(request.headers.get("User-Agent", "")[:200] if request else ""),
     )
     touched_products: set[int] = set()
+    orders: list[Order] = []
     for business, method, lines, items_total, fee in plans:
         order = Order.objects.create(
             checkout=checkout,
@@ -401,13 +522,63 @@ def _place(buyer, cart, data: CheckoutInput, key, request_hash, request) -> Chec
             touched_products.add(item.product_id)
         OrderLine.objects.bulk_create(order_lines)  # one INSERT for all the lines of an order
         OrderEvent.objects.create(order=order, from_status="", to_status=initial, actor=buyer)
-        if initial == OrderStatus.PLACED:
-            signals.order_placed.send(sender=Order, order=order, actor=buyer)
-    # Payments (cashless) start from here, in this transaction.
-    signals.checkout_placed.send(sender=Checkout, checkout=checkout)
-    CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
+        core_workflow.created(
+            machine=workflow.ORDER,
+            obj=order,
+            actor=buyer,
+            payload={"reason": "", **order_payload(order, order_lines)},
+        )
+        orders.append(order)
+    # Payments (cashless) start from here.
+    events.record(
+        kind="checkout.placed",
+        subject=checkout,
+        actor=buyer,
+        payload={
+            "payment_method": checkout.payment_method,
+            "total": checkout.grand_total,
+            "order_ids": [o.pk for o in orders],
+        },
+    )
+    cart_item_ids = [i.pk for i in items if i.pk is not None]
+    if cart_item_ids:
+        CartItem.objects.filter(pk__in=cart_item_ids).delete()
     stock_changed(touched_products)
+    _record_stock_outs(touched_products, actor=buyer)
     return checkout
+
+
+def _record_stock_outs(product_ids: set[int], *, actor) -> None:
+    """The checkout took the last units of these products: `product.stock_out` for each
+    (one SELECT for the whole checkout)."""
+    for product_id, business_id in Product.objects.filter(
+        pk__in=product_ids, stock__lte=0
+    ).values_list("pk", "business_id"):
+        events.record(
+            kind="product.stock_out",
+            subject=Product(pk=product_id, business_id=business_id),
+            actor=actor,
+            payload={"business_id": business_id},
+        )
+
+
+def order_payload(order: Order, lines=None) -> dict:
+    """What every order event carries (other apps' consumers rely on these keys); `lines` are
+    included when given."""
+    payload = {
+        "number": order.number or "",
+        "buyer_id": order.buyer_id,
+        "business_id": order.business_id,
+        "total": order.total,
+        "payment_method": order.payment_method,
+        "paid_via": order.paid_via,
+    }
+    if lines is not None:
+        payload["lines"] = [
+            {"product_id": line.product_id, "quantity": line.quantity, "amount": line.line_total}
+            for line in lines
+        ]
+    return payload
 
 
 def _delivery_fee(business, method: str, village, items_total: int) -> int:
@@ -431,7 +602,7 @@ def _delivery_fee(business, method: str, village, items_total: int) -> int:
     if items_total < options.min_order:
         raise Conflict(
             _("Belanja minimal untuk diantar %(shop)s: %(min)s.")
-            % {"shop": business.name, "min": f"Rp{options.min_order:,}".replace(",", ".")}
+            % {"shop": business.name, "min": format_rupiah(options.min_order)}
         )
     return fee
 
@@ -446,13 +617,13 @@ def _cart_items(cart: Cart) -> list[CartItem]:
     )
 
 
-def _check_prices(items: list[CartItem]) -> None:
+def _check_prices(items: list) -> None:
     """Refuses to charge a price the buyer has not seen (checkout_place then records the new
     prices as seen, so confirming again works)."""
     details = []
     for item in items:
         current = item.variant.price if item.variant else item.product.price
-        if current != item.price_seen:
+        if item.price_seen is not None and current != item.price_seen:
             details.append(
                 {
                     "product_id": item.product_id,
@@ -469,7 +640,7 @@ def _check_prices(items: list[CartItem]) -> None:
         )
 
 
-def _take_stock(item: CartItem) -> None:
+def _take_stock(item) -> None:
     """A conditional UPDATE: the database checks the stock and takes it in one statement, so
     two buyers can never take the same last unit (no read-then-write)."""
     if item.variant_id:
@@ -506,64 +677,37 @@ def _take_stock(item: CartItem) -> None:
         )
 
 
-def _return_stock(order: Order) -> None:
-    for line in order.lines.all():
+def _return_stock(lines: list[OrderLine]) -> None:
+    for line in lines:
         if line.variant_id:
             Variant.objects.filter(pk=line.variant_id).update(stock=F("stock") + line.quantity)
         if line.product_id:
             Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
-    stock_changed({line.product_id for line in order.lines.all() if line.product_id})
+    stock_changed({line.product_id for line in lines if line.product_id})
 
 
 # --- transitions ---------------------------------------------------------------------------------
-def parties(user, order: Order) -> set[str]:
-    found = set()
-    if user is None:
-        return {workflow.SYSTEM}
-    if order.buyer_id == user.pk:
-        found.add(workflow.BUYER)
-    if order.business.owner_id == user.pk:
-        found.add(workflow.SELLER)
-    if user.is_authenticated and user.is_city_admin:
-        found.add(workflow.ADMIN)
-    return found
-
-
-def allowed_moves(user, order: Order) -> list[str]:
-    mine = parties(user, order)
-    return [
-        to for (frm, to), who in workflow.TRANSITIONS.items() if frm == order.status and mine & who
-    ]
-
-
 @transaction.atomic
 def order_transition(
-    *, actor, order_id: int, to: str, reason: str = "", cash_amount: int | None = None
+    *,
+    actor,
+    order_id: int,
+    to: str,
+    reason: str = "",
+    cash_amount: int | None = None,
+    paid_via: str = "",
 ) -> Order:
-    """Moves an order along the one transition table; actor None is the system (a periodic
-    job). Raises 404 for orders the actor has no part in, 403 for a move that is not theirs,
-    409 for a move the table does not allow from the current state."""
+    """Moves an order along the one transition table (orders.workflow); actor None is the
+    system (a periodic job, a payment webhook: it passes the provider that captured the money
+    as `paid_via` with the move to "placed"). Raises 404 for orders the actor has no part in,
+    403 for a move that is not theirs, 409 for a move the table does not allow from the
+    current state. Records `order.<to>` with the payload of `order_payload`."""
     order = Order.objects.select_for_update().select_related("business").filter(pk=order_id).first()
     if order is None:
-        raise NotFound(_("Pesanan tidak ditemukan."))
-    mine = parties(actor, order)
-    if not mine:
-        raise NotFound(_("Pesanan tidak ditemukan."))
-    if to not in OrderStatus.values:
-        raise ApplicationError.for_field("to", _("Status %(to)s tidak dikenal.") % {"to": to})
+        raise NotFound(workflow.ORDER.not_found_message)
+    mine = workflow.ORDER.check(obj=order, to=to, actor=actor)
+    to = OrderStatus(to).value
     frm = order.status
-    who = workflow.TRANSITIONS.get((frm, to))
-    if who is None:
-        raise Conflict(
-            _("Pesanan %(status)s tidak dapat diubah menjadi %(to)s.")
-            % {"status": OrderStatus(frm).label.lower(), "to": OrderStatus(to).label.lower()},
-            {"from": frm, "to": to},
-        )
-    if not mine & who:
-        raise PermissionDenied(
-            _("Langkah ini hanya untuk %(who)s.")
-            % {"who": _(" atau ").join(str(workflow.PARTY_LABELS[w]) for w in sorted(who))}
-        )
     reason = (reason or "").strip()
     if to in workflow.REASON_REQUIRED and not reason:
         raise ApplicationError.for_field("reason", _("Alasan wajib diisi."))
@@ -574,8 +718,7 @@ def order_transition(
         and not reason
     ):
         raise ApplicationError.for_field("reason", _("Alasan wajib diisi."))
-    now = timezone.now()
-    fields = ["status", "status_reason", workflow.TIMESTAMP[to]]
+    fields = ["status_reason", workflow.TIMESTAMP[to]]
     if to == OrderStatus.DELIVERED and order.payment_method == PaymentMethod.COD:
         if cash_amount is None:
             raise ApplicationError.for_field(
@@ -585,17 +728,27 @@ def order_transition(
             raise ApplicationError.for_field(
                 "cash_amount",
                 _("Uang diterima (%(got)s) tidak sama dengan total pesanan (%(total)s).")
-                % {
-                    "got": f"Rp{cash_amount:,}".replace(",", "."),
-                    "total": f"Rp{order.total:,}".replace(",", "."),
-                },
+                % {"got": format_rupiah(cash_amount), "total": format_rupiah(order.total)},
             )
         order.cash_collected = cash_amount
         fields.append("cash_collected")
-    order.status = to
+    if to == OrderStatus.PLACED and paid_via:
+        order.paid_via = paid_via[:20]
+        fields.append("paid_via")
     order.status_reason = reason[:500]
-    setattr(order, workflow.TIMESTAMP[to], now)
-    order.save(update_fields=fields)
+    setattr(order, workflow.TIMESTAMP[to], timezone.now())
+    # Completed and closed orders carry their lines (sales counts, stock, standings).
+    lines = list(order.lines.all()) if to in workflow.FINAL else None
+    core_workflow.transition(
+        machine=workflow.ORDER,
+        obj=order,
+        to=to,
+        actor=actor,
+        reason=reason,
+        fields=fields,
+        payload=order_payload(order, lines),
+        checked=True,
+    )
     OrderEvent.objects.create(
         order=order,
         from_status=frm,
@@ -604,31 +757,21 @@ def order_transition(
         reason=reason[:500],
     )
     if to in workflow.CLOSED:
-        _return_stock(order)
-        signals.order_closed.send(sender=Order, order=order, actor=actor)
-    if to == OrderStatus.PLACED:  # a cashless order, paid: now it goes to the seller
-        signals.order_placed.send(sender=Order, order=order, actor=actor)
-    if to == OrderStatus.COMPLETED:
-        for line in order.lines.all():
-            if line.product_id:
-                Product.objects.filter(pk=line.product_id).update(
-                    sold_count=F("sold_count") + line.quantity
-                )
-        signals.order_completed.send(sender=Order, order=order, actor=actor)
-    signals.order_transitioned.send(
-        sender=Order, order=order, from_status=frm, to_status=to, actor=actor
-    )
+        _return_stock(lines)
     return order
 
 
 def orders_autocomplete(*, days: int | None = None, now=None) -> int:
-    """Completes orders delivered more than `days` ago that the buyer did not confirm."""
+    """Completes orders delivered more than `days` ago that the buyer did not confirm. One
+    order that cannot be completed (moved meanwhile, refused) never stops the others."""
     days = settings.MALPRO_ORDER_AUTOCOMPLETE_DAYS if days is None else days
     cutoff = (now or timezone.now()) - timedelta(days=days)
     done = 0
-    for order_id in Order.objects.filter(
-        status=OrderStatus.DELIVERED, delivered_at__lte=cutoff
-    ).values_list("pk", flat=True):
+    for order_id in list(
+        Order.objects.filter(status=OrderStatus.DELIVERED, delivered_at__lte=cutoff).values_list(
+            "pk", flat=True
+        )
+    ):
         try:
             order_transition(
                 actor=None,
@@ -636,19 +779,20 @@ def orders_autocomplete(*, days: int | None = None, now=None) -> int:
                 to=OrderStatus.COMPLETED,
                 reason=_("Selesai otomatis %(d)d hari setelah diterima.") % {"d": days},
             )
-            done += 1
         except Conflict:  # moved meanwhile (the buyer confirmed): nothing to do
             continue
+        except ApplicationError:
+            log.warning("orders_autocomplete: order %s was not completed", order_id)
+            continue
+        done += 1
     return done
 
 
 # --- reviews -------------------------------------------------------------------------------------
 @transaction.atomic
 def review_add(*, buyer, order_id: int, product_id: int, rating: int, text: str = "") -> Review:
-    order = Order.objects.filter(pk=order_id, buyer=buyer).first()
-    if order is None:
-        raise NotFound(_("Pesanan tidak ditemukan."))
-    if order.status != OrderStatus.COMPLETED:
+    order = access.order_for_review(user=buyer, order_id=order_id)
+    if not access.can_review(user=buyer, order=order):
         raise Conflict(_("Ulasan dapat ditulis setelah pesanan selesai."))
     if not order.lines.filter(product_id=product_id).exists():
         raise ApplicationError.for_field("product_id", _("Produk ini tidak ada di pesanan."))
@@ -665,8 +809,12 @@ def review_add(*, buyer, order_id: int, product_id: int, rating: int, text: str 
             )
     except IntegrityError:
         raise Conflict(_("Anda sudah mengulas produk ini.")) from None
-    Product.objects.filter(pk=product_id).update(
-        rating_sum=F("rating_sum") + review.rating, rating_count=F("rating_count") + 1
+    # The product's rating (sum and count) is the catalog's: its consumer counts this event.
+    events.record(
+        kind="review.added",
+        subject=review,
+        actor=buyer,
+        payload={"product_id": product_id, "rating": review.rating, "order_id": order.pk},
     )
     return review
 
@@ -674,10 +822,16 @@ def review_add(*, buyer, order_id: int, product_id: int, rating: int, text: str 
 @transaction.atomic
 def review_reply(*, seller, review_id: int, text: str) -> Review:
     review = Review.objects.select_related("product__business").filter(pk=review_id).first()
-    if review is None or review.product.business.owner_id != seller.pk:
+    if review is None or not access.can_reply_review(user=seller, review=review):
         raise NotFound(_("Ulasan tidak ditemukan."))
     if not (text or "").strip():
         raise ApplicationError.for_field("text", _("Balasan tidak boleh kosong."))
     review.reply, review.replied_at = text.strip()[:2000], timezone.now()
     review.save(update_fields=["reply", "replied_at"])
+    events.record(
+        kind="review.replied",
+        subject=review,
+        actor=seller,
+        payload={"product_id": review.product_id, "order_id": review.order_id},
+    )
     return review

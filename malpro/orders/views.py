@@ -12,9 +12,9 @@ from malpro.core import validators
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
 from malpro.core.views import action_outcome, int_param, redirect_next, require_valid
-from malpro.orders import selectors, services, workflow
+from malpro.orders import access, selectors, services, workflow
 from malpro.orders.forms import CheckoutForm, DeliverySettingsForm, ReviewForm
-from malpro.orders.models import Checkout, DeliveryFee, OrderStatus
+from malpro.orders.models import OrderStatus
 from malpro.orders.receivers import CART_TOKEN
 from malpro.regions.selectors import district_list
 from malpro.umkm.selectors import businesses_of_owner
@@ -71,16 +71,11 @@ def cart_update(request):
 
 @login_required
 def checkout_page(request):
-    if request.method == "POST":
-        # A double click or a resubmitted form: the token already placed a checkout.
-        done = Checkout.objects.filter(
-            buyer=request.user, idempotency_key=request.POST.get("token", "")
-        ).first()
-        if done is not None:
-            return redirect("orders:placed", checkout_id=done.pk)
     cart = current_cart(request)
     view = selectors.cart_view(cart)
-    if not view.groups:
+    # A POST goes to the service even when the cart is empty: a double click or a resubmitted
+    # form carries the one-time token of a checkout already placed, and the service returns it.
+    if not view.groups and request.method != "POST":
         messages.info(request, _("Keranjang masih kosong."))
         return redirect("orders:cart")
     districts = {d.code: d for d in district_list()}
@@ -98,7 +93,7 @@ def checkout_page(request):
         try:
             checkout, _created = services.checkout_place(
                 buyer=request.user,
-                cart=cart,
+                cart=cart or services.cart_for(user=request.user),
                 data=data,
                 idempotency_key=form.cleaned_data["token"],
                 request=request,
@@ -107,14 +102,17 @@ def checkout_page(request):
             messages.warning(request, exc.message)
             return redirect("orders:checkout")
         except ApplicationError as exc:
+            if not view.groups:  # nothing to order (or the same checkout still running)
+                in_progress = isinstance(exc, services.CheckoutInProgress)
+                messages.info(request, exc.message if in_progress else _("Keranjang masih kosong."))
+                return redirect("orders:cart")
             apply_application_error(form, exc)
         else:
             return redirect("orders:placed", checkout_id=checkout.pk)
-    fees = {}
-    for group in view.groups:
-        fees[group.business.pk] = {
-            f.district_id: f.fee for f in DeliveryFee.objects.filter(business=group.business)
-        }
+    if not view.groups:
+        messages.info(request, _("Keranjang masih kosong."))
+        return redirect("orders:cart")
+    fees = {group.business.pk: selectors.delivery_fees(group.business) for group in view.groups}
     return render(
         request,
         "orders/checkout.html",
@@ -133,9 +131,10 @@ AFTER_CHECKOUT: list = []
 
 @login_required
 def placed(request, checkout_id):
-    checkout = Checkout.objects.filter(pk=checkout_id, buyer=request.user).first()
-    if checkout is None:
-        raise Http404
+    try:
+        checkout = access.checkout_get_for_buyer(user=request.user, checkout_id=checkout_id)
+    except NotFound:
+        raise Http404 from None
     for hook in AFTER_CHECKOUT:
         url = hook(checkout)
         if url:
@@ -169,15 +168,14 @@ def order_detail(request, order_id: int):
         "orders/order_detail.html",
         {
             "order": order,
-            "moves": services.allowed_moves(request.user, order),
-            "is_seller": order.business.owner_id == request.user.pk,
-            "is_buyer": order.buyer_id == request.user.pk,
+            "moves": selectors.order_moves(user=request.user, order=order),
+            "can_print_slip": access.can_print_slip(user=request.user, order=order),
+            "can_review": access.can_review(user=request.user, order=order),
+            "can_see_reviews": access.can_see_reviews_of(user=request.user, order=order),
             "review_form": ReviewForm(),
             "reviewed": reviewed,
             "reviews": reviews,
-            "show_phone": order.business.owner_id == request.user.pk
-            or order.buyer_id == request.user.pk
-            or request.user.is_city_admin,
+            "show_phone": access.can_see_contact_phone(user=request.user, order=order),
         },
     )
 
@@ -270,11 +268,9 @@ def inbox(request):
 @login_required
 def packing_slip(request, order_id: int):
     try:
-        order = selectors.order_get(user=request.user, order_id=order_id)
+        order = access.order_get_for_seller(user=request.user, order_id=order_id)
     except NotFound:
         raise Http404 from None
-    if order.business.owner_id != request.user.pk:
-        raise Http404
     return render(request, "orders/packing_slip.html", {"order": order})
 
 
@@ -287,7 +283,7 @@ def delivery_settings(request):
     business = next((b for b in businesses if str(b.pk) == wanted), businesses[0])
     current = services.delivery_of(business)
     districts = list(district_list())
-    fees = {f.district_id: f.fee for f in DeliveryFee.objects.filter(business=business)}
+    fees = selectors.delivery_fees(business)
     form = DeliverySettingsForm(
         request.POST or None,
         districts=districts,

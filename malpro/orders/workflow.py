@@ -1,16 +1,15 @@
-"""The order state machine, in one place: which move each party may make."""
+"""The order state machine, in one place: which move each party may make. Who is which party
+towards an order lives in orders.access."""
 
 from django.utils.translation import gettext_lazy as _
 
+from malpro.core.workflow import SYSTEM, SYSTEM_LABEL, Machine
+from malpro.orders import access
+from malpro.orders.access import ADMIN, BUYER, SELLER
 from malpro.orders.models import OrderStatus as S
 
-BUYER, SELLER, ADMIN, SYSTEM = "buyer", "seller", "admin", "system"
-PARTY_LABELS = {
-    BUYER: _("pembeli"),
-    SELLER: _("penjual"),
-    ADMIN: _("admin kota"),
-    SYSTEM: _("sistem"),
-}
+PARTY_LABELS = {**access.PARTY_LABELS, SYSTEM: SYSTEM_LABEL}
+PARTIES = (BUYER, SELLER, ADMIN, SYSTEM)
 
 TRANSITIONS: dict[tuple[str, str], set[str]] = {
     # Cashless: the order reaches the seller once the payment is captured (a webhook), and is
@@ -27,6 +26,19 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (S.READY, S.CANCELLED): {ADMIN},
     (S.DELIVERED, S.COMPLETED): {BUYER, SYSTEM},  # the buyer confirms, or N days pass
 }
+
+ORDER = Machine(
+    name="order",
+    states=S,
+    edges=TRANSITIONS,
+    parties=access.order_parties,
+    labels=PARTY_LABELS,
+    conflict_message=_("Pesanan %(from)s tidak dapat diubah menjadi %(to)s."),
+    denied_message=_("Langkah ini hanya untuk %(who)s."),
+    not_found_message=_("Pesanan tidak ditemukan."),
+)
+machine = ORDER
+
 REASON_REQUIRED = {S.REJECTED}
 ADMIN_REASON_REQUIRED = {S.CANCELLED}
 CLOSED = {S.CANCELLED, S.REJECTED}
