@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from malpro.accounts import access as accounts_access
 from malpro.accounts.models import Agency
 from malpro.accounts.roles import Role
 from malpro.core.exceptions import NotFound, PermissionDenied
@@ -58,12 +59,14 @@ def _user(user) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
+def _admin(user) -> bool:
+    return accounts_access.is_city_admin(user=user)
+
+
 # --- scope ---------------------------------------------------------------------------------------
 def operator_covers(user, village) -> bool:
     """Whether an area operator's kecamatan or kelurahan includes `village`."""
-    if not _user(user):
-        return False
-    districts, villages = user.operator_areas()
+    districts, villages = accounts_access.operator_areas(user=user)
     return village.pk in villages or village.district_id in districts
 
 
@@ -72,17 +75,15 @@ def official_scope_q(user, *, to_decide: bool = False) -> Q | None:
 
     `to_decide`: only where the user may decide (claims), so not the auditor's read-only
     city-wide view."""
-    if not _user(user):
-        return None
-    if user.has_role(Role.CITY_ADMIN) or (not to_decide and user.has_role(Role.AUDITOR)):
+    if _admin(user) or (not to_decide and accounts_access.is_auditor(user=user)):
         return Q()
     parts: list[Q] = []
-    agency_ids = user.officer_agency_ids()
+    agency_ids = accounts_access.officer_agency_ids(user=user)
     if agency_ids:
         parts.append(
             Q(Exists(Guidance.objects.filter(business=OuterRef("pk"), agency_id__in=agency_ids)))
         )
-    districts, villages = user.operator_areas()
+    districts, villages = accounts_access.operator_areas(user=user)
     if districts:
         parts.append(Q(village__district_id__in=districts))
     if villages:
@@ -148,11 +149,11 @@ def business_parties(user, business: Business) -> set[str]:
         return parties
     if business.owner_id and business.owner_id == user.pk:
         parties.add(OWNER)
-    if user.is_city_admin:
+    if _admin(user):
         parties.add(ADMIN)
-    if user.is_auditor:
+    if accounts_access.is_auditor(user=user):
         parties.add(AUDITOR)
-    agency_ids = user.officer_agency_ids()
+    agency_ids = accounts_access.officer_agency_ids(user=user)
     if agency_ids and Guidance.objects.filter(business=business, agency_id__in=agency_ids).exists():
         parties.add(GUIDE)
     if operator_covers(user, business.village):
@@ -201,12 +202,12 @@ def can_change_guidance(*, user, business: Business, parties: set[str] | None = 
 
 def can_register_on_behalf(*, user) -> bool:
     """The "register a citizen's business" form: area operators and the city admin."""
-    return _user(user) and (user.has_role(Role.AREA_OPERATOR) or user.is_city_admin)
+    return accounts_access.has_role(user=user, role=Role.AREA_OPERATOR) or _admin(user)
 
 
 def can_register_in(*, user, village) -> bool:
     """Registering on an owner's behalf in `village`: its area operator or the city admin."""
-    return _user(user) and (user.is_city_admin or operator_covers(user, village))
+    return _admin(user) or operator_covers(user, village)
 
 
 def can_upload_document(*, user, business: Business, parties: set[str] | None = None) -> bool:
@@ -284,28 +285,26 @@ def claim_decidable(*, user) -> QuerySet[Claim]:
 # --- imports -------------------------------------------------------------------------------------
 def import_agencies(*, user) -> list[Agency] | None:
     """Agencies on whose behalf the user may import; None when the user may not import."""
-    if not _user(user):
-        return None
-    if user.is_city_admin:
+    if _admin(user):
         return list(Agency.objects.filter(is_active=True))
-    ids = user.officer_agency_ids()
+    ids = accounts_access.officer_agency_ids(user=user)
     return list(Agency.objects.filter(pk__in=ids)) if ids else None
 
 
 def can_import(*, user) -> bool:
     """Agency officers (for their own agency) and the city admin."""
-    return _user(user) and (user.is_city_admin or bool(user.officer_agency_ids()))
+    return _admin(user) or accounts_access.is_officer(user=user)
 
 
 def can_import_without_agency(*, user) -> bool:
     """Rows no agency vouches for start as drafts: only the city admin imports those."""
-    return _user(user) and user.is_city_admin
+    return _admin(user)
 
 
 def import_job_visible(*, user) -> QuerySet[ImportJob]:
     if not _user(user):
         return ImportJob.objects.none()
-    if user.is_city_admin:
+    if _admin(user):
         return ImportJob.objects.all()
     return ImportJob.objects.filter(created_by=user)
 
@@ -379,22 +378,35 @@ PERMISSIONS = [
 ]
 
 
-def _business_of(owner_key: str, **fields):
-    def make(objects):
-        from malpro.umkm.tests.factories import make_business
+def _business_of(owner: str, **fields):
+    """ACCESS_CASES' `make`: a business owned by the persona `owner`, guided by Diskopindag
+    (the `officer`'s agency), in Lowokwaru (outside the `operator`'s Klojen)."""
 
-        owner = objects.get(owner_key) if owner_key else None
-        return make_business(owner=owner, **fields)
+    def make(objects):
+        from malpro.umkm.tests.factories import make_business  # test data, only when walked
+
+        return {"business": make_business(owner=objects[owner], **fields)}
 
     return make
 
 
+def business_page(objects) -> str:
+    return f"/umkm/{objects['business'].pk}/"
+
+
+def business_edit_page(objects) -> str:
+    return f"/umkm/{objects['business'].pk}/ubah/"
+
+
+def business_api(objects) -> str:
+    return f"/api/v1/umkm/{objects['business'].pk}"
+
+
+def business_api_verify(objects) -> str:
+    return f"/api/v1/umkm/{objects['business'].pk}/verify"
+
+
 ACCESS_CASES = [
-    # Each case: a persona (a fixture name from malpro/conftest.py; None: anonymous) asks
-    # `method` `url` and gets `expect`. `url` is a path, or a callable(objects) -> path where
-    # `objects` maps persona names to users and holds what `make(objects)` returned under
-    # "obj": here a business owned by the seller, guided by Diskopindag (the `officer`'s
-    # agency), in Lowokwaru (outside the `operator`'s Klojen).
     {"role": None, "method": "get", "url": "/umkm/saya/", "expect": 302},
     {"role": "buyer", "method": "get", "url": "/umkm/saya/", "expect": 200},
     {"role": None, "method": "get", "url": "/umkm/registri/", "expect": 302},
@@ -414,7 +426,7 @@ ACCESS_CASES = [
         {
             "role": role,
             "method": "get",
-            "url": lambda o: f"/umkm/{o['obj'].pk}/",
+            "url": business_page,
             "make": _business_of("seller"),
             "expect": expect,
         }
@@ -433,7 +445,7 @@ ACCESS_CASES = [
         {
             "role": role,
             "method": "get",
-            "url": lambda o: f"/umkm/{o['obj'].pk}/ubah/",
+            "url": business_edit_page,
             "make": _business_of("seller"),
             "expect": expect,
         }
@@ -449,7 +461,7 @@ ACCESS_CASES = [
         {
             "role": role,
             "method": "get",
-            "url": lambda o: f"/api/v1/umkm/{o['obj'].pk}",
+            "url": business_api,
             "make": _business_of("seller"),
             "expect": expect,
         }
@@ -466,10 +478,16 @@ ACCESS_CASES = [
         {  # a submitted business: the auditor may see it but not verify it
             "role": role,
             "method": "post",
-            "url": lambda o: f"/api/v1/umkm/{o['obj'].pk}/verify",
+            "url": business_api_verify,
             "make": _business_of("seller", status=Status.SUBMITTED),
             "expect": expect,
         }
         for role, expect in [("auditor", 403), ("seller", 403), ("other_officer", 404)]
     ],
 ]
+"""Checkable cases for the permissions test, in the shape described under
+malpro.accounts.access.ACCESS_CASES (walked by malpro.accounts.tests.access_walk): a persona
+fixture name (None: anonymous), a method, a path or a callable(objects) -> path, an optional
+`make(objects) -> {"business": ...}` (here `_business_of`) and the expected status. Owner,
+another user, a read-only role (the auditor) and anonymous on each protected page and
+endpoint."""

@@ -6,6 +6,12 @@ Rules: every row is validated with the shared validators; good rows are created 
 nothing; bad rows are skipped and reported with row number, column and reason; the whole file is
 applied in one transaction, so a crash leaves nothing half-written. Empty cells never erase what
 the register already knows: agencies' files are partial.
+
+Events: a run started from the upload page (an ImportJob) records ONE `business.imported` event
+on the job with the counts, in the import's transaction (a dry run rolls it back with the rows).
+Not one per row: a city file has 80,000 of them, and the rows' own history is the StatusChange
+rows written in bulk. Runs from the command line have no job row and record no event. The
+catalog's search index keeps following the `businesses_changed` signal.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malpro.accounts.models import Agency
-from malpro.core import audit, validators
+from malpro.core import audit, events, validators
 from malpro.core.exceptions import NotFound
 from malpro.core.money import parse_rupiah
 from malpro.core.tabular import (
@@ -36,7 +42,15 @@ from malpro.core.tabular import (
 )
 from malpro.core.tabular import ImportResult as BaseImportResult
 from malpro.regions.models import Village
-from malpro.umkm.models import Business, Guidance, Sector, Status, StatusChange, name_key
+from malpro.umkm.models import (
+    Business,
+    Guidance,
+    ImportJob,
+    Sector,
+    Status,
+    StatusChange,
+    name_key,
+)
 from malpro.umkm.scale import Scale, classify
 from malpro.umkm.signals import businesses_changed
 
@@ -388,9 +402,11 @@ def umkm_import(
     header_map: dict[str, str] | None = None,
     progress: Callable[[int, int | None], None] | None = None,
     chunk_size: int = 1000,
+    job: ImportJob | None = None,
 ) -> ImportResult:
     """Imports one spreadsheet. Raises UnreadableFile when the file as a whole cannot be used
-    (format, encoding, empty, missing required columns); otherwise returns the result."""
+    (format, encoding, empty, missing required columns); otherwise returns the result. `job`:
+    the upload this run belongs to, the subject of the run's `business.imported` event."""
     agency = None
     if agency_code:
         agency = Agency.objects.filter(code__iexact=agency_code.strip()).first()
@@ -426,6 +442,20 @@ def umkm_import(
                 chunk_size,
                 source_name=filename or str(source),
             )
+            if job is not None:
+                events.record(
+                    kind="business.imported",
+                    subject=job,
+                    actor=actor,
+                    payload={
+                        "agency_code": agency.code if agency else None,
+                        "total": result.total,
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                        "rejected": result.rejected,
+                    },
+                )
     finally:
         table.close()
     return result

@@ -33,6 +33,7 @@ def run_import(job_id: int) -> str:
                 dry_run=job.dry_run,
                 header_map=job.header_map,
                 progress=progress,
+                job=job,
             )
     except ApplicationError as exc:
         job.state, job.message = ImportJob.State.FAILED, exc.message[:500]

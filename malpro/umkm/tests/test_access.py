@@ -1,0 +1,58 @@
+import pytest
+
+from malpro.accounts.tests.access_walk import case_id, walk
+from malpro.umkm import access
+from malpro.umkm.tests.factories import make_business
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", access.ACCESS_CASES, ids=case_id)
+def test_access_cases(case, request):
+    assert walk(case, request) == case["expect"]
+
+
+@pytest.mark.django_db
+def test_business_visible_follows_each_role_scope(
+    seller, other_seller, officer, other_officer, operator, city_admin, auditor, buyer
+):
+    lowokwaru = make_business(owner=seller, agencies=("DISKOPINDAG",), village="35.73.05.1003")
+    klojen = make_business(agencies=("DISPANGTAN",), village="35.73.02.1001")
+
+    def visible(user):
+        return set(access.business_visible(user=user))
+
+    assert visible(seller) == {lowokwaru}
+    assert visible(other_seller) == set() and visible(buyer) == set()
+    assert visible(officer) == {lowokwaru}
+    assert visible(other_officer) == {klojen}
+    assert visible(operator) == {klojen}
+    assert visible(city_admin) == visible(auditor) == {lowokwaru, klojen}
+
+
+@pytest.mark.django_db
+def test_an_official_who_owns_a_business_outside_their_scope_still_sees_it(other_officer):
+    own = make_business(owner=other_officer, agencies=("DISKOPINDAG",))
+    assert access.business_get_for_user(user=other_officer, business_id=own.pk) == own
+
+
+@pytest.mark.django_db
+def test_parties_of_each_persona(seller, officer, operator, city_admin, auditor, buyer):
+    business = make_business(owner=seller, agencies=("DISKOPINDAG",), village="35.73.02.1001")
+    assert access.business_parties(seller, business) == {"owner"}
+    assert access.business_parties(officer, business) == {"guide"}
+    assert access.business_parties(operator, business) == {"registrar"}
+    assert access.business_parties(city_admin, business) == {"admin"}
+    assert access.business_parties(auditor, business) == {"auditor"}
+    assert access.business_parties(buyer, business) == set()
+
+
+@pytest.mark.django_db
+def test_the_menu_offers_the_registry_to_officials_only(buyer, seller, officer, auditor):
+    from malpro.core import nav
+
+    def labels(user):
+        return [str(i["label"]) for i in nav.items_for(user)]
+
+    assert "Usaha saya" in labels(buyer) and "Registri UMKM" not in labels(buyer)
+    assert "Registri UMKM" not in labels(seller)
+    assert "Registri UMKM" in labels(officer) and "Registri UMKM" in labels(auditor)
