@@ -296,7 +296,7 @@ def _checkout_out(checkout: Checkout) -> dict:
                 "status": o.status,
                 "total": o.total,
             }
-            for o in checkout.orders.order_by("id")
+            for o in selectors.checkout_orders(checkout)
         ],
     }
 

@@ -98,6 +98,11 @@ def tab_counts(*, user) -> dict[str, int]:
     return counts
 
 
+def checkout_orders(checkout) -> QuerySet[Order]:
+    """The orders a checkout made, one per seller, in the order they were made."""
+    return checkout.orders.select_related("business").order_by("id")
+
+
 def delivery_fees(business) -> dict[str, int]:
     """A shop's delivery fee per kecamatan code."""
     return dict(DeliveryFee.objects.filter(business=business).values_list("district_id", "fee"))

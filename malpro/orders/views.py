@@ -142,7 +142,7 @@ def placed(request, checkout_id):
     return render(
         request,
         "orders/placed.html",
-        {"checkout": checkout, "orders": checkout.orders.select_related("business")},
+        {"checkout": checkout, "orders": selectors.checkout_orders(checkout)},
     )
 
 
