@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from malpro.asn import services
 from malpro.asn.models import (
     Bundle,
     BundleItem,
@@ -34,6 +35,7 @@ class PolicyAdmin(admin.ModelAdmin):
     ]
     inlines = [PolicyAmountInline]
     filter_horizontal = ["eligible_categories"]
+    readonly_fields = ["created_at", "created_by"]
 
     def has_change_permission(self, request, obj=None):
         # A version a closed period used is history.
@@ -49,6 +51,30 @@ class PolicyAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if obj.is_example:
             messages.warning(request, _("Versi ini ditandai CONTOH, bukan aturan berlaku."))
+
+    def save_related(self, request, form, formsets, change):
+        # Recorded once the amounts and categories are saved too, in the same transaction.
+        super().save_related(request, form, formsets, change)
+        changed = set(form.changed_data) | {f.prefix for f in formsets if f.has_changed()}
+        if change and not changed:
+            return
+        policy = form.instance
+        if not change:
+            what = "created"
+        elif "is_example" in changed and not policy.is_example:
+            what = "published"
+        else:
+            what = "changed"
+        services.policy_record(actor=request.user, policy=policy, what=what, changed=changed)
+
+    def delete_model(self, request, obj):
+        services.policy_record(actor=request.user, policy=obj, what="deleted")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for policy in queryset:
+            services.policy_record(actor=request.user, policy=policy, what="deleted")
+        super().delete_queryset(request, queryset)
 
 
 class ExemptionInline(admin.TabularInline):

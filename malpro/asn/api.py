@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from malpro.asn import obligation, periods, reports, services
+from malpro.asn import access, obligation, periods, reports
 from malpro.core.exceptions import NotFound, PermissionDenied
 
 router = Router(tags=["asn"])
@@ -46,7 +46,7 @@ class AgencyReportOut(Schema):
 
 @router.get("/asn/me/obligation", response=ObligationOut)
 def my_obligation(request: HttpRequest, query: Query[PeriodQuery]):
-    employee = services.employee_of(request.auth)
+    employee = access.employee_of(user=request.auth)
     if employee is None:
         raise NotFound(_("Akun ini belum terhubung ke NIP ASN."))
     year, month = periods.parse(query.period or None)
@@ -65,10 +65,10 @@ def my_obligation(request: HttpRequest, query: Query[PeriodQuery]):
 
 @router.get("/asn/reports/opd", response=list[AgencyReportOut])
 def opd_report(request: HttpRequest, query: Query[PeriodQuery]):
-    visible = services.visible_agency_ids(request.auth)
-    if visible is not None and not visible:
+    if not access.can_view_reports(user=request.auth):
         raise PermissionDenied(_("Laporan ini untuk OPD, BKPSDM, Inspektorat dan admin kota."))
     year, month = periods.parse(query.period or None)
+    visible = access.report_agency_ids(user=request.auth)
     return [
         {
             "agency": r.agency.name,

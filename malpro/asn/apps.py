@@ -2,60 +2,52 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _oversees(user) -> bool:
-    """City admins, auditors and OPD officers: they read the programme's reports and claims."""
-    return user.is_authenticated and (
-        user.is_city_admin or user.is_auditor or bool(user.officer_agency_ids())
-    )
-
-
 class AsnConfig(AppConfig):
     name = "malpro.asn"
     label = "asn"
     verbose_name = _("Program belanja ASN")
 
     def ready(self):
-        from malpro.asn import receivers  # noqa: F401
-        from malpro.core import nav
+        from malpro.asn import access, consumers, receivers  # noqa: F401
+        from malpro.core import events, nav
+
+        events.subscribe(consumers.STANDINGS, consumers.STANDINGS_KINDS, consumers.standings)
+        events.subscribe(consumers.NOTICES, consumers.NOTICES_KINDS, consumers.notices)
 
         nav.register(
             _("Kewajiban ASN"),
             "asn:home",
-            lambda u: u.is_authenticated and u.has_role("asn"),
+            lambda u: access.can_see_obligation_menu(user=u),
             order=15,
         )
         nav.register(
             _("Klaim NIP ASN"),
             "asn:home",
-            # Every signed-in user who is not (yet) an ASN: the way in for a civil servant.
-            lambda u: u.is_authenticated and not u.has_role("asn"),
+            lambda u: access.can_claim_nip(user=u),
             order=85,
             key="asn:claim_own",
         )
         nav.register(
             _("Konfirmasi klaim NIP"),
             "asn:claims",
-            _oversees,
+            lambda u: access.can_view_claims(user=u),
             order=52,
         )
         nav.register(
             _("Laporan ASN"),
             "asn:reports",
-            _oversees,
+            lambda u: access.can_view_reports(user=u),
             order=50,
         )
         nav.register(
             _("Pembelian langsung ASN"),
             "asn:offline_inbox",
-            lambda u: (
-                u.is_authenticated
-                and (u.has_role("seller") or u.is_city_admin or bool(u.officer_agency_ids()))
-            ),
+            lambda u: access.can_use_offline_inbox(user=u),
             order=33,
         )
         nav.register(
             _("Tanda integritas"),
             "asn:flags",
-            lambda u: u.is_authenticated and (u.is_auditor or u.is_city_admin),
+            lambda u: access.can_view_flags(user=u),
             order=51,
         )

@@ -29,6 +29,9 @@ from django.utils.translation import gettext as _
 
 from malpro.asn import periods
 from malpro.asn.models import Employee, IntegrityFlag, OfflinePurchase, Period, Standing
+from malpro.asn.workflow import INTEGRITY_FLAG
+from malpro.core import workflow
+from malpro.core.money import format_rupiah
 from malpro.orders.models import Checkout, Order, OrderStatus
 from malpro.umkm.models import Business
 
@@ -42,12 +45,29 @@ CONCENTRATION_MIN_TOTAL = 5_000_000
 Kind = IntegrityFlag.Kind
 
 
+def event_payload(flag: IntegrityFlag) -> dict:
+    """What an integrity_flag.* event carries: ids and the rule, not the evidence (it names
+    IP addresses and order numbers; the flag itself keeps it)."""
+    return {
+        "flag_id": flag.pk,
+        "kind": flag.kind,
+        "period": str(flag.period) if flag.period_id else "",
+        "employee_id": flag.employee_id,
+        "business_id": flag.business_id,
+        "agency_id": flag.agency_id,
+    }
+
+
 def _raise(kind: str, key: str, **fields) -> IntegrityFlag | None:
+    """Raises a finding once: its key is unique, so a rule run again (or an event delivered
+    again) finds it raised and records nothing."""
     try:
         with transaction.atomic():
-            return IntegrityFlag.objects.create(kind=kind, key=f"{kind}:{key}", **fields)
+            flag = IntegrityFlag.objects.create(kind=kind, key=f"{kind}:{key}", **fields)
     except IntegrityError:
         return None  # raised before
+    workflow.created(machine=INTEGRITY_FLAG, obj=flag, actor=None, payload=event_payload(flag))
+    return flag
 
 
 def _address_key(text: str) -> str:
@@ -228,17 +248,21 @@ def device_burst(period: Period) -> int:
     return made
 
 
-def raise_post_close(*, order, employee, period: Period) -> IntegrityFlag | None:
+def raise_post_close(
+    *, order, employee, period: Period, status: str | None = None
+) -> IntegrityFlag | None:
+    """`status`: the one the order moved to (the event's), its current one by default."""
+    status = status or order.status
     return _raise(
         Kind.POST_CLOSE,
-        f"{order.pk}:{order.status}",
+        f"{order.pk}:{status}",
         period=period,
         employee=employee,
         business_id=order.business_id,
         agency_id=employee.agency_id,
         evidence={
             "order": order.number,
-            "status": order.status,
+            "status": status,
             "closed_at": period.closed_at.isoformat(),
             "at": timezone.now().isoformat(),
         },
@@ -300,34 +324,6 @@ def detect(period: Period) -> dict[str, int]:
     return {rule.__name__: rule(period) for rule in RULES}
 
 
-@transaction.atomic
-def review(*, actor, flag_id: int, state: str, note: str) -> IntegrityFlag:
-    from django.utils.translation import gettext as _
-
-    from malpro.core import audit
-    from malpro.core.exceptions import ApplicationError, NotFound
-
-    if not (actor.is_auditor or actor.is_city_admin):
-        raise NotFound(_("Tanda tidak ditemukan."))
-    flag = IntegrityFlag.objects.select_for_update().filter(pk=flag_id).first()
-    if flag is None:
-        raise NotFound(_("Tanda tidak ditemukan."))
-    if state not in (IntegrityFlag.State.CLEARED, IntegrityFlag.State.CONFIRMED):
-        raise ApplicationError.for_field("state", _("Pilih: wajar atau terbukti."))
-    if not note.strip():
-        raise ApplicationError.for_field("note", _("Catatan pemeriksaan wajib diisi."))
-    flag.state, flag.note = state, note.strip()[:500]
-    flag.reviewed_by, flag.reviewed_at = actor, timezone.now()
-    flag.save(update_fields=["state", "note", "reviewed_by", "reviewed_at"])
-    audit.record(
-        action="asn.flag_reviewed",
-        actor=actor,
-        target=flag,
-        data={"state": state, "kind": flag.kind},
-    )
-    return flag
-
-
 def _when(text: str) -> str:
     moment = dateparse.parse_datetime(text or "")
     if moment is None:
@@ -336,8 +332,6 @@ def _when(text: str) -> str:
 
 
 def _rupiah(amount) -> str:
-    from malpro.core.money import format_rupiah
-
     return format_rupiah(int(amount or 0))
 
 
@@ -385,9 +379,7 @@ def describe(flag: IntegrityFlag) -> list[str]:
             }
         ]
     if flag.kind == Kind.POST_CLOSE:
-        from malpro.orders.models import OrderStatus as Status
-
-        status = dict(Status.choices).get(e.get("status"), e.get("status", ""))
+        status = dict(OrderStatus.choices).get(e.get("status"), e.get("status", ""))
         return [
             _('Pesanan %(o)s menjadi "%(s)s" pada %(at)s, setelah periodenya ditutup (%(c)s).')
             % {

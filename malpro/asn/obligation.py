@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,12 +61,17 @@ class Obligation:
         return sum(e.amount for e in self.excluded)
 
 
-def policy_for(year: int, month: int) -> Policy:
-    policy = (
+def policy_in_force(year: int, month: int) -> Policy | None:
+    """The version in force for the month (the latest that started by its last day), if any."""
+    return (
         Policy.objects.filter(effective_from__lte=periods.last_day(year, month))
         .order_by("-effective_from")
         .first()
     )
+
+
+def policy_for(year: int, month: int) -> Policy:
+    policy = policy_in_force(year, month)
     if policy is None:
         raise ApplicationError(
             _("Belum ada kebijakan (Perwal) yang berlaku untuk periode %(p)s.")
@@ -473,16 +479,45 @@ def period_refresh(period: Period, employee_ids=None) -> int:
     return standings_store(period, employees)
 
 
+def uncovered_months() -> list[tuple[int, int]]:
+    """Months with ASN orders but no period: their orders completed or closed while no policy
+    version covered the month, so there was nothing to count them against yet."""
+    first = Policy.objects.order_by("effective_from").values_list("effective_from", flat=True)
+    first = first.first()
+    if first is None:
+        return []
+    since = periods.bounds(first.year, first.month)[0]
+    zone = timezone.get_current_timezone()
+    asn_orders = Order.objects.filter(buyer__asn_employee__isnull=False).order_by()
+    months: set[tuple[int, int]] = set()
+    for status, moment in (
+        ([OrderStatus.COMPLETED], "completed_at"),
+        ([OrderStatus.CANCELLED, OrderStatus.REJECTED], "placed_at"),
+    ):
+        found = (
+            asn_orders.filter(status__in=status, **{f"{moment}__gte": since})
+            .annotate(month=TruncMonth(moment, tzinfo=zone))
+            .values_list("month", flat=True)
+            .distinct()
+        )
+        months.update((m.year, m.month) for m in found)
+    return sorted(months - set(Period.objects.values_list("year", "month")))
+
+
 def refresh_open(employee_ids=None) -> int:
     """After something the figures depend on changed (a policy version, its amounts or
     categories, an exemption, the roster): the open periods whose standings were already
-    computed are recomputed, each under the policy version now in force for it. Periods never
-    read are computed when first read."""
+    computed are recomputed, each under the policy version now in force for it, and months
+    whose ASN orders had no policy to count against get their period and standings now.
+    Other periods never read are computed when first read."""
     done = 0
     computed = Standing.objects.filter(period=OuterRef("pk"))
     for found in Period.objects.filter(Exists(computed), closed_at__isnull=True):
         period = period_get(found.year, found.month)
         done += period_refresh(period, employee_ids)
+    for year, month in uncovered_months():
+        if policy_in_force(year, month) is not None:
+            done += period_refresh(period_get(year, month), employee_ids)
     return done
 
 

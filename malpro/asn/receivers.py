@@ -1,7 +1,12 @@
-"""The ASN programme follows orders: an ASN's standing is recomputed when one of their orders
-completes or closes, and a reversal in a closed period raises an integrity flag. It also
-follows the rules: a policy version (its amounts, its categories), an exemption or a roster
-entry changed recomputes the open periods' standings after the change is committed."""
+"""The ASN programme follows its own rules: a policy version (its amounts, its categories), an
+exemption or a roster entry changed recomputes the open periods' standings after the change
+is committed, and a policy version a closed period used cannot change.
+
+These stay model signals on the ASN app's own models, on purpose: the rules are edited in the
+back office (inlines, category lists) and by imports and the shell, and every one of those
+paths must both refresh the figures and respect the lock on history. They do no other app's
+work and nothing inside the saving transaction but the guard: the refresh is handed to a task
+after the commit. Orders are followed by the `asn.standings` event consumer (consumers.py)."""
 
 import time
 
@@ -9,37 +14,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from malpro.asn import flags, obligation, periods, services, tasks
+from malpro.asn import services, tasks
 from malpro.asn.models import Employee, Exemption, Policy, PolicyAmount
-from malpro.orders.models import OrderStatus
-from malpro.orders.signals import order_closed, order_completed
-
-
-def _employee(order):
-    return Employee.objects.filter(user_id=order.buyer_id).first()
-
-
-@receiver(order_completed)
-def _completed(sender, order, **kwargs):
-    employee = _employee(order)
-    if employee is not None:
-        obligation.standing_refresh(employee, *periods.of(order.completed_at))
-
-
-@receiver(order_closed)
-def _closed(sender, order, **kwargs):
-    employee = _employee(order)
-    if employee is None:
-        return
-    year, month = periods.of(order.placed_at)
-    period = obligation.period_get(year, month)
-    if period.closed_at is not None and order.status in (
-        OrderStatus.CANCELLED,
-        OrderStatus.REJECTED,
-    ):
-        flags.raise_post_close(order=order, employee=employee, period=period)
-    else:
-        obligation.standing_refresh(employee, year, month)
 
 
 def refresh_after_commit(employee_ids=None) -> None:

@@ -1,4 +1,7 @@
-"""Writes of the ASN programme: claims, offline purchases, exemptions, policy versions."""
+"""Writes of the ASN programme: NIP claims, in-person purchases, integrity flag reviews and
+policy versions. Every move of a stateful object goes through its `<entity>_transition`
+(asn.workflow) and records its event; messages to people follow those events after the
+commit (consumers.notices)."""
 
 from __future__ import annotations
 
@@ -10,56 +13,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malpro.accounts import services as account_services
-from malpro.accounts.models import Agency
 from malpro.accounts.roles import Role
-from malpro.asn import obligation, periods
-from malpro.asn.models import Employee, NipClaim, OfflinePurchase, Policy
-from malpro.core import audit, validators
+from malpro.asn import access, flags, obligation, periods
+from malpro.asn import workflow as flows
+from malpro.asn.models import Employee, IntegrityFlag, NipClaim, OfflinePurchase, Policy
+from malpro.catalog.images import prepare
+from malpro.core import audit, events, validators, workflow
 from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
-from malpro.notifications.services import notify
 from malpro.umkm.models import Business, Status
 
-OVERSIGHT_AGENCIES = {"BKPSDM", "INSPEKTORAT"}
 MAX_RECEIPT_BYTES = 8 * 1024 * 1024
 
 
-def sees_all_asn(user) -> bool:
-    """The city admin, auditors, and officers of BKPSDM and the Inspektorat see every OPD."""
-    if not user.is_authenticated:
-        return False
-    if user.is_city_admin or user.is_auditor:
-        return True
-    oversight = Agency.objects.filter(code__in=OVERSIGHT_AGENCIES).values_list("pk", flat=True)
-    return bool(set(user.officer_agency_ids()) & set(oversight))
-
-
-def keeps_roster(user) -> bool:
-    """The city admin and BKPSDM officers keep the roster: they see full NIPs in exports;
-    other readers of the reports see them masked."""
-    if not user.is_authenticated:
-        return False
-    if user.is_city_admin:
-        return True
-    keeper = Agency.objects.filter(code="BKPSDM").values_list("pk", flat=True)
-    return bool(set(user.officer_agency_ids()) & set(keeper))
-
-
-def visible_agency_ids(user) -> set[int] | None:
-    """None: every agency; otherwise the officer's own agencies."""
-    return None if sees_all_asn(user) else set(user.officer_agency_ids())
-
-
-def employee_of(user) -> Employee | None:
-    if not user.is_authenticated:
-        return None
-    return Employee.objects.filter(user=user).select_related("agency").first()
+# --- NIP claims ----------------------------------------------------------------------------------
+def _claim_payload(claim: NipClaim) -> dict:
+    return {
+        "claim_id": claim.pk,
+        "employee_id": claim.employee_id,
+        "user_id": claim.user_id,
+        "agency_id": claim.employee.agency_id,
+        "phone_matched": claim.phone_matched,
+    }
 
 
 @transaction.atomic
 def nip_claim(*, user, nip: str, birth_date: dt.date) -> NipClaim:
     """A user becomes an ASN by claiming their NIP: it must be on the roster and active, the
     birth date must be the one the NIP carries, and the roster's phone decides: the same as the
-    account's → approved at once; otherwise their OPD's officer confirms."""
+    account's → approved at once (by the system); otherwise their OPD's officer confirms."""
     try:
         parsed = validators.clean_nip(nip)
     except ValidationError as exc:
@@ -84,8 +65,9 @@ def nip_claim(*, user, nip: str, birth_date: dt.date) -> NipClaim:
         raise Conflict(_("NIP ini sedang diklaim akun lain dan menunggu konfirmasi OPD."))
     phone_matched = bool(employee.phone) and employee.phone == user.phone
     claim = NipClaim.objects.create(user=user, employee=employee, phone_matched=phone_matched)
+    workflow.created(machine=flows.NIP_CLAIM, obj=claim, actor=user, payload=_claim_payload(claim))
     if phone_matched:
-        _approve(claim, decided_by=None, reason=_("Nomor HP sama dengan data BKPSDM."))
+        _approve(claim, actor=None, reason=_("Nomor HP sama dengan data BKPSDM."))
     audit.record(
         action="asn.nip_claimed",
         actor=user,
@@ -95,68 +77,73 @@ def nip_claim(*, user, nip: str, birth_date: dt.date) -> NipClaim:
     return claim
 
 
-def _approve(claim: NipClaim, *, decided_by, reason: str) -> None:
+def _approve(claim: NipClaim, *, actor, reason: str) -> None:
     employee = claim.employee
     employee.user, employee.claimed_at = claim.user, timezone.now()
     employee.save(update_fields=["user", "claimed_at"])
-    claim.state, claim.decided_by, claim.decided_at = (
-        NipClaim.State.APPROVED,
-        decided_by,
-        timezone.now(),
-    )
+    account_services.role_grant(user=claim.user, role=Role.ASN, granted_by=actor)
+    _decide(claim, actor=actor, to=NipClaim.State.APPROVED, reason=reason)
+
+
+def _decide(claim: NipClaim, *, actor, to: str, reason: str) -> None:
+    claim.decided_by, claim.decided_at = actor, timezone.now()
     claim.reason = reason[:300]
-    claim.save(update_fields=["state", "decided_by", "decided_at", "reason"])
-    account_services.role_grant(user=claim.user, role=Role.ASN, granted_by=decided_by)
-    notify(
-        user=claim.user,
-        kind="asn.claim_approved",
-        title=_("NIP Anda terverifikasi"),
-        body=_("Akun Anda sekarang terhubung ke data ASN %(name)s.") % {"name": employee.name},
-        link="/asn/",
-    )
-
-
-def can_decide_claim(user, claim: NipClaim) -> bool:
-    return user.is_authenticated and (
-        user.is_city_admin or (claim.employee.agency_id in user.officer_agency_ids())
+    workflow.transition(
+        machine=flows.NIP_CLAIM,
+        obj=claim,
+        to=to,
+        actor=actor,
+        reason=claim.reason,
+        fields=("decided_by", "decided_at", "reason"),
+        payload=_claim_payload(claim),
+        checked=actor is not None,
     )
 
 
 @transaction.atomic
-def nip_claim_decide(*, actor, claim_id: int, approve: bool, reason: str = "") -> NipClaim:
+def nip_claim_transition(*, actor, claim_id: int, to: str, reason: str = "") -> NipClaim:
+    """An officer of the ASN's OPD (or the city admin) approves or rejects a pending claim;
+    a rejection needs a reason."""
     claim = (
         NipClaim.objects.select_for_update().select_related("employee").filter(pk=claim_id).first()
     )
-    if claim is None or not can_decide_claim(actor, claim):
+    if claim is None:
         raise NotFound(_("Klaim tidak ditemukan."))
-    if claim.state != NipClaim.State.PENDING:
-        raise Conflict(_("Klaim ini sudah diputuskan."))
-    if approve:
+    flows.NIP_CLAIM.check(obj=claim, to=to, actor=actor)
+    reason = (reason or "").strip()
+    if to in flows.CLAIM_REASON_REQUIRED and not reason:
+        raise ApplicationError.for_field("reason", _("Alasan penolakan wajib diisi."))
+    if to == NipClaim.State.APPROVED:
         if claim.employee.user_id is not None:
             raise Conflict(_("NIP ini sudah terhubung ke akun lain."))
-        _approve(claim, decided_by=actor, reason=reason or _("Dikonfirmasi OPD."))
+        _approve(claim, actor=actor, reason=reason or _("Dikonfirmasi OPD."))
     else:
-        if not reason.strip():
-            raise ApplicationError.for_field("reason", _("Alasan penolakan wajib diisi."))
-        claim.state, claim.decided_by, claim.decided_at = (
-            NipClaim.State.REJECTED,
-            actor,
-            timezone.now(),
-        )
-        claim.reason = reason.strip()[:300]
-        claim.save(update_fields=["state", "decided_by", "decided_at", "reason"])
+        _decide(claim, actor=actor, to=to, reason=reason)
     audit.record(
-        action="asn.claim_decided", actor=actor, target=claim.employee, data={"approved": approve}
+        action="asn.claim_decided",
+        actor=actor,
+        target=claim.employee,
+        data={"approved": to == NipClaim.State.APPROVED},
     )
     return claim
 
 
 # --- offline purchases ---------------------------------------------------------------------------
+def _offline_payload(purchase: OfflinePurchase) -> dict:
+    return {
+        "purchase_id": purchase.pk,
+        "employee_id": purchase.employee_id,
+        "business_id": purchase.business_id,
+        "amount": purchase.amount,
+        "purchased_on": purchase.purchased_on.isoformat(),
+    }
+
+
 @transaction.atomic
 def offline_record(
     *, user, business_id: int, amount: int, purchased_on: dt.date, receipt, description: str = ""
 ) -> OfflinePurchase:
-    employee = employee_of(user)
+    employee = access.employee_of(user=user)
     if employee is None:
         raise PermissionDenied(_("Hanya ASN yang dapat mencatat pembelian langsung."))
     business = Business.objects.filter(pk=business_id, status=Status.ACTIVE).first()
@@ -176,8 +163,6 @@ def offline_record(
         raise ApplicationError.for_field("receipt", _("Unggah foto nota."))
     if receipt.size > MAX_RECEIPT_BYTES:
         raise ApplicationError.for_field("receipt", _("Foto nota terlalu besar (maks. 8 MB)."))
-    from malpro.catalog.images import prepare
-
     image, _thumb = prepare(receipt)
     purchase = OfflinePurchase(
         employee=employee,
@@ -188,62 +173,85 @@ def offline_record(
     )
     purchase.receipt.save(image.name, image, save=False)
     purchase.save()
-    if business.owner_id:
-        notify(
-            user=business.owner,
-            kind="asn.offline_to_confirm",
-            title=_("Konfirmasi pembelian langsung"),
-            body=_("%(name)s mencatat belanja %(amount)s di %(shop)s pada %(date)s.")
-            % {
-                "name": employee.name,
-                "amount": f"Rp{amount:,}".replace(",", "."),
-                "shop": business.name,
-                "date": purchased_on.strftime("%d/%m/%Y"),
-            },
-            link="/jual/pembelian-asn/",
-        )
+    workflow.created(
+        machine=flows.OFFLINE_PURCHASE, obj=purchase, actor=user, payload=_offline_payload(purchase)
+    )
     return purchase
 
 
-def can_decide_offline(user, purchase: OfflinePurchase) -> bool:
-    if not user.is_authenticated:
-        return False
-    if purchase.business.owner_id == user.pk or user.is_city_admin:
-        return True
-    return purchase.business.guidance.filter(agency_id__in=user.officer_agency_ids()).exists()
-
-
 @transaction.atomic
-def offline_decide(*, actor, purchase_id: int, confirm: bool, reason: str = "") -> OfflinePurchase:
+def offline_purchase_transition(
+    *, actor, purchase_id: int, to: str, reason: str = ""
+) -> OfflinePurchase:
+    """The shop's owner (or a guiding officer, or the city admin) confirms or rejects an ASN's
+    in-person purchase while its period is open; a rejection needs a reason."""
     purchase = (
         OfflinePurchase.objects.select_for_update()
         .select_related("business", "employee")
         .filter(pk=purchase_id)
         .first()
     )
-    if purchase is None or not can_decide_offline(actor, purchase):
+    if purchase is None:
         raise NotFound(_("Pembelian tidak ditemukan."))
-    if purchase.state != OfflinePurchase.State.PENDING:
-        raise Conflict(_("Pembelian ini sudah diputuskan."))
+    flows.OFFLINE_PURCHASE.check(obj=purchase, to=to, actor=actor)
     period = obligation.period_get(purchase.purchased_on.year, purchase.purchased_on.month)
     if period.closed_at is not None:
         raise Conflict(_("Periode %(p)s sudah ditutup.") % {"p": period})
-    if not confirm and not reason.strip():
+    reason = (reason or "").strip()
+    if to in flows.OFFLINE_REASON_REQUIRED and not reason:
         raise ApplicationError.for_field("reason", _("Alasan penolakan wajib diisi."))
-    purchase.state = OfflinePurchase.State.CONFIRMED if confirm else OfflinePurchase.State.REJECTED
     purchase.decided_by, purchase.decided_at = actor, timezone.now()
-    purchase.reason = reason.strip()[:300]
-    purchase.save(update_fields=["state", "decided_by", "decided_at", "reason"])
-    obligation.standing_refresh(
-        purchase.employee, purchase.purchased_on.year, purchase.purchased_on.month
+    purchase.reason = reason[:300]
+    workflow.transition(
+        machine=flows.OFFLINE_PURCHASE,
+        obj=purchase,
+        to=to,
+        actor=actor,
+        reason=purchase.reason,
+        fields=("decided_by", "decided_at", "reason"),
+        payload=_offline_payload(purchase),
+        checked=True,
     )
     audit.record(
         action="asn.offline_decided",
         actor=actor,
         target=purchase,
-        data={"confirmed": confirm, "amount": purchase.amount},
+        data={"confirmed": to == OfflinePurchase.State.CONFIRMED, "amount": purchase.amount},
     )
     return purchase
+
+
+# --- integrity flags -----------------------------------------------------------------------------
+@transaction.atomic
+def integrity_flag_transition(*, actor, flag_id: int, to: str, note: str) -> IntegrityFlag:
+    """An auditor (or the city admin) reviews an open flag: cleared (wajar) or confirmed
+    (terbukti), always with a note."""
+    flag = IntegrityFlag.objects.select_for_update().filter(pk=flag_id).first()
+    if flag is None:
+        raise NotFound(_("Tanda tidak ditemukan."))
+    flows.INTEGRITY_FLAG.check(obj=flag, to=to, actor=actor)
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError.for_field("note", _("Catatan pemeriksaan wajib diisi."))
+    flag.note = note[:500]
+    flag.reviewed_by, flag.reviewed_at = actor, timezone.now()
+    workflow.transition(
+        machine=flows.INTEGRITY_FLAG,
+        obj=flag,
+        to=to,
+        actor=actor,
+        reason=flag.note,
+        fields=("note", "reviewed_by", "reviewed_at"),
+        payload=flags.event_payload(flag),
+        checked=True,
+    )
+    audit.record(
+        action="asn.flag_reviewed",
+        actor=actor,
+        target=flag,
+        data={"state": to, "kind": flag.kind},
+    )
+    return flag
 
 
 # --- policy ------------------------------------------------------------------------------------
@@ -256,6 +264,40 @@ def policy_guard(policy: Policy) -> None:
                 "diubah. Buat versi baru dengan tanggal berlaku baru."
             )
         )
+
+
+POLICY_EVENTS = ("created", "changed", "published", "deleted")
+
+
+def policy_payload(policy: Policy) -> dict:
+    return {
+        "policy_id": policy.pk,
+        "effective_from": policy.effective_from.isoformat(),
+        "regulation_ref": policy.regulation_ref,
+        "is_example": policy.is_example,
+        "default_amount": policy.default_amount,
+        "cap_amount": policy.cap_amount,
+        "cap_share": policy.cap_share,
+        "counts_offline": policy.counts_offline,
+        "amounts": [
+            [a.basis, a.value, a.amount] for a in policy.amounts.order_by("basis", "value")
+        ],
+        "categories": sorted(policy.eligible_categories.values_list("pk", flat=True)),
+    }
+
+
+def policy_record(*, actor, policy: Policy, what: str, changed=()) -> None:
+    """Records `policy.<what>` for a version saved in the back office, in the saving
+    transaction, once its amounts and categories are saved too (or just before it is
+    deleted). A change that turns an example into the rules in force is `published`."""
+    if what not in POLICY_EVENTS:
+        raise ValueError(f"unknown policy event {what!r}")
+    events.record(
+        kind=f"policy.{what}",
+        subject=policy,
+        actor=actor,
+        payload={**policy_payload(policy), "changed": sorted(changed)},
+    )
 
 
 def current_period() -> tuple[int, int]:

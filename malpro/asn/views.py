@@ -2,12 +2,11 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from malpro.asn import bundles, flags, importer, obligation, periods, reports, services
+from malpro.asn import access, bundles, flags, importer, obligation, periods, reports, services
 from malpro.asn.forms import (
     BundleForm,
     ClaimForm,
@@ -17,7 +16,7 @@ from malpro.asn.forms import (
     RosterUploadForm,
 )
 from malpro.asn.models import Bundle, IntegrityFlag, NipClaim, OfflinePurchase, Standing
-from malpro.core.exceptions import ApplicationError, NotFound
+from malpro.core.exceptions import ApplicationError
 from malpro.core.forms import apply_application_error
 from malpro.core.views import int_param
 from malpro.orders import services as orders
@@ -39,9 +38,9 @@ def _period(request):
 
 @login_required
 def home(request):
-    employee = services.employee_of(request.user)
+    employee = access.employee_of(user=request.user)
     if employee is None:
-        claim = NipClaim.objects.filter(user=request.user).first()
+        claim = access.own_nip_claim(user=request.user)
         form = ClaimForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -90,8 +89,7 @@ def home(request):
 
 @login_required
 def offline_new(request):
-    employee = services.employee_of(request.user)
-    if employee is None:
+    if not access.can_record_offline(user=request.user):
         return redirect("asn:home")
     businesses = (
         Business.objects.filter(status=Status.ACTIVE)
@@ -112,16 +110,12 @@ def offline_new(request):
 
 @login_required
 def offline_receipt(request, purchase_id: int):
-    purchase = get_object_or_404(
-        OfflinePurchase.objects.select_related("business", "employee"), pk=purchase_id
-    )
-    allowed = (
-        purchase.employee.user_id == request.user.pk
-        or services.can_decide_offline(request.user, purchase)
-        or request.user.is_auditor
-    )
-    if not allowed:
-        raise Http404
+    try:
+        purchase = access.offline_purchase_get_for_user(
+            user=request.user, offline_purchase_id=purchase_id
+        )
+    except ApplicationError:
+        raise Http404 from None
     response = FileResponse(purchase.receipt.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -134,33 +128,25 @@ def offline_inbox(request):
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:
-                services.offline_decide(
+                services.offline_purchase_transition(
                     actor=request.user,
                     purchase_id=_number(request.POST.get("purchase_id")),
-                    confirm=form.cleaned_data["decision"] == "yes",
+                    to=OfflinePurchase.State.CONFIRMED
+                    if form.cleaned_data["decision"] == "yes"
+                    else OfflinePurchase.State.REJECTED,
                     reason=form.cleaned_data["reason"],
                 )
                 messages.success(request, _("Keputusan disimpan."))
             except ApplicationError as exc:
                 messages.error(request, exc.message)
         return redirect("asn:offline_inbox")
-    mine = Q(business__owner=request.user)
-    if request.user.is_city_admin:
-        mine = Q()
-    elif agencies := request.user.officer_agency_ids():
-        mine |= Q(business__guidance__agency_id__in=agencies)
-    pending = (
-        OfflinePurchase.objects.filter(mine, state=OfflinePurchase.State.PENDING)
-        .select_related("business", "employee")
-        .distinct()
-        .order_by("purchased_on", "pk")
-    )
+    pending = access.offline_purchases_to_decide(user=request.user)
     return render(request, "asn/offline_inbox.html", {"purchases": pending})
 
 
 @login_required
 def bundle(request, bundle_id: int):
-    employee = services.employee_of(request.user)
+    employee = access.employee_of(user=request.user)
     if employee is None:
         return redirect("asn:home")
     chosen = get_object_or_404(Bundle, pk=bundle_id, is_active=True)
@@ -233,41 +219,37 @@ def _delivery_for(business_id: int, district: str) -> str:
 
 @login_required
 def claims(request):
-    visible = services.visible_agency_ids(request.user)
-    if visible is not None and not visible:
+    if not access.can_view_claims(user=request.user):
         raise Http404
     if request.method == "POST":
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:
-                services.nip_claim_decide(
+                services.nip_claim_transition(
                     actor=request.user,
                     claim_id=_number(request.POST.get("claim_id")),
-                    approve=form.cleaned_data["decision"] == "yes",
+                    to=NipClaim.State.APPROVED
+                    if form.cleaned_data["decision"] == "yes"
+                    else NipClaim.State.REJECTED,
                     reason=form.cleaned_data["reason"],
                 )
                 messages.success(request, _("Keputusan disimpan."))
             except ApplicationError as exc:
                 messages.error(request, exc.message)
         return redirect("asn:claims")
-    pending = NipClaim.objects.filter(state=NipClaim.State.PENDING).select_related(
-        "employee__agency", "user"
-    )
-    if visible is not None:
-        pending = pending.filter(employee__agency_id__in=visible)
-    shown = list(pending)
+    shown = list(access.nip_claims_to_review(user=request.user))
     for claim in shown:
         # Phones help the deciding officer call the person; a reader who cannot decide (an
         # auditor) sees them masked and gets no buttons.
-        claim.decidable = services.can_decide_claim(request.user, claim)
+        claim.decidable = access.can_decide_claim(user=request.user, obj=claim)
     return render(request, "asn/claims.html", {"claims": shown})
 
 
 @login_required
 def report(request):
-    visible = services.visible_agency_ids(request.user)
-    if visible is not None and not visible:
+    if not access.can_view_reports(user=request.user):
         raise Http404
+    visible = access.report_agency_ids(user=request.user)
     year, month = _period(request)
     label = periods.label(year, month)
     try:
@@ -277,7 +259,7 @@ def report(request):
     fmt = request.GET.get("format")
     if fmt == "xlsx":
         response = HttpResponse(
-            reports.xlsx(rows, label, full_nip=services.keeps_roster(request.user)),
+            reports.xlsx(rows, label, full_nip=access.keeps_roster(user=request.user)),
             content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
         response["Content-Disposition"] = f'attachment; filename="kepatuhan-asn-{label}.xlsx"'
@@ -300,25 +282,25 @@ def report(request):
 
 @login_required
 def flag_queue(request):
-    if not (request.user.is_auditor or request.user.is_city_admin):
+    if not access.can_view_flags(user=request.user):
         raise Http404
     if request.method == "POST":
         form = FlagReviewForm(request.POST)
         try:
             if not form.is_valid():
                 raise ApplicationError(_("Pilih hasil dan isi catatan pemeriksaan."))
-            flags.review(
+            services.integrity_flag_transition(
                 actor=request.user,
                 flag_id=_number(request.POST.get("flag_id")),
-                state=form.cleaned_data["state"],
+                to=form.cleaned_data["state"],
                 note=form.cleaned_data["note"],
             )
             messages.success(request, _("Hasil pemeriksaan disimpan."))
-        except (ApplicationError, NotFound) as exc:
+        except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("asn:flags")
     state = request.GET.get("status", "open")
-    items = IntegrityFlag.objects.select_related(
+    items = access.integrity_flag_visible(user=request.user).select_related(
         "employee__agency", "business", "agency", "period", "reviewed_by"
     )
     if state in IntegrityFlag.State.values:
@@ -331,9 +313,7 @@ def flag_queue(request):
 
 @login_required
 def roster_upload(request):
-    if not services.sees_all_asn(request.user) or (
-        request.user.is_auditor and not request.user.is_city_admin
-    ):
+    if not access.can_import_roster(user=request.user):
         raise Http404
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     result = None

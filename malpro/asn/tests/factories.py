@@ -7,7 +7,15 @@ from malpro.asn.models import Employee, Policy, PolicyAmount
 from malpro.orders import services as orders
 from malpro.orders.tests.factories import address, delivering_shop, product
 
-__all__ = ["complete_order", "delivering_shop", "employee", "policy", "product"]
+__all__ = [
+    "complete_order",
+    "delivered_order",
+    "delivering_shop",
+    "employee",
+    "offline_purchase",
+    "policy",
+    "product",
+]
 
 
 def policy(*, effective_from=dt.date(2026, 1, 1), default=1_000_000, amounts=(), **fields):
@@ -48,9 +56,8 @@ def employee(
     )
 
 
-def complete_order(buyer, item, quantity=1, *, key=None, completed_at=None, fast=False):
-    """A COD order of `buyer` for `item`, through every step to completed: placed two days and
-    delivered one day before it completed (with fast=True, all within seconds)."""
+def delivered_order(buyer, item, quantity=1, *, key=None):
+    """A COD order of `buyer` for `item`, handed over with the cash: the buyer may complete it."""
     cart = orders.cart_for(user=buyer)
     cart.items.all().delete()
     orders.cart_set(cart=cart, product_id=item.pk, quantity=quantity)
@@ -67,6 +74,14 @@ def complete_order(buyer, item, quantity=1, *, key=None, completed_at=None, fast
     orders.order_transition(
         actor=seller, order_id=order.pk, to="delivered", cash_amount=order.total
     )
+    order.refresh_from_db()
+    return order
+
+
+def complete_order(buyer, item, quantity=1, *, key=None, completed_at=None, fast=False):
+    """A COD order of `buyer` for `item`, through every step to completed: placed two days and
+    delivered one day before it completed (with fast=True, all within seconds)."""
+    order = delivered_order(buyer, item, quantity, key=key)
     orders.order_transition(actor=buyer, order_id=order.pk, to="completed")
     order.refresh_from_db()
     done = completed_at or order.completed_at
@@ -80,3 +95,26 @@ def complete_order(buyer, item, quantity=1, *, key=None, completed_at=None, fast
         type(order).objects.filter(pk=order.pk).update(completed_at=done, placed_at=done)
     order.refresh_from_db()
     return order
+
+
+def offline_purchase(*, asn, seller, amount=150_000, business=None):
+    """A pending in-person purchase of the ASN account `asn` (put on the roster in Diskopindag
+    when it is not) at a shop of `seller` guided by Diskopindag, recorded today."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from malpro.asn import services
+    from malpro.catalog.tests.factories import shop
+    from malpro.catalog.tests.test_products import jpeg
+
+    if not Policy.objects.exists():
+        policy(effective_from=dt.date(timezone.localdate().year - 1, 1, 1))
+    if not Employee.objects.filter(user=asn).exists():
+        employee(user=asn, agency="DISKOPINDAG", nip="199201012019031004", name=asn.name)
+    business = business or shop(seller)
+    return services.offline_record(
+        user=asn,
+        business_id=business.pk,
+        amount=amount,
+        purchased_on=timezone.localdate(),
+        receipt=SimpleUploadedFile("nota.jpg", jpeg(600, 800).read(), "image/jpeg"),
+    )

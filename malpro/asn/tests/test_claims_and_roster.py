@@ -31,8 +31,8 @@ def test_claim_with_another_phone_waits_for_the_opd(buyer, officer):
     assert claim.state == NipClaim.State.PENDING
     other = make_user("081299997777", "Petugas Lain", [("agency_officer", "DISPANGTAN", None)])
     with pytest.raises(NotFound):
-        services.nip_claim_decide(actor=other, claim_id=claim.pk, approve=True)
-    services.nip_claim_decide(actor=officer, claim_id=claim.pk, approve=True)
+        services.nip_claim_transition(actor=other, claim_id=claim.pk, to="approved")
+    services.nip_claim_transition(actor=officer, claim_id=claim.pk, to="approved")
     found.refresh_from_db()
     assert found.user == buyer
 

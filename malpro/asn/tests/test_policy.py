@@ -141,7 +141,7 @@ def test_offline_purchases_count_once_confirmed_and_only_if_the_policy_says_so(
         receipt=SimpleUploadedFile("nota.jpg", receipt.read(), "image/jpeg"),
     )
     assert obligation.compute(asn, *now_period()).counted == 0
-    services.offline_decide(actor=seller, purchase_id=purchase.pk, confirm=True)
+    services.offline_purchase_transition(actor=seller, purchase_id=purchase.pk, to="confirmed")
     assert obligation.compute(asn, *now_period()).counted == 250_000
     assert Standing.objects.get(employee=asn).counted == 250_000
     found.counts_offline = False

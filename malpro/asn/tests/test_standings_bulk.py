@@ -73,19 +73,19 @@ def test_report_top_and_bottom_per_opd():
     period = obligation.period_get(2026, 3)
     assert period.policy == found
     nips = [f"19850712201001{g}0{n:02d}" for g in "12" for n in range(1, 6)]
+    people = [
+        employee(nip=nip, name=f"ASN {i:02d}", agency="DISKOMINFO" if i < 6 else "DISPANGTAN")
+        for i, nip in enumerate(nips)
+    ]  # each roster change recomputes the period's standings: set the figures afterwards
     made = []
-    for index, nip in enumerate(nips):
-        agency = "DISKOMINFO" if index < 6 else "DISPANGTAN"
-        person = employee(nip=nip, name=f"ASN {index:02d}", agency=agency)
+    for index, person in enumerate(people):
         counted = (index % 4) * 50_000  # ties broken by name
-        Standing.objects.create(
+        Standing.objects.update_or_create(
             employee=person,
             period=period,
-            agency=person.agency,
-            required=100_000,
-            counted=counted,
+            defaults={"agency": person.agency, "required": 100_000, "counted": counted},
         )
-        made.append((agency, counted, person.name))
+        made.append((person.agency.code, counted, person.name))
     rows = {r.agency.code: r for r in reports.opd_report(year=2026, month=3, extremes=3)}
     for code in ("DISKOMINFO", "DISPANGTAN"):
         mine = [m for m in made if m[0] == code]

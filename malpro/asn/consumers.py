@@ -1,0 +1,179 @@
+"""The ASN programme's reactions to events, after the change that produced them committed.
+
+- asn.standings follows ASN's orders: an order completed counts in the month it completed, a
+  cancelled or rejected one is shown as not counted in the month it was placed, and a
+  cancellation or rejection in a month already closed raises an integrity flag (the closed
+  figures never change). A month no policy version covers has nothing to count against yet:
+  the event is done, and the month's standings are computed when a version covering it is
+  saved (obligation.refresh_open). It never raises into, slows or rolls back the order.
+  An in-person purchase recorded or decided is recomputed the same way.
+- asn.notices tells people what was decided about them: a NIP claim approved or rejected (to
+  the claimant), an in-person purchase to confirm (to the shop's owner), confirmed or
+  rejected (to the ASN). Each message's dedupe key is the event's id: a replay sends nothing
+  twice.
+
+Each delivery runs in a transaction that also marks it done, and every effect here is a
+database write that is the same however often it runs (a recomputation, a flag with a unique
+key), so a replay counts nothing twice.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from malpro.asn import flags, obligation, periods
+from malpro.asn.models import Employee, NipClaim, OfflinePurchase
+from malpro.core.models import Event
+from malpro.core.money import format_rupiah
+from malpro.notifications.services import notify
+from malpro.orders.models import Order, OrderStatus
+
+STANDINGS = "asn.standings"
+STANDINGS_KINDS = [
+    "order.completed",
+    "order.cancelled",
+    "order.rejected",
+    "offline_purchase.pending",
+    "offline_purchase.confirmed",
+    "offline_purchase.rejected",
+]
+NOTICES = "asn.notices"
+NOTICES_KINDS = [
+    "nip_claim.approved",
+    "nip_claim.rejected",
+    "offline_purchase.pending",
+    "offline_purchase.confirmed",
+    "offline_purchase.rejected",
+]
+CLOSED = {OrderStatus.CANCELLED, OrderStatus.REJECTED}
+
+
+def _employee(event: Event, order: Order) -> Employee | None:
+    buyer_id = (event.payload or {}).get("buyer_id") or order.buyer_id
+    return Employee.objects.filter(user_id=buyer_id).first()
+
+
+def standings(event: Event) -> None:
+    """Keeps the ASN's standing current when one of their orders completes or closes, or an
+    in-person purchase of theirs is recorded or decided."""
+    if event.subject_type == "asn.offlinepurchase":
+        _offline_standing(event)
+        return
+    if event.subject_type != "orders.order":
+        return
+    buyer_id = (event.payload or {}).get("buyer_id")
+    if buyer_id is not None and not Employee.objects.filter(user_id=buyer_id).exists():
+        return  # most orders are not an ASN's: no need to read the order
+    order = Order.objects.filter(pk=event.subject_id).first()
+    if order is None:
+        return
+    employee = _employee(event, order)
+    if employee is None:
+        return
+    to = (event.payload or {}).get("to") or event.kind.partition(".")[2]
+    if to == OrderStatus.COMPLETED:
+        year, month = periods.of(order.completed_at or event.occurred_at)
+    else:
+        year, month = periods.of(order.placed_at)
+    if obligation.policy_in_force(year, month) is None:
+        return  # nothing to count against yet; counted when a policy covers the month
+    period = obligation.period_get(year, month)
+    if period.closed_at is not None and to in CLOSED:
+        # The key (order and status) makes a second delivery of the same event a no-op.
+        flags.raise_post_close(order=order, employee=employee, period=period, status=to)
+    else:
+        obligation.standing_refresh(employee, year, month)
+
+
+def _offline_standing(event: Event) -> None:
+    purchase = OfflinePurchase.objects.select_related("employee").filter(pk=event.subject_id)
+    purchase = purchase.first()
+    if purchase is None:
+        return
+    year, month = purchase.purchased_on.year, purchase.purchased_on.month
+    if obligation.policy_in_force(year, month) is not None:
+        obligation.standing_refresh(purchase.employee, year, month)
+
+
+# --- messages ------------------------------------------------------------------------------------
+def notices(event: Event) -> None:
+    """One in-app message per event, keyed by the event's id."""
+    if event.subject_type == "asn.nipclaim":
+        _claim_notice(event)
+    elif event.subject_type == "asn.offlinepurchase":
+        _offline_notice(event)
+
+
+def _key(event: Event) -> str:
+    return f"asn:{event.uid}"
+
+
+def _claim_notice(event: Event) -> None:
+    claim = NipClaim.objects.select_related("employee", "user").filter(pk=event.subject_id)
+    claim = claim.first()
+    if claim is None:
+        return
+    if event.kind == "nip_claim.approved":
+        title = _("NIP Anda terverifikasi")
+        body = _("Akun Anda sekarang terhubung ke data ASN %(name)s.") % {
+            "name": claim.employee.name
+        }
+    else:
+        title = _("Klaim NIP Anda ditolak")
+        body = _("Alasan: %(reason)s. Hubungi OPD Anda bila ini keliru.") % {
+            "reason": (event.payload or {}).get("reason") or claim.reason
+        }
+    notify(
+        user=claim.user,
+        kind=f"asn.claim_{event.kind.partition('.')[2]}",
+        title=title,
+        body=body,
+        link="/asn/",
+        dedupe_key=_key(event),
+    )
+
+
+def _offline_notice(event: Event) -> None:
+    purchase = (
+        OfflinePurchase.objects.select_related("employee__user", "business__owner")
+        .filter(pk=event.subject_id)
+        .first()
+    )
+    if purchase is None:
+        return
+    payload = event.payload or {}
+    facts = {
+        "name": purchase.employee.name,
+        "amount": format_rupiah(int(payload.get("amount", purchase.amount))),
+        "shop": purchase.business.name,
+        "date": purchase.purchased_on.strftime("%d/%m/%Y"),
+        "reason": payload.get("reason") or purchase.reason,
+    }
+    if event.kind == "offline_purchase.pending":
+        if purchase.business.owner is None:
+            return
+        notify(
+            user=purchase.business.owner,
+            kind="asn.offline_to_confirm",
+            title=_("Konfirmasi pembelian langsung"),
+            body=_("%(name)s mencatat belanja %(amount)s di %(shop)s pada %(date)s.") % facts,
+            link="/jual/pembelian-asn/",
+            dedupe_key=_key(event),
+        )
+        return
+    if purchase.employee.user is None:
+        return
+    if event.kind == "offline_purchase.confirmed":
+        title = _("Pembelian langsung dikonfirmasi")
+        body = _("%(shop)s mengonfirmasi belanja %(amount)s pada %(date)s; kini dihitung.") % facts
+    else:
+        title = _("Pembelian langsung ditolak")
+        body = _("%(shop)s menolak catatan belanja %(amount)s pada %(date)s: %(reason)s") % facts
+    notify(
+        user=purchase.employee.user,
+        kind=f"asn.offline_{event.kind.partition('.')[2]}",
+        title=title,
+        body=body,
+        link="/asn/",
+        dedupe_key=_key(event),
+    )
