@@ -268,10 +268,6 @@ def claim_parties(user, claim: Claim) -> set[str]:
     return parties
 
 
-def can_decide_claims(*, user) -> bool:
-    return official_scope_q(user, to_decide=True) is not None
-
-
 def claim_decidable(*, user) -> QuerySet[Claim]:
     """The claims `user` may decide: the guiding officers', the area operators', the city
     admin's. The review page shows each claimant's full NIK and phone, which a deciding
