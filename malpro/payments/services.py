@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from malpro.core import audit, events, workflow
 from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
+from malpro.core.money import format_rupiah
 from malpro.core.validators import mask_middle
 from malpro.ledger import services as ledger
 from malpro.orders import services as orders
@@ -237,7 +238,8 @@ def notification_handle(*, provider: str, request) -> tuple[int, dict]:
             signature_valid=True,
             result="amount_mismatch",
             ip=ip,
-            detail=f"got {parsed.amount}, expected {payment.amount}",
+            detail=_("jumlah %(got)s, seharusnya %(expected)s")
+            % {"got": format_rupiah(parsed.amount), "expected": format_rupiah(payment.amount)},
         )
         return adapter.acknowledge(parsed, "amount_mismatch")
     try:

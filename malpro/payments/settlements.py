@@ -264,7 +264,8 @@ def batch_export(*, actor, batch_id: int) -> tuple[PayoutBatch, str]:
 
 
 def batch_csv(batch: PayoutBatch) -> str:
-    """The bank's bulk-transfer file: one row per seller."""
+    """The bank's bulk-transfer file: one row per seller. `jumlah` is plain whole rupiah
+    (30000), as banks' bulk-transfer formats read it; people see amounts as Rp30.000."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(

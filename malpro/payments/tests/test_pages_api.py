@@ -310,3 +310,17 @@ def test_cancelling_an_approved_batch_needs_a_reason_and_its_file_is_gone(
     # The money is free again, for a new batch (and a new approval).
     again = settlements.batch_create(actor=None, provider="simulator")
     assert again.total == batch.total
+
+
+@pytest.mark.django_db
+def test_the_payouts_page_shows_every_amount_as_whole_rupiah(web, buyer, seller, city_admin):
+    import re
+
+    completed_payable_order(buyer, seller)
+    settlements.batch_create(actor=None, provider="simulator")
+    _, payment, _ = cashless_checkout(buyer, seller, key="other-amount")
+    notify(payment, amount=92000)  # refused: the payment is Rp30.000
+    page = web(city_admin).get("/kota/pencairan/").content.decode()
+    assert "jumlah Rp92.000, seharusnya Rp30.000" in page
+    amounts = re.findall(r"Rp[0-9][0-9.,]*[0-9]", page)
+    assert amounts and all(re.fullmatch(r"Rp\d{1,3}(\.\d{3})*", a) for a in amounts), amounts
