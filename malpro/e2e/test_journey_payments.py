@@ -2,7 +2,7 @@
 basket from two shops with QRIS; the payment page shows the QR code and waits; the payer's wallet
 (the simulator gateway, which calls Malpro's webhook over HTTP like a real provider) pays; the
 page notices by itself, both orders reach their sellers, the seller sees the paid order and the
-money held for it, and the ledger balances."""
+money held for it, and the ledger balances; setting the payout account tells the owner."""
 
 from __future__ import annotations
 
@@ -173,5 +173,16 @@ def test_qris_checkout_paid_through_the_simulator_reaches_the_sellers(
     open_menu(desk, "Saldo toko")
     expect(desk.locator("dt:has-text('Siap dicairkan') + dd")).to_have_text("Rp50.000")
     expect(held).to_have_text("Rp0")
+
+    # Where the money goes: the seller sets the payout account, and the app tells the owner
+    # (so a change made by someone else with their session does not go unnoticed).
+    desk.get_by_label("Bank").fill("BJTM")
+    desk.get_by_label("Nomor rekening").fill("0011223344")
+    desk.get_by_label("Nama pemilik rekening").fill("Sari Wulandari")
+    desk.get_by_role("button", name="Simpan rekening").click()
+    expect(desk.locator(".messages")).to_contain_text("Rekening disimpan.")
+    open_menu(desk, "Notifikasi")
+    notice = desk.locator("article", has_text="Rekening pencairan usaha Anda diubah")
+    expect(notice).to_contain_text("Dapur Bu Sari")
     assert desk.js_errors == [] and page.js_errors == []
     assert ledger_ok() == "ledger ok"
