@@ -7,8 +7,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from malpro.catalog import selectors, services
-from malpro.catalog.models import Category, Product
+from malpro.accounts.auth import BearerAuth
+from malpro.catalog import access, selectors, services
+from malpro.catalog.models import Product, ProductStatus
 from malpro.catalog.search.engine import SearchParams, search
 
 router = Router(tags=["catalog"])
@@ -163,19 +164,16 @@ def _detail(product: Product) -> dict:
     return data
 
 
-def _fresh(product_id: int) -> Product:
-    return (
-        Product.objects.select_related("business__village__district", "category")
-        .prefetch_related("variants", "photos")
-        .get(pk=product_id)
-    )
+def _fresh(request: HttpRequest, product_id: int) -> Product:
+    """The product as the caller may see it after their change."""
+    return access.product_get_for_user(user=request.auth, product_id=product_id)
 
 
 @router.get("", response=SearchOut, auth=None, summary="Search products")
 def product_search(request: HttpRequest, query: Query[SearchQuery]):
     category = None
     if query.category:
-        category = Category.objects.filter(slug=query.category, is_active=True).first()
+        category = selectors.category_by_slug(query.category)
         if category is None:
             raise NinjaValidationError(
                 [
@@ -224,9 +222,16 @@ def product_search(request: HttpRequest, query: Query[SearchQuery]):
     }
 
 
-@router.get("/{int:product_id}", response=ProductDetailOut, auth=None)
+def _whoever(request: HttpRequest):
+    """No token needed: without one the caller is whoever the session says (often nobody)."""
+    return request.user
+
+
+@router.get("/{int:product_id}", response=ProductDetailOut, auth=[BearerAuth(), _whoever])
 def product_get(request: HttpRequest, product_id: int):
-    product = selectors.product_public(product_id=product_id, user=request.user)
+    """Published products for everyone; drafts and hidden ones also for their owner and
+    moderators when they send their token."""
+    product = selectors.product_public(product_id=product_id, user=request.auth)
     return _detail(product)
 
 
@@ -247,30 +252,30 @@ def _input(payload, variants=()) -> services.ProductInput:
 
 @router.post("", response={201: ProductDetailOut}, summary="A seller lists a product")
 def product_create(request: HttpRequest, payload: ProductIn):
-    business = services.business_for_seller(user=request.auth, business_id=payload.business_id)
+    business = access.business_get_for_seller(user=request.auth, business_id=payload.business_id)
     product = services.product_create(
         actor=request.auth, business=business, data=_input(payload, payload.variants)
     )
-    return Status(201, _detail(_fresh(product.pk)))
+    return Status(201, _detail(_fresh(request, product.pk)))
 
 
 @router.put("/{int:product_id}", response=ProductDetailOut)
 def product_update(request: HttpRequest, product_id: int, payload: ProductUpdateIn):
     services.product_update(actor=request.auth, product_id=product_id, data=_input(payload))
-    return _detail(_fresh(product_id))
+    return _detail(_fresh(request, product_id))
 
 
 @router.post("/{int:product_id}/variants", response={201: ProductDetailOut})
 def variant_create(request: HttpRequest, product_id: int, payload: VariantIn):
-    product = services.product_for_seller(user=request.auth, product_id=product_id)
+    product = access.product_get_for_owner(user=request.auth, product_id=product_id)
     services.variant_add(actor=request.auth, product=product, **payload.dict())
-    return Status(201, _detail(_fresh(product_id)))
+    return Status(201, _detail(_fresh(request, product_id)))
 
 
 @router.patch("/variants/{int:variant_id}", response=ProductDetailOut)
 def variant_update(request: HttpRequest, variant_id: int, payload: VariantUpdateIn):
     variant = services.variant_update(actor=request.auth, variant_id=variant_id, **payload.dict())
-    return _detail(_fresh(variant.product_id))
+    return _detail(_fresh(request, variant.product_id))
 
 
 @router.post("/{int:product_id}/stock", response=ProductDetailOut)
@@ -282,22 +287,26 @@ def stock(request: HttpRequest, product_id: int, payload: StockIn):
         price=payload.price,
         reason=payload.reason,
     )
-    return _detail(_fresh(product_id))
+    return _detail(_fresh(request, product_id))
 
 
 @router.post("/{int:product_id}/photos", response={201: ProductDetailOut})
 def photo(request: HttpRequest, product_id: int, file: File[UploadedFile]):
     services.photo_add(actor=request.auth, product_id=product_id, upload=file)
-    return Status(201, _detail(_fresh(product_id)))
+    return Status(201, _detail(_fresh(request, product_id)))
 
 
 @router.post("/{int:product_id}/hide", response=ProductDetailOut)
 def hide(request: HttpRequest, product_id: int, payload: ReasonIn):
-    services.product_hide(actor=request.auth, product_id=product_id, reason=payload.reason)
-    return _detail(_fresh(product_id))
+    services.product_transition(
+        actor=request.auth, product_id=product_id, to=ProductStatus.HIDDEN, reason=payload.reason
+    )
+    return _detail(_fresh(request, product_id))
 
 
 @router.post("/{int:product_id}/unhide", response=ProductDetailOut)
 def unhide(request: HttpRequest, product_id: int, payload: ReasonIn):
-    services.product_unhide(actor=request.auth, product_id=product_id, reason=payload.reason)
-    return _detail(_fresh(product_id))
+    services.product_transition(
+        actor=request.auth, product_id=product_id, to=ProductStatus.PUBLISHED, reason=payload.reason
+    )
+    return _detail(_fresh(request, product_id))

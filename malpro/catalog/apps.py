@@ -8,7 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Katalog")
 
     def ready(self):
-        from malpro.catalog import consumers, receivers  # noqa: F401
+        from malpro.catalog import access, consumers, receivers  # noqa: F401
         from malpro.catalog.views import storefront_context
         from malpro.core import events, nav
         from malpro.umkm import views as umkm_views
@@ -17,10 +17,12 @@ class CatalogConfig(AppConfig):
             umkm_views.PROFILE_EXTENSIONS.append(storefront_context)
         events.subscribe(consumers.SALES, consumers.SALES_KINDS, consumers.sales)
 
-        nav.register(_("Cari produk"), "catalog:search", lambda u: True, order=10)
+        nav.register(
+            _("Cari produk"), "catalog:search", lambda u: access.can_search(user=u), order=10
+        )
         nav.register(
             _("Produk saya"),
             "catalog:seller_products",
-            lambda u: u.is_authenticated and u.has_role("seller"),
+            lambda u: access.can_sell(user=u),
             order=31,
         )

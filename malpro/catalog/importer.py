@@ -10,8 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from malpro.catalog import access
 from malpro.catalog.models import Category, Product, ProductChange, ProductStatus, Unit
 from malpro.catalog.search.engine import reindex
+from malpro.catalog.services import stock_moved
+from malpro.catalog.workflow import PRODUCT
+from malpro.core import workflow
 from malpro.core.exceptions import Conflict, PermissionDenied
 from malpro.core.money import parse_rupiah
 from malpro.core.tabular import (
@@ -127,7 +131,7 @@ def products_import(
     business = Business.objects.filter(pk=business_id).first()
     if business is None:
         raise UnreadableFile(_("UMKM dengan id %(id)s tidak ditemukan.") % {"id": business_id})
-    if actor is not None and business.owner_id != actor.pk:
+    if actor is not None and not access.can_add_product(user=actor, business=business):
         raise PermissionDenied(_("Hanya pemilik usaha yang dapat mengunggah produknya."))
     if business.status != Status.ACTIVE:
         raise Conflict(_("Usaha harus aktif di marketplace sebelum menjual produk."))
@@ -195,6 +199,9 @@ def _run(table, match, business, actor, result):
                     actor=actor,
                     reason=_("unggah massal"),
                 )
+            workflow.created(
+                machine=PRODUCT, obj=product, actor=actor, payload={"business_id": business.pk}
+            )
             result.created += 1
             touched.append(product.pk)
             continue
@@ -214,9 +221,11 @@ def _run(table, match, business, actor, result):
                     actor=actor,
                     reason=_("unggah massal"),
                 )
+        old_stock = product.stock
         for f in changed:
             setattr(product, f, values[f])
         product.save(update_fields=changed)
+        stock_moved(product=product, old=old_stock, actor=actor, reason=_("unggah massal"))
         result.updated += 1
         touched.append(product.pk)
     reindex(touched)

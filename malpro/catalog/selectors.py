@@ -1,9 +1,7 @@
 from django.db.models import Prefetch, Sum
-from django.utils.translation import gettext as _
 
-from malpro.catalog.models import Category, Photo, Product, ProductStatus, Variant
-from malpro.core.exceptions import NotFound
-from malpro.umkm.models import Status
+from malpro.catalog import access
+from malpro.catalog.models import Category, Photo, Product, ProductChange, ProductStatus
 
 
 def category_tree() -> list[Category]:
@@ -19,30 +17,26 @@ def category_by_slug(slug: str) -> Category | None:
 
 
 def product_public(*, product_id: int, user=None) -> Product:
-    """A product as buyers see it: published, of an active shop. Its owner and moderators also
-    see it when it is a draft or hidden."""
-    product = (
-        Product.objects.filter(pk=product_id)
-        .select_related("business__village__district", "category__parent")
-        .prefetch_related(
-            Prefetch("variants", queryset=Variant.objects.filter(is_active=True)),
-            "photos",
-            "business__agencies",
-        )
-        .first()
-    )
-    if product is None:
-        raise NotFound(_("Produk tidak ditemukan."))
-    visible = product.status == ProductStatus.PUBLISHED and product.business.status == Status.ACTIVE
-    if not visible:
-        from malpro.catalog.services import can_moderate
-
-        if user is None or not (
-            product.business.owner_id == getattr(user, "pk", None) or can_moderate(user, product)
-        ):
-            raise NotFound(_("Produk tidak ditemukan."))
+    """A product as its page shows it: published, of an active shop, for everyone; its owner
+    and its moderators also see it when it is a draft or hidden (catalog.access)."""
+    product = access.product_get_for_user(user=user, product_id=product_id)
     product.halal = product.business.halal_valid
     return product
+
+
+def root_categories() -> dict[str, Category]:
+    """Top-level categories by id (as text), for the search facets."""
+    return {str(c.pk): c for c in Category.objects.filter(parent__isnull=True)}
+
+
+def variants_of(*, product: Product):
+    """Every variant of a product, the inactive ones too (the seller's edit page)."""
+    return product.variants.all()
+
+
+def product_history(*, product: Product, limit: int = 20) -> list[ProductChange]:
+    """The latest changes of price, stock and status (the seller's edit page)."""
+    return list(product.changes.select_related("actor", "variant")[:limit])
 
 
 def products_of_business(*, business, include_unpublished: bool = False):
@@ -69,9 +63,8 @@ def featured(limit: int = 12) -> list[Product]:
     """Best sellers of active shops, in stock, spread over sellers (at most two per shop)."""
     picked, per_shop = [], {}
     candidates = (
-        Product.objects.filter(
-            status=ProductStatus.PUBLISHED, business__status=Status.ACTIVE, stock__gt=0
-        )
+        access.products_public()
+        .filter(stock__gt=0)
         .select_related("business__village__district")
         .prefetch_related("photos")
         .order_by("-sold_count", "-id")[: limit * 5]

@@ -10,7 +10,7 @@ from django.db.models import Exists, Min, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from malpro.catalog import images
+from malpro.catalog import access, images
 from malpro.catalog.models import (
     Category,
     Photo,
@@ -22,34 +22,12 @@ from malpro.catalog.models import (
     Variant,
 )
 from malpro.catalog.search.engine import reindex
-from malpro.core import audit
+from malpro.catalog.workflow import PRODUCT, REASON_REQUIRED
+from malpro.core import audit, events, workflow
 from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
-from malpro.umkm.models import Business, Guidance, Status
+from malpro.umkm.models import Business, Status
 
 MAX_PHOTOS = 8
-
-
-def business_for_seller(*, user, business_id: int) -> Business:
-    business = (
-        Business.objects.filter(pk=business_id, owner=user).first()
-        if user.is_authenticated
-        else None
-    )
-    if business is None:
-        raise NotFound(_("UMKM tidak ditemukan."))
-    return business
-
-
-def product_for_seller(*, user, product_id: int, lock: bool = False) -> Product:
-    qs = Product.objects.select_related("business")
-    if lock:
-        qs = qs.select_for_update()
-    product = (
-        qs.filter(pk=product_id, business__owner=user).first() if user.is_authenticated else None
-    )
-    if product is None:
-        raise NotFound(_("Produk tidak ditemukan."))
-    return product
 
 
 @dataclass
@@ -131,6 +109,24 @@ def _log(product, field_name, old, new, actor, variant=None, reason=""):
         )
 
 
+def stock_moved(*, product: Product, old: int, actor, reason: str = "") -> None:
+    """A seller's edit that empties a product's stock records `product.stock_out`; one that
+    fills an empty product again `product.restocked` (sales by orders are not edits)."""
+    new = product.stock
+    if old > 0 and new <= 0:
+        kind = "product.stock_out"
+    elif old <= 0 and new > 0:
+        kind = "product.restocked"
+    else:
+        return
+    events.record(
+        kind=kind,
+        subject=product,
+        actor=actor,
+        payload={"business_id": product.business_id, "stock": new, "reason": (reason or "")[:200]},
+    )
+
+
 def _check_business_can_sell(business: Business) -> None:
     if business.status != Status.ACTIVE:
         raise Conflict(_("Usaha harus aktif di marketplace sebelum menjual produk."))
@@ -138,7 +134,7 @@ def _check_business_can_sell(business: Business) -> None:
 
 @transaction.atomic
 def product_create(*, actor, business: Business, data: ProductInput) -> Product:
-    if business.owner_id != actor.pk:
+    if not access.can_add_product(user=actor, business=business):
         raise PermissionDenied(_("Hanya pemilik usaha yang dapat menambah produk."))
     _check_business_can_sell(business)
     values = _clean(data)
@@ -152,8 +148,11 @@ def product_create(*, actor, business: Business, data: ProductInput) -> Product:
         raise ApplicationError.for_field("sku", _("SKU ini sudah dipakai produk lain.")) from None
     _log(product, "price", "", product.price, actor)
     _log(product, "stock", "", product.stock, actor)
+    workflow.created(
+        machine=PRODUCT, obj=product, actor=actor, payload={"business_id": business.pk}
+    )
     for position, variant in enumerate(data.variants):
-        variant_add(
+        _variant_create(
             actor=actor,
             product=product,
             name=variant.get("name", ""),
@@ -161,15 +160,68 @@ def product_create(*, actor, business: Business, data: ProductInput) -> Product:
             stock=variant.get("stock", 0),
             sku=variant.get("sku", ""),
             position=position,
-            reindex_after=False,
         )
+    if data.variants:
+        _sync_from_variants(product)
+    reindex([product.pk])
+    return product
+
+
+def _move(*, product: Product, to: str, actor, reason: str = "", checked: bool = False):
+    """One move of the product machine on a locked product (the caller reindexes)."""
+    frm, fields = product.status, []
+    if to == ProductStatus.HIDDEN:
+        product.hidden_reason, product.hidden_by = reason[:500], actor
+        fields += ["hidden_reason", "hidden_by"]
+    elif frm == ProductStatus.HIDDEN:
+        product.hidden_reason = ""
+        fields.append("hidden_reason")
+    if to == ProductStatus.PUBLISHED and (frm == ProductStatus.DRAFT or not product.published_at):
+        product.published_at = timezone.now()
+        fields.append("published_at")
+    workflow.transition(
+        machine=PRODUCT,
+        obj=product,
+        to=to,
+        actor=actor,
+        reason=reason,
+        fields=fields,
+        payload={"business_id": product.business_id},
+        checked=checked,
+    )
+    _log(product, "status", frm, to, actor, reason=reason)
+    if to == ProductStatus.HIDDEN:
+        audit.record(
+            action="catalog.product_hidden",
+            actor=actor,
+            target=product,
+            data={"reason": reason[:200]},
+        )
+    elif frm == ProductStatus.HIDDEN:
+        audit.record(action="catalog.product_unhidden", actor=actor, target=product)
+
+
+@transaction.atomic
+def product_transition(*, actor, product_id: int, to: str, reason: str = "") -> Product:
+    """Every change of a product's status: the seller publishes or unpublishes, a moderator
+    hides (with a reason) or shows again. Records `product.<to>`."""
+    product = (
+        Product.objects.select_for_update().select_related("business").filter(pk=product_id).first()
+    )
+    if product is None:
+        raise NotFound(_("Produk tidak ditemukan."))
+    PRODUCT.check(obj=product, to=to, actor=actor)
+    reason = (reason or "").strip()
+    if to in REASON_REQUIRED and not reason:
+        raise ApplicationError.for_field("reason", _("Alasan wajib diisi."))
+    _move(product=product, to=to, actor=actor, reason=reason, checked=True)
     reindex([product.pk])
     return product
 
 
 @transaction.atomic
 def product_update(*, actor, product_id: int, data: ProductInput) -> Product:
-    product = product_for_seller(user=actor, product_id=product_id, lock=True)
+    product = access.product_get_for_owner(user=actor, product_id=product_id, lock=True)
     values = _clean(data)
     old_price, old_stock = product.price, product.stock
     if product.has_variants:
@@ -177,17 +229,19 @@ def product_update(*, actor, product_id: int, data: ProductInput) -> Product:
         values.pop("stock")
     for name, value in values.items():
         setattr(product, name, value)
-    if data.publish and product.status == ProductStatus.DRAFT:
-        product.status, product.published_at = ProductStatus.PUBLISHED, timezone.now()
-    elif not data.publish and product.status == ProductStatus.PUBLISHED:
-        product.status = ProductStatus.DRAFT
     try:
         with transaction.atomic():
-            product.save()
+            product.save(update_fields=list(values))
     except IntegrityError:
         raise ApplicationError.for_field("sku", _("SKU ini sudah dipakai produk lain.")) from None
     _log(product, "price", old_price, product.price, actor)
     _log(product, "stock", old_stock, product.stock, actor)
+    stock_moved(product=product, old=old_stock, actor=actor)
+    # A hidden product stays hidden: only a moderator shows it again.
+    if data.publish and product.status == ProductStatus.DRAFT:
+        _move(product=product, to=ProductStatus.PUBLISHED, actor=actor)
+    elif not data.publish and product.status == ProductStatus.PUBLISHED:
+        _move(product=product, to=ProductStatus.DRAFT, actor=actor)
     reindex([product.pk])
     return product
 
@@ -202,17 +256,8 @@ def _sync_from_variants(product: Product) -> None:
     product.save(update_fields=["has_variants", "price", "stock"])
 
 
-@transaction.atomic
-def variant_add(
-    *,
-    actor,
-    product: Product,
-    name: str,
-    price,
-    stock=0,
-    sku: str = "",
-    position: int = 0,
-    reindex_after: bool = True,
+def _variant_create(
+    *, actor, product: Product, name: str, price, stock=0, sku: str = "", position: int = 0
 ) -> Variant:
     name = " ".join((name or "").split())
     errors = {}
@@ -224,7 +269,7 @@ def variant_add(
         errors["stock"] = _("Stok tidak boleh negatif.")
     if errors:
         raise ApplicationError(next(iter(errors.values())), {"fields": errors})
-    if product.business.owner_id != actor.pk:
+    if not access.can_edit_product(user=actor, product=product):
         raise PermissionDenied(_("Hanya pemilik usaha yang dapat mengubah produk."))
     try:
         with transaction.atomic():
@@ -242,9 +287,30 @@ def variant_add(
         ) from None
     _log(product, "price", "", variant.price, actor, variant=variant)
     _log(product, "stock", "", variant.stock, actor, variant=variant)
+    return variant
+
+
+@transaction.atomic
+def variant_add(
+    *, actor, product: Product, name: str, price, stock=0, sku: str = "", position: int = 0
+) -> Variant:
+    if not access.can_edit_product(user=actor, product=product):
+        raise PermissionDenied(_("Hanya pemilik usaha yang dapat mengubah produk."))
+    # The caller's copy may be stale: the stock event compares with the row as it is.
+    product = access.product_get_for_owner(user=actor, product_id=product.pk, lock=True)
+    old_stock = product.stock
+    variant = _variant_create(
+        actor=actor,
+        product=product,
+        name=name,
+        price=price,
+        stock=stock,
+        sku=sku,
+        position=position,
+    )
     _sync_from_variants(product)
-    if reindex_after:
-        reindex([product.pk])
+    stock_moved(product=product, old=old_stock, actor=actor)
+    reindex([product.pk])
     return variant
 
 
@@ -252,28 +318,24 @@ def variant_add(
 def variant_update(
     *, actor, variant_id: int, price=None, stock=None, is_active=None, reason: str = ""
 ) -> Variant:
-    variant = (
-        Variant.objects.select_for_update()
-        .select_related("product__business")
-        .filter(pk=variant_id, product__business__owner=actor)
-        .first()
-    )
-    if variant is None:
-        raise NotFound(_("Varian tidak ditemukan."))
+    variant = access.variant_get_for_owner(user=actor, variant_id=variant_id, lock=True)
+    product = variant.product
+    old_stock = product.stock
     if price is not None:
         if price < 0:
             raise ApplicationError.for_field("price", _("Harga harus angka rupiah 0 atau lebih."))
-        _log(variant.product, "price", variant.price, price, actor, variant, reason)
+        _log(product, "price", variant.price, price, actor, variant, reason)
         variant.price = price
     if stock is not None:
         if stock < 0:
             raise ApplicationError.for_field("stock", _("Stok tidak boleh negatif."))
-        _log(variant.product, "stock", variant.stock, stock, actor, variant, reason)
+        _log(product, "stock", variant.stock, stock, actor, variant, reason)
         variant.stock = stock
     if is_active is not None:
         variant.is_active = is_active
     variant.save()
-    _sync_from_variants(variant.product)
+    _sync_from_variants(product)
+    stock_moved(product=product, old=old_stock, actor=actor, reason=reason)
     reindex([variant.product_id])
     return variant
 
@@ -283,13 +345,14 @@ def stock_set(
     *, actor, product_id: int, stock: int, price: int | None = None, reason: str = ""
 ) -> Product:
     """The seller's quick update of stock (and price) of a product without variants."""
-    product = product_for_seller(user=actor, product_id=product_id, lock=True)
+    product = access.product_get_for_owner(user=actor, product_id=product_id, lock=True)
     if product.has_variants:
         raise Conflict(_("Produk ini memakai varian: ubah stok dan harga per varian."))
     if stock is None or stock < 0:
         raise ApplicationError.for_field("stock", _("Stok tidak boleh negatif."))
     if price is not None and price < 0:
         raise ApplicationError.for_field("price", _("Harga harus angka rupiah 0 atau lebih."))
+    old_stock = product.stock
     _log(product, "stock", product.stock, stock, actor, reason=reason)
     product.stock = stock
     fields = ["stock"]
@@ -298,13 +361,14 @@ def stock_set(
         product.price = price
         fields.append("price")
     product.save(update_fields=fields)
+    stock_moved(product=product, old=old_stock, actor=actor, reason=reason)
     reindex([product.pk])
     return product
 
 
 @transaction.atomic
 def photo_add(*, actor, product_id: int, upload) -> Photo:
-    product = product_for_seller(user=actor, product_id=product_id, lock=True)
+    product = access.product_get_for_owner(user=actor, product_id=product_id, lock=True)
     if product.photos.count() >= MAX_PHOTOS:
         raise ApplicationError.for_field(
             "photo", _("Maksimal %(n)d foto per produk.") % {"n": MAX_PHOTOS}
@@ -319,9 +383,7 @@ def photo_add(*, actor, product_id: int, upload) -> Photo:
 
 @transaction.atomic
 def photo_delete(*, actor, photo_id: int) -> None:
-    photo = Photo.objects.filter(pk=photo_id, product__business__owner=actor).first()
-    if photo is None:
-        raise NotFound(_("Foto tidak ditemukan."))
+    photo = access.photo_get_for_owner(user=actor, photo_id=photo_id)
     photo.image.delete(save=False)
     photo.thumbnail.delete(save=False)
     photo.delete()
@@ -335,56 +397,3 @@ def stock_changed(product_ids) -> None:
         SearchDoc.objects.filter(product_id__in=ids).update(
             in_stock=Exists(Product.objects.filter(pk=OuterRef("product_id"), stock__gt=0))
         )
-
-
-def can_moderate(user, product: Product) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_city_admin:
-        return True
-    agency_ids = user.officer_agency_ids()
-    return (
-        bool(agency_ids)
-        and Guidance.objects.filter(
-            business_id=product.business_id, agency_id__in=agency_ids
-        ).exists()
-    )
-
-
-@transaction.atomic
-def product_hide(*, actor, product_id: int, reason: str) -> Product:
-    """A moderator (officer of a guiding agency, or the city admin) hides a product."""
-    product = Product.objects.select_for_update().filter(pk=product_id).first()
-    if product is None:
-        raise NotFound(_("Produk tidak ditemukan."))
-    if not can_moderate(actor, product):
-        raise PermissionDenied(
-            _("Hanya petugas OPD pembina atau admin kota yang dapat menyembunyikan produk.")
-        )
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError.for_field("reason", _("Alasan wajib diisi."))
-    _log(product, "status", product.status, ProductStatus.HIDDEN, actor, reason=reason)
-    product.status, product.hidden_reason, product.hidden_by = ProductStatus.HIDDEN, reason, actor
-    product.save(update_fields=["status", "hidden_reason", "hidden_by"])
-    audit.record(
-        action="catalog.product_hidden", actor=actor, target=product, data={"reason": reason[:200]}
-    )
-    reindex([product.pk])
-    return product
-
-
-@transaction.atomic
-def product_unhide(*, actor, product_id: int, reason: str = "") -> Product:
-    product = Product.objects.select_for_update().filter(pk=product_id).first()
-    if product is None or not can_moderate(actor, product):
-        raise NotFound(_("Produk tidak ditemukan."))
-    if product.status != ProductStatus.HIDDEN:
-        raise Conflict(_("Produk ini tidak sedang disembunyikan."))
-    _log(product, "status", product.status, ProductStatus.PUBLISHED, actor, reason=reason)
-    product.status, product.hidden_reason = ProductStatus.PUBLISHED, ""
-    product.published_at = product.published_at or timezone.now()
-    product.save(update_fields=["status", "hidden_reason", "published_at"])
-    audit.record(action="catalog.product_unhidden", actor=actor, target=product)
-    reindex([product.pk])
-    return product

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from malpro.catalog import importer, selectors, services
+from malpro.catalog import access, importer, selectors, services
 from malpro.catalog.forms import (
     HideForm,
     PhotoForm,
@@ -16,7 +16,7 @@ from malpro.catalog.forms import (
     StockForm,
     VariantFormSet,
 )
-from malpro.catalog.models import Category
+from malpro.catalog.models import ProductStatus
 from malpro.catalog.search.engine import SearchParams, search
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
@@ -60,7 +60,7 @@ def search_page(request):
     form = SearchForm(request.GET or None)
     params = _params(form, request)
     result = search(params)
-    categories = {str(c.pk): c for c in Category.objects.filter(parent__isnull=True)}
+    categories = selectors.root_categories()
     districts = {d.code: d.name for d in district_list()}
     query = request.GET.copy()
     query.pop("page", None)
@@ -120,8 +120,8 @@ def product_page(request, product_id: int, slug: str = ""):
         "product": product,
         "product_actions": PRODUCT_ACTIONS,
         "product_sections": PRODUCT_SECTIONS,
-        "can_moderate": services.can_moderate(request.user, product),
-        "is_owner": product.business.owner_id == getattr(request.user, "pk", None),
+        "can_moderate": access.can_moderate(user=request.user, product=product),
+        "is_owner": access.can_edit_product(user=request.user, product=product),
         "hide_form": HideForm(),
     }
     for extension in PRODUCT_EXTENSIONS:  # e.g. the orders app adds the recent reviews
@@ -156,7 +156,12 @@ def storefront_context(business: Business) -> dict:
 def hide(request, product_id: int):
     with action_outcome(request, _("Produk disembunyikan dari marketplace.")):
         data = require_valid(HideForm(request.POST))
-        services.product_hide(actor=request.user, product_id=product_id, reason=data["reason"])
+        services.product_transition(
+            actor=request.user,
+            product_id=product_id,
+            to=ProductStatus.HIDDEN,
+            reason=data["reason"],
+        )
     return redirect("catalog:product_short", product_id=product_id)
 
 
@@ -164,7 +169,9 @@ def hide(request, product_id: int):
 @require_POST
 def unhide(request, product_id: int):
     with action_outcome(request, _("Produk ditayangkan kembali.")):
-        services.product_unhide(actor=request.user, product_id=product_id)
+        services.product_transition(
+            actor=request.user, product_id=product_id, to=ProductStatus.PUBLISHED
+        )
     return redirect("catalog:product_short", product_id=product_id)
 
 
@@ -252,7 +259,7 @@ def _product_form(product, data=None) -> ProductForm:
 @login_required
 def product_edit(request, product_id: int):
     try:
-        product = services.product_for_seller(user=request.user, product_id=product_id)
+        product = access.product_get_for_owner(user=request.user, product_id=product_id)
     except NotFound:
         raise Http404 from None
     form = _product_form(product, request.POST or None)
@@ -279,11 +286,11 @@ def _edit_page(request, product, form, variant_add=None):
             "form": form,
             "product": product,
             "business": product.business,
-            "variants_list": product.variants.all(),
+            "variants_list": selectors.variants_of(product=product),
             "photo_form": PhotoForm(),
             "stock_form": StockForm(initial={"stock": product.stock, "price": product.price}),
             "variant_add": variant_add or VariantFormSet(prefix="varian"),
-            "changes": product.changes.select_related("actor", "variant")[:20],
+            "changes": selectors.product_history(product=product),
         },
     )
 
@@ -312,7 +319,7 @@ def product_stock(request, product_id: int):
 @require_POST
 def variant_save(request, product_id: int):
     try:
-        product = services.product_for_seller(user=request.user, product_id=product_id)
+        product = access.product_get_for_owner(user=request.user, product_id=product_id)
     except NotFound:
         raise Http404 from None
     variant_id = request.POST.get("variant_id")

@@ -139,15 +139,22 @@ def test_photos_over_8_mb_and_over_eight_per_product_are_refused(seller):
 @pytest.mark.django_db
 def test_moderation_by_a_guiding_officer_only(seller, officer, other_officer):
     item = product(shop(seller, agencies=("DISKOPINDAG",)), "Keripik Tempe")
-    with pytest.raises(PermissionDenied):
-        services.product_hide(actor=other_officer, product_id=item.pk, reason="x")
+
+    def move(actor, to, reason="x"):
+        return services.product_transition(actor=actor, product_id=item.pk, to=to, reason=reason)
+
+    for outsider in (other_officer, seller):
+        with pytest.raises(PermissionDenied):
+            move(outsider, "hidden")
     with pytest.raises(ApplicationError):
-        services.product_hide(actor=officer, product_id=item.pk, reason="")
-    hidden = services.product_hide(actor=officer, product_id=item.pk, reason="Klaim palsu")
+        move(officer, "hidden", reason="")
+    hidden = move(officer, "hidden", reason="Klaim palsu")
     assert hidden.status == "hidden" and hidden.hidden_by == officer
-    with pytest.raises(PermissionDenied):
-        services.product_hide(actor=seller, product_id=item.pk, reason="x")
-    assert services.product_unhide(actor=officer, product_id=item.pk).status == "published"
+    with pytest.raises(PermissionDenied):  # the owner sees it hidden, and cannot show it
+        move(seller, "published")
+    with pytest.raises(NotFound):  # a hidden product is not the other officer's to know
+        move(other_officer, "published")
+    assert move(officer, "published", reason="").status == "published"
 
 
 @pytest.mark.django_db

@@ -272,7 +272,9 @@ def test_facets(catalog):
 
 @pytest.mark.django_db
 def test_hidden_and_suspended_products_disappear(catalog, officer, city_admin):
-    services.product_hide(actor=city_admin, product_id=catalog["teh"].pk, reason="Foto palsu")
+    services.product_transition(
+        actor=city_admin, product_id=catalog["teh"].pk, to="hidden", reason="Foto palsu"
+    )
     assert catalog["teh"].pk not in ids("teh")
     from malpro.umkm import services as umkm_services
 
