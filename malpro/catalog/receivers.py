@@ -1,6 +1,11 @@
 """The catalog follows changes to businesses (status, area, halal certificate, name) so the
 search index never offers a product of a suspended shop or shows a stale badge, and changes the
-city admin makes to synonyms and categories apply to search at once."""
+city admin makes to synonyms and categories apply to search at once.
+
+These stay signal receivers inside the sender's transaction, not after-commit event consumers:
+the search index is the catalog's own derived copy of those rows and must stay consistent with
+them like a database index (a suspended shop vanishes from search in the same commit), which is
+keeping an index, not doing another app's work."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
