@@ -5,7 +5,7 @@ from malpro.catalog.services import stock_set
 from malpro.core.exceptions import ApplicationError, Conflict
 from malpro.orders import services
 from malpro.orders.models import Cart, CartItem, Checkout, Order
-from malpro.orders.tests.factories import delivering_shop, fill_cart, place, product
+from malpro.orders.tests.factories import address, delivering_shop, fill_cart, place, product
 
 
 @pytest.fixture
@@ -156,3 +156,43 @@ def test_search_index_follows_stock_taken_by_orders(buyer, two_shops):
     fill_cart(buyer, (two_shops["kopi"], 3))
     place(buyer, {two_shops["kopi"].business_id: "pickup"})
     assert SearchDoc.objects.get(product=two_shops["kopi"]).in_stock is False
+
+
+def place_lines(buyer, lines, deliveries, *, key="l-1"):
+    return services.checkout_place(
+        buyer=buyer,
+        lines=lines,
+        idempotency_key=key,
+        data=services.CheckoutInput(address=address(), deliveries=deliveries),
+    )
+
+
+@pytest.mark.django_db
+def test_explicit_lines_order_without_touching_the_cart(buyer, two_shops):
+    tempe, kopi = two_shops["tempe"], two_shops["kopi"]
+    fill_cart(buyer, (two_shops["pisang"], 1))
+    deliveries = {tempe.business_id: "pickup", kopi.business_id: "pickup"}
+    checkout, created = place_lines(buyer, [(tempe.pk, 2), (kopi.pk, 1, 45000)], deliveries)
+    assert created and checkout.grand_total == 75000 and checkout.orders.count() == 2
+    assert Product.objects.get(pk=kopi.pk).stock == 2
+    assert CartItem.objects.filter(cart__user=buyer).count() == 1  # the cart is left alone
+    again, created_again = place_lines(buyer, [(tempe.pk, 2), (kopi.pk, 1, 45000)], deliveries)
+    assert again.pk == checkout.pk and not created_again
+    with pytest.raises(Conflict):  # the same key for other lines
+        place_lines(buyer, [(tempe.pk, 1)], deliveries)
+
+
+@pytest.mark.django_db
+def test_explicit_lines_are_checked_like_a_cart(buyer, two_shops):
+    kopi = two_shops["kopi"]
+    pickup = {kopi.business_id: "pickup"}
+    with pytest.raises(services.OutOfStock):
+        place_lines(buyer, [(kopi.pk, 4)], pickup)
+    with pytest.raises(services.PriceChanged):  # not the price the buyer was shown
+        place_lines(buyer, [(kopi.pk, 1, 40000)], pickup, key="l-2")
+    with pytest.raises(ApplicationError):
+        place_lines(buyer, [(kopi.pk, 0)], pickup, key="l-3")
+    Product.objects.filter(pk=kopi.pk).update(status="hidden")
+    with pytest.raises(Conflict):
+        place_lines(buyer, [(kopi.pk, 1)], pickup, key="l-4")
+    assert not Order.objects.exists() and Product.objects.get(pk=kopi.pk).stock == 3
