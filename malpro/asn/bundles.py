@@ -26,8 +26,9 @@ from malpro.asn.models import Bundle, Employee, OfflinePurchase
 from malpro.catalog.models import Product, ProductStatus
 from malpro.catalog.search.engine import descendant_ids
 from malpro.core.exceptions import Conflict
+from malpro.orders import services as orders
 from malpro.orders.models import Order, OrderStatus
-from malpro.umkm.models import Status
+from malpro.umkm.models import Business, Status
 
 COUNTING = [
     OrderStatus.PENDING_PAYMENT,
@@ -47,6 +48,10 @@ class Pick:
     price: int
     distance: int  # 0 same kecamatan, 1 neighbour, 2 elsewhere
     reason: str
+
+    @property
+    def line_total(self) -> int:
+        return self.price * self.quantity
 
 
 def distance(home: str, other: str) -> int:
@@ -172,12 +177,22 @@ def signature(picks: list[Pick]) -> str:
     return ",".join(f"{p.product.pk if p.product else 0}:{p.quantity}:{p.price}" for p in picks)
 
 
-def to_cart(*, picks: list[Pick], cart) -> None:
-    from malpro.orders import services as orders
+class PlanChanged(Conflict):
+    """The sellers picked now are not the ones the buyer was shown (stock, prices, other
+    buyers changed meanwhile): nothing is ordered; the new plan is shown first."""
 
-    missing = [p.label for p in picks if p.product is None]
-    if missing:
-        raise Conflict(_("Paket belum dapat dipenuhi: %(items)s.") % {"items": ", ".join(missing)})
-    cart.items.all().delete()
-    for pick in picks:
-        orders.cart_set(cart=cart, product_id=pick.product.pk, quantity=pick.quantity, add=True)
+
+def total(picks: list[Pick] | None) -> int:
+    return sum(p.line_total for p in picks or [] if p.product)
+
+
+def missing(picks: list[Pick]) -> list[str]:
+    return [p.label for p in picks if p.product is None]
+
+
+def delivery_for(business: Business, district_code: str) -> str:
+    """Delivered when the seller delivers to the buyer's kecamatan, else picked up."""
+    options = orders.delivery_of(business)
+    if options.delivery and orders.delivery_fee_for(business, district_code) is not None:
+        return "delivery"
+    return "pickup"

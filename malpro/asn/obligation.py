@@ -27,6 +27,7 @@ from malpro.asn import periods
 from malpro.asn.models import Employee, Exemption, OfflinePurchase, Period, Policy, Standing
 from malpro.catalog.models import Category
 from malpro.core.exceptions import ApplicationError
+from malpro.core.money import format_rupiah
 from malpro.orders.models import Order, OrderLine, OrderStatus
 from malpro.umkm.models import Status
 
@@ -308,8 +309,7 @@ def compute(
             result.excluded.append(
                 Exclusion(
                     "over_cap",
-                    _("Melebihi batas per UMKM (%(cap)s)")
-                    % {"cap": f"Rp{cap:,}".replace(",", ".")},
+                    _("Melebihi batas per UMKM (%(cap)s)") % {"cap": format_rupiah(cap)},
                     amount - counts,
                     order_id,
                     offline_id,

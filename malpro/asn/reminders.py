@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from malpro.asn import obligation, periods, reports
 from malpro.asn.models import Standing
+from malpro.core.money import format_rupiah
 from malpro.notifications.services import notify
 
 
@@ -25,9 +26,9 @@ def send(*, year: int, month: int) -> int:
             body=_("Kewajiban %(p)s: %(req)s, sudah dihitung %(got)s. Kurang %(left)s.")
             % {
                 "p": label,
-                "req": f"Rp{standing.required:,}".replace(",", "."),
-                "got": f"Rp{standing.counted:,}".replace(",", "."),
-                "left": f"Rp{left:,}".replace(",", "."),
+                "req": format_rupiah(standing.required),
+                "got": format_rupiah(standing.counted),
+                "left": format_rupiah(left),
             },
             link="/asn/",
             dedupe_key=f"asn-reminder:{label}:{standing.employee_id}",

@@ -220,8 +220,8 @@ def pdf(rows: list[AgencyRow], label: str, trend_rows) -> bytes:
             str(row.asn_count),
             str(row.compliant),
             f"{row.share}%",
-            f"Rp{row.total_counted:,}".replace(",", "."),
-            f"Rp{row.total_required:,}".replace(",", "."),
+            format_rupiah(row.total_counted),
+            format_rupiah(row.total_required),
         ]
         for width, text in zip(widths, cells, strict=True):
             doc.cell(width, 6, text, border=1)
@@ -252,7 +252,7 @@ def pdf(rows: list[AgencyRow], label: str, trend_rows) -> bytes:
                 0,
                 6,
                 _("%(p)s: %(s)s%% patuh, %(t)s")
-                % {"p": period_label, "s": share, "t": f"Rp{total:,}".replace(",", ".")},
+                % {"p": period_label, "s": share, "t": format_rupiah(total)},
                 new_x="LMARGIN",
                 new_y="NEXT",
             )

@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 
 from malpro.accounts import services as account_services
 from malpro.accounts.roles import Role
-from malpro.asn import access, flags, obligation, periods
+from malpro.asn import access, bundles, flags, obligation, periods
 from malpro.asn import workflow as flows
-from malpro.asn.models import Employee, IntegrityFlag, NipClaim, OfflinePurchase, Policy
+from malpro.asn.models import Bundle, Employee, IntegrityFlag, NipClaim, OfflinePurchase, Policy
 from malpro.catalog.images import prepare
 from malpro.core import audit, events, validators, workflow
 from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
+from malpro.orders import services as orders
+from malpro.orders.models import Checkout
 from malpro.umkm.models import Business, Status
 
 MAX_RECEIPT_BYTES = 8 * 1024 * 1024
@@ -252,6 +254,58 @@ def integrity_flag_transition(*, actor, flag_id: int, to: str, note: str) -> Int
         data={"state": to, "kind": flag.kind},
     )
     return flag
+
+
+# --- staples bundles -----------------------------------------------------------------------------
+def bundle_order(
+    *,
+    buyer,
+    bundle_id: int,
+    village_code: str,
+    street: str,
+    payment_method: str,
+    plan: str,
+    idempotency_key: str,
+) -> Checkout:
+    """Orders a staples bundle for an ASN: the sellers picked now (bundles.plan), only when
+    they are the ones the buyer was shown (`plan`, their signature), one order per seller
+    through the checkout, delivered where the seller delivers to the buyer's kecamatan. A
+    retry with the same key returns the first checkout."""
+    employee = access.employee_of(user=buyer)
+    if employee is None:
+        raise PermissionDenied(_("Paket sembako hanya untuk ASN."))
+    bundle = Bundle.objects.filter(pk=bundle_id, is_active=True).first()
+    if bundle is None:
+        raise NotFound(_("Paket tidak ditemukan."))
+    district = (village_code or "").rsplit(".", 1)[0]
+    picks = bundles.plan(bundle=bundle, employee=employee, district_code=district)
+    if plan != bundles.signature(picks):
+        raise bundles.PlanChanged(
+            _(
+                "Pilihan penjual berubah sejak Anda melihatnya (stok atau harga berubah). "
+                "Periksa lagi, lalu pesan."
+            )
+        )
+    if gaps := bundles.missing(picks):
+        raise Conflict(_("Paket belum dapat dipenuhi: %(items)s.") % {"items": ", ".join(gaps)})
+    sellers = {p.product.business_id: p.product.business for p in picks}
+    checkout, _created = orders.checkout_place(
+        buyer=buyer,
+        # The prices the buyer saw: a price changed since is refused, not charged.
+        lines=[(p.product.pk, p.quantity, p.price) for p in picks],
+        idempotency_key=idempotency_key,
+        data=orders.CheckoutInput(
+            address=orders.Address(
+                village_code=village_code,
+                street=street,
+                contact_phone=buyer.phone,
+                contact_name=buyer.name,
+            ),
+            deliveries={pk: bundles.delivery_for(b, district) for pk, b in sellers.items()},
+            payment_method=payment_method,
+        ),
+    )
+    return checkout
 
 
 # --- policy ------------------------------------------------------------------------------------

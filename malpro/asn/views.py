@@ -6,7 +6,17 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from malpro.asn import access, bundles, flags, importer, obligation, periods, reports, services
+from malpro.asn import (
+    access,
+    bundles,
+    flags,
+    importer,
+    obligation,
+    periods,
+    reports,
+    selectors,
+    services,
+)
 from malpro.asn.forms import (
     BundleForm,
     ClaimForm,
@@ -15,13 +25,10 @@ from malpro.asn.forms import (
     OfflinePurchaseForm,
     RosterUploadForm,
 )
-from malpro.asn.models import Bundle, IntegrityFlag, NipClaim, OfflinePurchase, Standing
+from malpro.asn.models import Bundle, IntegrityFlag, NipClaim, OfflinePurchase
 from malpro.core.exceptions import ApplicationError
 from malpro.core.forms import apply_application_error
 from malpro.core.views import int_param
-from malpro.orders import services as orders
-from malpro.orders.models import Cart
-from malpro.umkm.models import Business, Status
 
 
 def _number(value) -> int:
@@ -63,11 +70,6 @@ def home(request):
         result = obligation.obligation_for(employee, year, month)
     except ApplicationError as exc:
         return render(request, "asn/home.html", {"employee": employee, "error": exc.message})
-    history = (
-        Standing.objects.filter(employee=employee)
-        .select_related("period")
-        .order_by("-period__year", "-period__month")[:12]
-    )
     return render(
         request,
         "asn/home.html",
@@ -75,11 +77,9 @@ def home(request):
             "employee": employee,
             "result": result,
             "period": periods.label(year, month),
-            "history": history,
-            "bundles": Bundle.objects.filter(is_active=True),
-            "offline": OfflinePurchase.objects.filter(employee=employee).select_related("business")[
-                :10
-            ],
+            "history": selectors.standing_history(employee=employee),
+            "bundles": selectors.bundles_active(),
+            "offline": selectors.offline_recent(employee=employee),
             "progress": min(100, result.counted * 100 // result.required)
             if result.required
             else 100,
@@ -91,12 +91,9 @@ def home(request):
 def offline_new(request):
     if not access.can_record_offline(user=request.user):
         return redirect("asn:home")
-    businesses = (
-        Business.objects.filter(status=Status.ACTIVE)
-        .select_related("village__district")
-        .order_by("name")
+    form = OfflinePurchaseForm(
+        request.POST or None, request.FILES or None, businesses=selectors.offline_shops()
     )
-    form = OfflinePurchaseForm(request.POST or None, request.FILES or None, businesses=businesses)
     if request.method == "POST" and form.is_valid():
         try:
             services.offline_record(user=request.user, **form.cleaned_data)
@@ -153,48 +150,28 @@ def bundle(request, bundle_id: int):
     form = BundleForm(request.POST or request.GET or None)
     picks = None
     if form.is_bound and form.is_valid():
+        if request.method == "POST" and request.POST.get("confirm") == "1":
+            if not request.POST.get("token"):
+                messages.error(request, _("Formulir kedaluwarsa. Muat ulang halaman, lalu pesan."))
+            else:
+                try:
+                    checkout = services.bundle_order(
+                        buyer=request.user,
+                        bundle_id=chosen.pk,
+                        village_code=form.cleaned_data["village_code"],
+                        street=form.cleaned_data["street"],
+                        payment_method=form.cleaned_data["payment_method"],
+                        plan=request.POST.get("plan", ""),
+                        idempotency_key=request.POST["token"],
+                    )
+                except bundles.PlanChanged as exc:
+                    messages.warning(request, exc.message)
+                except ApplicationError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    return redirect("orders:placed", checkout_id=checkout.pk)
         district = form.cleaned_data["village_code"].rsplit(".", 1)[0]
         picks = bundles.plan(bundle=chosen, employee=employee, district_code=district)
-        confirmed = request.method == "POST" and request.POST.get("confirm") == "1"
-        if confirmed and request.POST.get("plan") != bundles.signature(picks):
-            messages.warning(
-                request,
-                _(
-                    "Pilihan penjual berubah sejak Anda melihatnya (stok atau harga berubah). "
-                    "Periksa lagi, lalu pesan."
-                ),
-            )
-            confirmed = False
-        if confirmed and not request.POST.get("token"):
-            messages.error(request, _("Formulir kedaluwarsa. Muat ulang halaman, lalu pesan."))
-            confirmed = False
-        if confirmed:
-            cart = Cart.objects.create(session_key=f"bundle-{uuid.uuid4().hex}")
-            try:
-                bundles.to_cart(picks=picks, cart=cart)
-                businesses = {p.product.business_id for p in picks}
-                checkout, _created = orders.checkout_place(
-                    buyer=request.user,
-                    cart=cart,
-                    idempotency_key=request.POST["token"],
-                    data=orders.CheckoutInput(
-                        address=orders.Address(
-                            village_code=form.cleaned_data["village_code"],
-                            street=form.cleaned_data["street"],
-                            contact_phone=request.user.phone,
-                            contact_name=request.user.name,
-                        ),
-                        deliveries={b: _delivery_for(b, district) for b in businesses},
-                        payment_method=form.cleaned_data["payment_method"],
-                    ),
-                )
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-            else:
-                return redirect("orders:placed", checkout_id=checkout.pk)
-            finally:
-                cart.delete()
-    total = sum(p.price * p.quantity for p in picks or [] if p.product)
     return render(
         request,
         "asn/bundle.html",
@@ -203,18 +180,10 @@ def bundle(request, bundle_id: int):
             "form": form,
             "picks": picks,
             "plan": bundles.signature(picks) if picks else "",
-            "total": total,
+            "total": bundles.total(picks),
             "token": uuid.uuid4().hex,
         },
     )
-
-
-def _delivery_for(business_id: int, district: str) -> str:
-    business = Business.objects.get(pk=business_id)
-    options = orders.delivery_of(business)
-    if options.delivery and orders.delivery_fee_for(business, district) is not None:
-        return "delivery"
-    return "pickup"
 
 
 @login_required

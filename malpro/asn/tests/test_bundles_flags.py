@@ -163,6 +163,50 @@ def test_bundle_cap_counts_in_person_purchases(asn, bundle, asn_user):
     assert picks[1].product == near[1]
 
 
+@pytest.mark.django_db
+def test_bundle_lines_and_total_are_whole_rupiah(web, asn, bundle, asn_user):
+    policy()
+    BundleItem.objects.filter(bundle=bundle, label__startswith="Minyak").update(quantity=2)
+    shop_with(
+        1,
+        "35.73.05.1003",
+        [("Beras Pandan 5 kg", "beras", 101_000), ("Minyak 2 L", "minyak-goreng", 35_000)],
+    )
+    query = {"village_code": "35.73.05.1003", "street": "Jl. A 1", "payment_method": "cod"}
+    page = web(asn_user).get(f"/asn/paket/{bundle.pk}/", query).content.decode()
+    assert 'data-figure="bundle-total">Rp171.000<' in page
+    assert "Rp70.000" in page and "Rp35.000 per barang" in page  # 2 × Rp35.000
+
+
+@pytest.mark.django_db
+def test_bundle_is_ordered_by_the_service_without_a_cart_and_once_per_key(asn, bundle, asn_user):
+    from malpro.asn import services
+    from malpro.orders.models import Cart
+
+    policy()
+    shop_with(
+        1,
+        "35.73.05.1003",
+        [("Beras Pandan 5 kg", "beras", 70000), ("Minyak 2 L", "minyak-goreng", 34000)],
+    )
+    picks = bundles.plan(bundle=bundle, employee=asn, district_code="35.73.05")
+    order = {
+        "buyer": asn_user,
+        "bundle_id": bundle.pk,
+        "village_code": "35.73.05.1003",
+        "street": "Jl. A 1",
+        "payment_method": "cod",
+        "plan": bundles.signature(picks),
+        "idempotency_key": "paket-1",
+    }
+    checkout = services.bundle_order(**order)
+    assert services.bundle_order(**order) == checkout  # a double tap orders once
+    assert checkout.orders.get().items_total == 104_000
+    assert not Cart.objects.exists()
+    with pytest.raises(bundles.PlanChanged):
+        services.bundle_order(**{**order, "plan": "1:1:1", "idempotency_key": "paket-2"})
+
+
 # --- integrity flags -----------------------------------------------------------------------------
 def kinds(period):
     flags.detect(period)
