@@ -5,10 +5,12 @@ from django.utils import timezone
 
 from malpro.catalog.models import Product
 from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
+from malpro.core.models import Event
+from malpro.core.workflow import SYSTEM
 from malpro.orders import services
 from malpro.orders.models import Order, OrderEvent, OrderStatus, Review
 from malpro.orders.tests.factories import delivering_shop, fill_cart, place, product
-from malpro.orders.workflow import TRANSITIONS
+from malpro.orders.workflow import ADMIN, BUYER, ORDER, PARTIES, SELLER, TRANSITIONS
 
 
 @pytest.fixture
@@ -48,24 +50,30 @@ def test_full_lifecycle_with_cash_on_delivery(order, buyer, seller):
     assert Product.objects.get(name="Keripik Tempe").sold_count == 2
 
 
-# Every edge of the table is allowed for its party; every other pair is refused.
+# Every pair of states times every party, through the machine: the service makes exactly the
+# table's moves and refuses every other with the machine's error (409 not an edge, 403 not the
+# party's edge; 404 for a user who is no party at all).
 ALL = [s.value for s in OrderStatus]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("frm", "to"), [(f, t) for f in ALL for t in ALL if f != t])
-def test_transition_table(order, buyer, seller, city_admin, frm, to):
+def test_transition_table(order, buyer, seller, city_admin, other_buyer, frm, to):
     order = at(order, frm)
-    parties = {"buyer": buyer, "seller": seller, "admin": city_admin}
-    allowed = TRANSITIONS.get((frm, to), set()) - {"system"}
-    for name, user in parties.items():
+    actors = {BUYER: buyer, SELLER: seller, ADMIN: city_admin, SYSTEM: None}
+    assert set(actors) == set(PARTIES)
+    for party, user in actors.items():
         kwargs = {"reason": "alasan", "cash_amount": order.total}
-        if name in allowed:
+        if ORDER.allows(frm, to, party):
             assert move(user, order, to, **kwargs).status == to
+            assert Event.objects.filter(kind=f"order.{to}", subject_id=str(order.pk)).exists()
             order = at(order, frm)
         else:
-            with pytest.raises(Conflict if not TRANSITIONS.get((frm, to)) else PermissionDenied):
+            expected = Conflict if (frm, to) not in TRANSITIONS else PermissionDenied
+            with pytest.raises(expected):
                 move(user, order, to, **kwargs)
+    with pytest.raises(NotFound):
+        move(other_buyer, order, to, reason="alasan")
     assert Order.objects.get(pk=order.pk).status == frm
 
 
