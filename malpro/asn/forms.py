@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from malpro.asn.models import IntegrityFlag
+from malpro.orders.models import PaymentMethod
 from malpro.umkm.forms import DateInput, RupiahField, village_choices
 
 
@@ -37,10 +39,6 @@ class BundleForm(forms.Form):
     payment_method = forms.ChoiceField(label=_("Cara bayar"), widget=forms.RadioSelect, choices=())
 
     def __init__(self, *args, **kwargs):
-        from django.conf import settings
-
-        from malpro.orders.models import PaymentMethod
-
         super().__init__(*args, **kwargs)
         self.fields["village_code"].choices = village_choices()
         self.fields["payment_method"].choices = [

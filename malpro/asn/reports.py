@@ -33,7 +33,7 @@ class AgencyRow:
 
 def ensure_standings(period: Period) -> int:
     """Every active ASN has a standing for an open period (computed once, then kept current
-    by the order signals)."""
+    by the asn.standings consumer)."""
     if period.closed_at is not None:
         return 0
     missing = Employee.objects.filter(is_active=True).exclude(standings__period=period)

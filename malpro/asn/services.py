@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from malpro.accounts import services as account_services
 from malpro.accounts.roles import Role
-from malpro.asn import access, bundles, flags, obligation, periods
+from malpro.asn import access, bundles, flags, obligation
 from malpro.asn import workflow as flows
 from malpro.asn.models import Bundle, Employee, IntegrityFlag, NipClaim, OfflinePurchase, Policy
 from malpro.catalog.images import prepare
@@ -352,7 +352,3 @@ def policy_record(*, actor, policy: Policy, what: str, changed=()) -> None:
         actor=actor,
         payload={**policy_payload(policy), "changed": sorted(changed)},
     )
-
-
-def current_period() -> tuple[int, int]:
-    return periods.parse(None)

@@ -10,7 +10,7 @@ FULL_REFRESH_KEY = "asn:full-refresh-started"
 
 @shared_task(name="asn.nightly")
 def nightly() -> dict:
-    """Flags for this month and the last; standings are kept current by order signals."""
+    """Flags for this month and the last (standings follow orders through asn.standings)."""
     found = {}
     for step in (0, 1):
         year, month = periods.previous(*periods.parse(None), step)

@@ -1,7 +1,8 @@
-"""Journey of a civil servant (ASN) in a phone-sized browser, in Indonesian: a citizen whose NIP
+"""Journeys of a civil servant (ASN) in a phone-sized browser, in Indonesian: a citizen whose NIP
 is on BKPSDM's roster claims it on the web (a wrong birth date first), becomes an ASN, and sees
 the month's obligation and progress, with the part beyond the cap per UMKM shown as not
-counted; an earlier month shows its own figures."""
+counted; an earlier month shows its own figures. An ASN orders a staples bundle: each line and
+the whole total in rupiah, readable on the phone, then one order per seller."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from playwright.sync_api import expect
 
 from malpro.accounts.models import User
 from malpro.asn import periods
-from malpro.asn.models import Employee, NipClaim
+from malpro.asn.models import Bundle, BundleItem, Employee, NipClaim
 from malpro.asn.tests.factories import complete_order, delivering_shop, employee, policy, product
+from malpro.catalog.models import Category
+from malpro.orders.models import Cart, Order
 
 pytestmark = [
     pytest.mark.e2e,
@@ -117,4 +120,41 @@ def test_asn_claims_the_nip_and_follows_the_obligation_of_the_month(
     # Back to this month through the menu.
     menu(page).get_by_role("link", name="Kewajiban ASN").click()
     expect(figure(page, "counted")).to_have_text("Rp450.000")
+    assert page.js_errors == []
+
+
+def test_asn_orders_a_staples_bundle_and_reads_its_total_on_the_phone(
+    phone_page, sign_in, fits_phone, asn_user, seller
+):
+    today = timezone.localdate()
+    policy(default=1_000_000, effective_from=dt.date(today.year - 1, 1, 1))
+    employee(nip=NIP, user=asn_user, name="Yuli ASN", agency="DISKOMINFO")
+    bundle = Bundle.objects.create(name="Paket sembako hemat", description="Beras dan minyak")
+    for label, slug, quantity in (("Beras 5 kg", "beras", 1), ("Minyak 2 L", "minyak-goreng", 2)):
+        category = Category.objects.get(slug=slug)
+        BundleItem.objects.create(bundle=bundle, label=label, category=category, quantity=quantity)
+    shop = delivering_shop(seller, name="Toko Sembako Bu Sari")
+    product(shop, "Beras Pandan Wangi 5 kg", category="beras", price=101_000, stock=20)
+    product(shop, "Minyak Goreng Sawit 2 L", category="minyak-goreng", price=35_000, stock=20)
+
+    page = phone_page
+    sign_in(page, asn_user)
+    page.goto("/asn/")
+    page.get_by_role("link", name="Paket sembako hemat").click()
+    page.get_by_label("Kelurahan pengiriman").select_option("35.73.05.1003")
+    page.get_by_label("Alamat (jalan, nomor, RT/RW)").fill("Jl. Sumbersari Gg. 2 No. 5")
+    page.get_by_role("button", name="Lihat penjual terpilih").click()
+    # Two bottles at Rp35.000: the line says Rp70.000; the total is whole and on screen.
+    expect(page.locator("[data-pick='2'] .line-total")).to_have_text("Rp70.000")
+    total = page.locator("[data-figure=bundle-total]")
+    expect(total).to_have_text("Rp171.000")
+    box = total.bounding_box()
+    assert box["x"] + box["width"] <= page.viewport_size["width"]
+    fits_phone(page)
+
+    page.get_by_role("button", name="Pesan paket ini").click()
+    expect(page.locator("h1")).to_have_text("Pesanan dibuat")
+    order = Order.objects.get(buyer=asn_user)
+    assert order.items_total == 171_000 and order.business == shop
+    assert not Cart.objects.exists()  # ordered straight from the plan, no cart in between
     assert page.js_errors == []
