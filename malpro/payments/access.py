@@ -84,11 +84,6 @@ def payment_parties(user, payment: Payment) -> set[str]:
     return parties
 
 
-def can_cancel_checkout(*, user, payment: Payment) -> bool:
-    """The buyer drops an unpaid checkout (its orders are cancelled, the stock returns)."""
-    return BUYER in payment_parties(user, payment)
-
-
 # --- seller: balance, payout account, static QRIS ------------------------------------------------
 def balance_businesses(*, user) -> QuerySet[Business]:
     """The shops whose balance page `user` opens: their own."""

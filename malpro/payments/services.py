@@ -17,7 +17,7 @@ from malpro.core.money import format_rupiah
 from malpro.core.validators import mask_middle
 from malpro.ledger import services as ledger
 from malpro.orders import services as orders
-from malpro.orders.models import Checkout, Order, OrderStatus, PaymentMethod
+from malpro.orders.models import Order, OrderStatus, PaymentMethod
 from malpro.payments import access, qris
 from malpro.payments.gateways.base import ChargeResult, InvalidNotification
 from malpro.payments.gateways.registry import gateway, provider_for
@@ -28,30 +28,37 @@ from malpro.umkm.models import Business
 logger = logging.getLogger(__name__)
 
 
-def _event_payload(payment: Payment) -> dict:
+def _event_payload(payment: Payment, order_ids=None) -> dict:
     """What every payment event carries: no account or VA numbers."""
+    if order_ids is None:
+        order_ids = payment.checkout.orders.values_list("pk", flat=True)
     return {
         "amount": payment.amount,
         "provider": payment.provider,
         "checkout_id": str(payment.checkout_id),
-        "order_ids": sorted(payment.checkout.orders.values_list("pk", flat=True)),
+        "order_ids": sorted(order_ids),
     }
 
 
-def payment_create(*, checkout: Checkout) -> Payment | None:
+def payment_create(
+    *, checkout_id, method: str, amount: int, actor=None, order_ids=()
+) -> Payment | None:
     """In the checkout's transaction: the Payment row (with its reference) exists before any
     provider is called, so a notification can always find it, even after a crash."""
-    if checkout.payment_method == PaymentMethod.COD:
+    if method == PaymentMethod.COD:
         return None
     payment = Payment.objects.create(
-        checkout=checkout,
-        method=checkout.payment_method,
-        provider=provider_for(checkout.payment_method),
-        amount=checkout.grand_total,
+        checkout_id=checkout_id,
+        method=method,
+        provider=provider_for(method),
+        amount=amount,
         expires_at=timezone.now() + dt.timedelta(minutes=settings.MALPRO_PAYMENT_EXPIRY_MINUTES),
     )
     workflow.created(
-        machine=PAYMENT, obj=payment, actor=checkout.buyer, payload=_event_payload(payment)
+        machine=PAYMENT,
+        obj=payment,
+        actor=actor,
+        payload=_event_payload(payment, order_ids=order_ids),
     )
     transaction.on_commit(lambda: payment_charge(payment_id=payment.pk))
     return payment
@@ -59,11 +66,16 @@ def payment_create(*, checkout: Checkout) -> Payment | None:
 
 def start_payment_on_checkout(event) -> None:
     """`checkout.placed`, inside the checkout's transaction: a cashless checkout's payment
-    exists when the buyer is sent to the payment page."""
-    if event.payload.get("payment_method", PaymentMethod.COD) == PaymentMethod.COD:
-        return
-    checkout = Checkout.objects.select_related("buyer").get(pk=event.subject_id)
-    payment_create(checkout=checkout)
+    exists when the buyer is sent to the payment page. The event says all it needs (no read
+    of the checkout on the way)."""
+    payload = event.payload
+    payment_create(
+        checkout_id=event.subject_id,
+        method=payload.get("payment_method", PaymentMethod.COD),
+        amount=payload["total"],
+        actor=event.actor,
+        order_ids=payload.get("order_ids", ()),
+    )
 
 
 def payment_charge(*, payment_id: int) -> Payment:
@@ -307,7 +319,9 @@ def payments_expire(*, now=None) -> int:
 
 
 def buyer_cancel(*, user, checkout_id) -> Payment:
-    payment = payment_for_buyer(user=user, checkout_id=checkout_id)
+    """The buyer drops an unpaid checkout: its orders are cancelled and the stock returns (the
+    payment itself expires later; money that still arrives is owed back)."""
+    payment = access.payment_get_for_buyer(user=user, checkout_id=checkout_id)
     if payment.status == PaymentStatus.PAID:
         raise Conflict(_("Sudah dibayar: batalkan per pesanan selama belum diterima penjual."))
     for order in Order.objects.filter(checkout_id=checkout_id, status=OrderStatus.PENDING_PAYMENT):
