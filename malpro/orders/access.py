@@ -90,7 +90,7 @@ def order_get_for_seller(*, user, order_id: int) -> Order:
 
 def order_for_review(*, user, order_id: int) -> Order:
     """The buyer's own order, to review; 404 for anyone else."""
-    order = orders_bought(user=user).filter(pk=order_id).first()
+    order = orders_bought(user=user).select_related("business").filter(pk=order_id).first()
     if order is None:
         raise NotFound(_("Pesanan tidak ditemukan."))
     return order
