@@ -84,7 +84,10 @@ def batch_create(*, actor, provider: str) -> PayoutBatch | None:
     two batches, however many admins and jobs ask at once. `actor` None is the daily job; a
     person must be the city admin."""
     if actor is not None:
-        _admin(actor, _("Hanya admin kota yang dapat membuat batch pencairan."))
+        _allowed(
+            access.can_manage_payouts(user=actor),
+            _("Hanya admin kota yang dapat membuat batch pencairan."),
+        )
     with transaction.atomic():
         _lock_provider(provider)
         owed = _payable_by_business(provider)
@@ -132,8 +135,8 @@ def batch_create(*, actor, provider: str) -> PayoutBatch | None:
         return batch
 
 
-def _admin(actor, message) -> None:
-    if actor is None or not access.can_manage_payouts(user=actor):
+def _allowed(allowed: bool, message) -> None:
+    if not allowed:
         raise PermissionDenied(message)
 
 
@@ -358,7 +361,10 @@ def reconcile(*, actor, provider: str, source: IO[bytes] | str, filename: str) -
     """Compares a provider's settlement report with the payments Malpro recorded as paid:
     lists every payment missing from the report, every extra row, every different amount.
     A run is a record the city keeps, so only the city admin makes one (auditors read them)."""
-    _admin(actor, _("Hanya admin kota yang dapat menjalankan rekonsiliasi."))
+    _allowed(
+        access.can_run_reconciliation(user=actor),
+        _("Hanya admin kota yang dapat menjalankan rekonsiliasi."),
+    )
     table = open_table(source, filename, SETTLEMENT_COLUMNS)
     try:
         match = match_headers(table.headers, SETTLEMENT_COLUMNS)

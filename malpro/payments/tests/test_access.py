@@ -1,6 +1,6 @@
 import pytest
 
-from malpro.accounts.tests.access_walk import case_id, walk
+from malpro.core.tests.access_walk import case_id, walk
 from malpro.payments import access
 
 
