@@ -60,14 +60,24 @@ def distance(home: str, other: str) -> int:
     return 1 if other in NEIGHBOURS.get(home, set()) else 2
 
 
-def plan(*, bundle: Bundle, employee: Employee, district_code: str) -> list[Pick]:
+def plan(
+    *, bundle: Bundle, employee: Employee, district_code: str, placed_with: str = ""
+) -> list[Pick]:
+    """`placed_with`: an idempotency key of this ASN's checkout to leave out of the figures,
+    so a retry of a bundle already ordered plans what it planned the first time (and the
+    checkout returns the first order instead of the buyer being told the plan changed)."""
     year, month = periods.parse(None)
     period = obligation.period_get(year, month)
     start, end = periods.bounds(year, month)
     required = obligation.required_for(employee, period.policy, year, month)
     cap = obligation.cap_for(period.policy, required)
+    orders_now = Order.objects.all()
+    if placed_with and employee.user_id:
+        orders_now = orders_now.exclude(
+            checkout__buyer_id=employee.user_id, checkout__idempotency_key=placed_with
+        )
     served = dict(
-        Order.objects.filter(
+        orders_now.filter(
             placed_at__gte=start,
             placed_at__lt=end,
             status__in=COUNTING,
@@ -77,7 +87,11 @@ def plan(*, bundle: Bundle, employee: Employee, district_code: str) -> list[Pick
         .annotate(s=Sum("items_total"))
         .values_list("business_id", "s")
     )
-    mine = _counted_for_cap(employee, period.policy, year, month) if employee.user_id else {}
+    mine = (
+        _counted_for_cap(employee, period.policy, year, month, orders_now)
+        if employee.user_id
+        else {}
+    )
     picks: list[Pick] = []
     for item in bundle.items.select_related("category"):
         candidates = Product.objects.filter(
@@ -131,14 +145,17 @@ def plan(*, bundle: Bundle, employee: Employee, district_code: str) -> list[Pick
     return picks
 
 
-def _counted_for_cap(employee: Employee, policy, year: int, month: int) -> dict[int, int]:
+def _counted_for_cap(
+    employee: Employee, policy, year: int, month: int, orders_now=None
+) -> dict[int, int]:
     """What each UMKM already takes of this ASN's cap this period, as the obligation will count
     it: orders completed in the period, open orders (they will complete in it), and confirmed or
     pending in-person purchases when the policy counts them."""
     start, end = periods.bounds(year, month)
     taken: dict[int, int] = {}
     orders = (
-        Order.objects.filter(buyer_id=employee.user_id)
+        (Order.objects.all() if orders_now is None else orders_now)
+        .filter(buyer_id=employee.user_id)
         .filter(
             Q(status=OrderStatus.COMPLETED, completed_at__gte=start, completed_at__lt=end)
             | Q(

@@ -278,7 +278,9 @@ def bundle_order(
     if bundle is None:
         raise NotFound(_("Paket tidak ditemukan."))
     district = (village_code or "").rsplit(".", 1)[0]
-    picks = bundles.plan(bundle=bundle, employee=employee, district_code=district)
+    picks = bundles.plan(
+        bundle=bundle, employee=employee, district_code=district, placed_with=idempotency_key
+    )
     if plan != bundles.signature(picks):
         raise bundles.PlanChanged(
             _(

@@ -1,9 +1,9 @@
 import pytest
 
-from malpro.accounts.tests.access_walk import case_id, walk
 from malpro.asn import access
 from malpro.asn.tests.factories import employee, offline_purchase
 from malpro.conftest import make_user
+from malpro.core.tests.access_walk import case_id, walk
 
 
 @pytest.mark.django_db
