@@ -15,3 +15,23 @@ def can_view_event_deliveries(*, user) -> bool:
 
 def can_retry_event_deliveries(*, user) -> bool:
     return _user(user) and user.is_city_admin
+
+
+PERMISSIONS = [
+    ("anonymous", "stuck event deliveries (/kota/peristiwa/)", "none: sent to log in"),
+    ("buyer", "stuck event deliveries", "none (403); likewise seller, officer, operator"),
+    ("city_admin", "stuck event deliveries: list, retry one or all", "every consumer"),
+    ("auditor", "stuck event deliveries: list only", "every consumer"),
+    ("system", "deliver events after commit, retry with back-off, replay_events", "all"),
+]
+
+# The shape is described under malpro.accounts.access.ACCESS_CASES.
+ACCESS_CASES = [
+    {"role": None, "method": "get", "url": "/kota/peristiwa/", "expect": 302},
+    {"role": "buyer", "method": "get", "url": "/kota/peristiwa/", "expect": 403},
+    {"role": "officer", "method": "get", "url": "/kota/peristiwa/", "expect": 403},
+    {"role": "auditor", "method": "get", "url": "/kota/peristiwa/", "expect": 200},
+    {"role": "auditor", "method": "post", "url": "/kota/peristiwa/", "expect": 403},
+    {"role": "city_admin", "method": "get", "url": "/kota/peristiwa/", "expect": 200},
+    {"role": "city_admin", "method": "post", "url": "/kota/peristiwa/", "expect": 302},
+]

@@ -482,7 +482,7 @@ ACCESS_CASES = [
     ],
 ]
 """Checkable cases for the permissions test, in the shape described under
-malpro.accounts.access.ACCESS_CASES (walked by malpro.accounts.tests.access_walk): a persona
+malpro.accounts.access.ACCESS_CASES (walked by malpro.core.tests.access_walk): a persona
 fixture name (None: anonymous), a method, a path or a callable(objects) -> path, an optional
 `make(objects) -> {"business": ...}` (here `_business_of`) and the expected status. Owner,
 another user, a read-only role (the auditor) and anonymous on each protected page and

@@ -2,13 +2,6 @@ import pytest
 
 from malpro.accounts import access
 from malpro.accounts.services import api_token_issue
-from malpro.accounts.tests.access_walk import case_id, walk
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("case", access.ACCESS_CASES, ids=case_id)
-def test_access_cases(case, request):
-    assert walk(case, request) == case["expect"]
 
 
 @pytest.mark.django_db

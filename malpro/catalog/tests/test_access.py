@@ -1,15 +1,8 @@
 import pytest
 
-from malpro.accounts.tests.access_walk import case_id, walk
 from malpro.catalog import access
 from malpro.catalog.models import Product
 from malpro.catalog.tests.factories import product, shop
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("case", access.ACCESS_CASES, ids=case_id)
-def test_access_cases(case, request):
-    assert walk(case, request) == case["expect"]
 
 
 @pytest.fixture

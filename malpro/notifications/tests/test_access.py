@@ -1,14 +1,7 @@
 import pytest
 
-from malpro.accounts.tests.access_walk import case_id, walk
 from malpro.notifications import access
 from malpro.notifications.services import notify
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("case", access.ACCESS_CASES, ids=case_id)
-def test_access_cases(case, request):
-    assert walk(case, request) == case["expect"]
 
 
 @pytest.mark.django_db

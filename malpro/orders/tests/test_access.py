@@ -1,15 +1,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from malpro.accounts.tests.access_walk import case_id, walk
 from malpro.core import nav
 from malpro.orders import access
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("case", access.ACCESS_CASES, ids=case_id)
-def test_access_cases(case, request):
-    assert walk(case, request) == case["expect"]
 
 
 @pytest.mark.django_db

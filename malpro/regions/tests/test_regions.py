@@ -3,8 +3,6 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from malpro.accounts.tests.access_walk import case_id, walk
-from malpro.regions import access
 from malpro.regions.models import District, Province, Regency, Village
 
 
@@ -94,9 +92,3 @@ def test_api_missing_district_parameter_is_422_naming_it(api):
     response = api().get("/api/v1/regions/villages")
     assert response.status_code == 422
     assert "district" in response.json()["extra"]["fields"]
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("case", access.ACCESS_CASES, ids=case_id)
-def test_access_cases(case, request):
-    assert walk(case, request) == case["expect"]
