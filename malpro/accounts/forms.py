@@ -5,16 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from malpro.accounts import access, services
 from malpro.core.exceptions import ApplicationError
-from malpro.core.forms import apply_application_error
-
-PHONE_WIDGET = forms.TextInput(
-    attrs={
-        "type": "tel",
-        "inputmode": "tel",
-        "autocomplete": "tel",
-        "placeholder": "0812-3456-7890",
-    }
-)
+from malpro.core.forms import PHONE_WIDGET, apply_application_error
 
 
 class RegisterForm(forms.Form):

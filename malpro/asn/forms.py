@@ -3,8 +3,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from malpro.asn.models import IntegrityFlag
+from malpro.core.forms import DateInput, RupiahField
 from malpro.orders.models import PaymentMethod
-from malpro.umkm.forms import DateInput, RupiahField, village_choices
+from malpro.regions.forms import village_choices
 
 
 class ClaimForm(forms.Form):

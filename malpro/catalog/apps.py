@@ -10,11 +10,9 @@ class CatalogConfig(AppConfig):
     def ready(self):
         from malpro.catalog import access, consumers, receivers  # noqa: F401
         from malpro.catalog.views import storefront_context
-        from malpro.core import events, nav
-        from malpro.umkm import views as umkm_views
+        from malpro.core import events, hooks, nav
 
-        if storefront_context not in umkm_views.PROFILE_EXTENSIONS:
-            umkm_views.PROFILE_EXTENSIONS.append(storefront_context)
+        hooks.register("umkm.profile_context", storefront_context)
         events.subscribe(consumers.SALES, consumers.SALES_KINDS, consumers.sales)
 
         nav.register(

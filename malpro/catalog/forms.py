@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from malpro.catalog.models import Category, Unit
 from malpro.catalog.search.engine import SORTS
-from malpro.umkm.forms import RupiahField
+from malpro.core.forms import RupiahField
 
 
 def category_choices():

@@ -18,6 +18,7 @@ from malpro.catalog.forms import (
 )
 from malpro.catalog.models import ProductStatus
 from malpro.catalog.search.engine import SearchParams, search
+from malpro.core import hooks
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
 from malpro.core.money import parse_rupiah
@@ -118,23 +119,15 @@ def product_page(request, product_id: int, slug: str = ""):
         return redirect("catalog:product", product_id=product.pk, slug=product.slug)
     context = {
         "product": product,
-        "product_actions": PRODUCT_ACTIONS,
-        "product_sections": PRODUCT_SECTIONS,
+        "product_actions": hooks.items("catalog.product_actions"),
+        "product_sections": hooks.items("catalog.product_sections"),
         "can_moderate": access.can_moderate(user=request.user, product=product),
         "is_owner": access.can_edit_product(user=request.user, product=product),
         "hide_form": HideForm(),
     }
-    for extension in PRODUCT_EXTENSIONS:  # e.g. the orders app adds the recent reviews
+    for extension in hooks.items("catalog.product_context"):  # orders: the recent reviews
         context.update(extension(product))
     return render(request, "catalog/product.html", context)
-
-
-# Templates apps above this one add to the product page: PRODUCT_ACTIONS next to the price (the
-# orders app: "add to cart"), PRODUCT_SECTIONS below the seller (the orders app: reviews), with
-# PRODUCT_EXTENSIONS, functions product -> extra context for them.
-PRODUCT_ACTIONS: list[str] = []
-PRODUCT_SECTIONS: list[str] = []
-PRODUCT_EXTENSIONS: list = []
 
 
 def storefront_context(business: Business) -> dict:

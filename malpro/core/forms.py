@@ -1,6 +1,38 @@
+"""Form pieces several apps share: typed rupiah, dates, phone numbers, and how a service's
+error lands on a form."""
+
 from django import forms
 
 from malpro.core.exceptions import ApplicationError
+from malpro.core.money import parse_rupiah
+
+PHONE_WIDGET = forms.TextInput(
+    attrs={
+        "type": "tel",
+        "inputmode": "tel",
+        "autocomplete": "tel",
+        "placeholder": "0812-3456-7890",
+    }
+)
+
+
+class RupiahField(forms.CharField):
+    """Whole rupiah typed as people write it (15000, 15.000, Rp 15.000)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "Rp"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        return parse_rupiah(value, label=str(self.label))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def apply_application_error(form: forms.Form, exc: ApplicationError) -> None:

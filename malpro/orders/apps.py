@@ -8,20 +8,16 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Pesanan")
 
     def ready(self):
-        from malpro.catalog import views as catalog_views
-        from malpro.core import nav
+        from malpro.core import hooks, nav
         from malpro.orders import (
             access,
             receivers,  # noqa: F401
         )
         from malpro.orders.views import product_reviews_context
 
-        if "orders/partials/add_to_cart.html" not in catalog_views.PRODUCT_ACTIONS:
-            catalog_views.PRODUCT_ACTIONS.append("orders/partials/add_to_cart.html")
-        if "orders/partials/product_reviews.html" not in catalog_views.PRODUCT_SECTIONS:
-            catalog_views.PRODUCT_SECTIONS.append("orders/partials/product_reviews.html")
-        if product_reviews_context not in catalog_views.PRODUCT_EXTENSIONS:
-            catalog_views.PRODUCT_EXTENSIONS.append(product_reviews_context)
+        hooks.register("catalog.product_actions", "orders/partials/add_to_cart.html")
+        hooks.register("catalog.product_sections", "orders/partials/product_reviews.html")
+        hooks.register("catalog.product_context", product_reviews_context)
 
         nav.register(_("Keranjang"), "orders:cart", lambda u: access.can_use_cart(user=u), order=20)
         nav.register(

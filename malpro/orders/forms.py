@@ -2,11 +2,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from malpro.accounts.forms import PHONE_WIDGET
 from malpro.core import validators
+from malpro.core.forms import PHONE_WIDGET, RupiahField
 from malpro.orders.models import DeliveryMethod, PaymentMethod
 from malpro.orders.services import Address, CheckoutInput
-from malpro.umkm.forms import RupiahField, village_choices
+from malpro.regions.forms import village_choices
 
 
 class CheckoutForm(forms.Form):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from malpro.core import validators
+from malpro.core import hooks, validators
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
 from malpro.core.views import action_outcome, int_param, redirect_next, require_valid
@@ -125,17 +125,13 @@ def checkout_page(request):
     )
 
 
-# Apps above this one may send a fresh checkout elsewhere (payments: to its payment page).
-AFTER_CHECKOUT: list = []
-
-
 @login_required
 def placed(request, checkout_id):
     try:
         checkout = access.checkout_get_for_buyer(user=request.user, checkout_id=checkout_id)
     except NotFound:
         raise Http404 from None
-    for hook in AFTER_CHECKOUT:
+    for hook in hooks.items("orders.after_checkout"):  # payments: the payment page
         url = hook(checkout)
         if url:
             return redirect(url)

@@ -8,10 +8,8 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Pembayaran")
 
     def ready(self):
-        from django.urls import reverse
 
-        from malpro.core import events, nav
-        from malpro.orders import views as order_views
+        from malpro.core import events, hooks, nav
         from malpro.payments import access, consumers, services
 
         # A cashless checkout's payment is made in the checkout's own transaction: the buyer
@@ -26,15 +24,7 @@ class PaymentsConfig(AppConfig):
             consumers.tell_owner,
         )
 
-        def to_payment_page(checkout):
-            if checkout.payment_method != "cod":
-                return reverse("payments:pay", args=[checkout.pk])
-            return None
-
-        if not any(
-            getattr(h, "__name__", "") == "to_payment_page" for h in order_views.AFTER_CHECKOUT
-        ):
-            order_views.AFTER_CHECKOUT.append(to_payment_page)
+        hooks.register("orders.after_checkout", services.payment_page_url)
 
         nav.register(
             _("Saldo toko"),

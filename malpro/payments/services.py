@@ -8,6 +8,7 @@ import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -434,3 +435,10 @@ def static_qris_set(*, actor, business: Business, payload: str) -> MerchantQRIS:
         )
         events.record(kind="static_qris.changed", subject=business, actor=actor, payload=facts)
     return static
+
+
+def payment_page_url(checkout) -> str | None:
+    """Where a fresh cashless checkout sends its buyer: its payment page (COD: nowhere)."""
+    if checkout.payment_method != "cod":
+        return reverse("payments:pay", args=[checkout.pk])
+    return None

@@ -2,40 +2,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from malpro.accounts.forms import PHONE_WIDGET
 from malpro.accounts.models import Agency
 from malpro.core import validators
-from malpro.core.money import parse_rupiah
+from malpro.core.forms import PHONE_WIDGET, DateInput, RupiahField
+from malpro.regions.forms import village_choices
 from malpro.regions.selectors import city_villages
 from malpro.umkm.models import Document, Sector, Status
 from malpro.umkm.scale import Scale
 from malpro.umkm.services import BusinessInput
-
-
-def village_choices():
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for village in city_villages():
-        groups.setdefault(f"Kec. {village.district.name}", []).append((village.code, village.name))
-    return [("", _("— pilih kelurahan —")), *groups.items()]
-
-
-class RupiahField(forms.CharField):
-    """Whole rupiah typed as people write it (15000, 15.000, Rp 15.000)."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "Rp"})
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        return parse_rupiah(value, label=str(self.label))
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class BusinessForm(forms.Form):

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from malpro.core import validators
+from malpro.core import hooks, validators
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.exceptions import PermissionDenied as AppPermissionDenied
 from malpro.core.forms import apply_application_error
@@ -534,10 +534,6 @@ def public_profile(request, business_id: int, slug: str = ""):
     if slug != business.slug:
         return redirect("umkm:public", business_id=business.pk, slug=business.slug)
     context = {"business": business}
-    for extension in PROFILE_EXTENSIONS:  # e.g. the catalog adds the shop's products
+    for extension in hooks.items("umkm.profile_context"):  # catalog: the shop's products
         context.update(extension(business))
     return render(request, "umkm/public_profile.html", context)
-
-
-# Apps above this one register functions business -> extra context for the public profile.
-PROFILE_EXTENSIONS: list = []

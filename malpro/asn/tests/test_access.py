@@ -3,13 +3,6 @@ import pytest
 from malpro.asn import access
 from malpro.asn.tests.factories import employee, offline_purchase
 from malpro.conftest import make_user
-from malpro.core.tests.access_walk import case_id, walk
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("case", access.ACCESS_CASES, ids=case_id)
-def test_access_cases(case, request):
-    assert walk(case, request) == case["expect"]
 
 
 @pytest.mark.django_db

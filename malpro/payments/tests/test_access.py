@@ -1,13 +1,6 @@
 import pytest
 
-from malpro.core.tests.access_walk import case_id, walk
 from malpro.payments import access
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("case", access.ACCESS_CASES, ids=case_id)
-def test_access_cases(case, request):
-    assert walk(case, request) == case["expect"]
 
 
 @pytest.mark.django_db
