@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
+from malpro.core import events
 from malpro.core.exceptions import ApplicationError
 from malpro.ledger.models import Account, AccountKind, EntryKind, JournalEntry, JournalLine
 
@@ -135,8 +136,9 @@ def post_order_completed(*, order, provider: str) -> JournalEntry | None:
 
 
 def post_refund_due(*, order, provider: str) -> JournalEntry | None:
-    """`order`: an Order or an OrderRef."""
-    return post(
+    """`order`: an Order or an OrderRef. The buyer is owed the order's total back: recorded as
+    `refund.due` (subject: the entry) so the buyer can be told and the refund followed up."""
+    entry = post(
         kind=EntryKind.REFUND_DUE,
         key=f"refund_due:{order.pk}",
         lines=[
@@ -148,6 +150,18 @@ def post_refund_due(*, order, provider: str) -> JournalEntry | None:
         business_id=order.business_id,
         provider=provider,
     )
+    if entry is not None:
+        events.record(
+            kind="refund.due",
+            subject=entry,
+            payload={
+                "order_id": order.pk,
+                "business_id": order.business_id,
+                "amount": order.total,
+                "provider": provider,
+            },
+        )
+    return entry
 
 
 def post_cod_collected(*, order) -> JournalEntry | None:
@@ -183,7 +197,7 @@ def post_payout(*, key: str, business, amount: int, provider: str, memo: str = "
 
 
 def post_refund_paid(*, key: str, amount: int, provider: str, memo: str = ""):
-    return post(
+    entry = post(
         kind=EntryKind.REFUND_PAID,
         key=key,
         lines=[
@@ -193,3 +207,8 @@ def post_refund_paid(*, key: str, amount: int, provider: str, memo: str = ""):
         memo=memo,
         provider=provider,
     )
+    if entry is not None:
+        events.record(
+            kind="refund.paid", subject=entry, payload={"amount": amount, "provider": provider}
+        )
+    return entry

@@ -98,3 +98,21 @@ def test_a_posting_that_fails_leaves_the_order_where_it_was(buyer, seller, shop,
         move(buyer, order, "completed")
     assert Order.objects.get(pk=order.pk).status == "delivered"
     assert not order.events.filter(to_status="completed").exists()
+
+
+@pytest.mark.django_db
+def test_a_paid_order_rejected_records_one_refund_due_event(buyer, seller, shop):
+    from malpro.core.models import Event
+
+    _, order = checkout(buyer, shop)
+    move(None, order, "placed", paid_via="simulator")
+    move(seller, order, "rejected", reason="Stok habis")
+    refund = Event.objects.get(kind="refund.due")
+    assert refund.payload == {
+        "order_id": order.pk,
+        "business_id": shop.pk,
+        "amount": 30000,
+        "provider": "simulator",
+    }
+    ledger.post_refund_due(order=order, provider="simulator")  # the same key again: no event
+    assert Event.objects.filter(kind="refund.due").count() == 1
