@@ -11,8 +11,18 @@ class AsnConfig(AppConfig):
         from malpro.asn import access, consumers, receivers  # noqa: F401
         from malpro.core import events, nav
 
-        events.subscribe(consumers.STANDINGS, consumers.STANDINGS_KINDS, consumers.standings)
-        events.subscribe(consumers.NOTICES, consumers.NOTICES_KINDS, consumers.notices)
+        events.subscribe(
+            consumers.STANDINGS,
+            consumers.STANDINGS_KINDS,
+            consumers.standings,
+            label=_("ASN: capaian belanja dan tanda integritas"),
+        )
+        events.subscribe(
+            consumers.NOTICES,
+            consumers.NOTICES_KINDS,
+            consumers.notices,
+            label=_("ASN: notifikasi klaim NIP dan pembelian langsung"),
+        )
 
         nav.register(
             _("Kewajiban ASN"),

@@ -70,6 +70,8 @@ class NipClaim(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("klaim NIP")
+        verbose_name_plural = _("klaim NIP")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -245,6 +247,8 @@ class OfflinePurchase(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("pembelian langsung ASN")
+        verbose_name_plural = _("pembelian langsung ASN")
         ordering = ["-purchased_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="asn_offline_positive")
@@ -321,4 +325,6 @@ class IntegrityFlag(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("tanda integritas")
+        verbose_name_plural = _("tanda integritas")
         ordering = ["state", "-created_at"]

@@ -29,7 +29,7 @@ NIP_CLAIM = Machine(
     labels=access.CLAIM_PARTY_LABELS,
     field="state",
     conflict_message=_("Klaim ini sudah diputuskan."),
-    denied_message=_("Klaim ini diputuskan oleh %(who)s."),
+    denied_message=_("Hanya %(who)s yang dapat memutuskan klaim ini."),
     not_found_message=_("Klaim tidak ditemukan."),
 )
 
@@ -50,7 +50,7 @@ OFFLINE_PURCHASE = Machine(
     labels=access.OFFLINE_PARTY_LABELS,
     field="state",
     conflict_message=_("Pembelian ini sudah diputuskan."),
-    denied_message=_("Pembelian ini dikonfirmasi oleh %(who)s."),
+    denied_message=_("Hanya %(who)s yang dapat mengonfirmasi pembelian ini."),
     not_found_message=_("Pembelian tidak ditemukan."),
 )
 
@@ -70,6 +70,6 @@ INTEGRITY_FLAG = Machine(
     labels=access.FLAG_PARTY_LABELS,
     field="state",
     conflict_message=_("Tanda ini sudah ditinjau (%(from)s)."),
-    denied_message=_("Tanda ditinjau oleh %(who)s."),
+    denied_message=_("Hanya %(who)s yang dapat meninjau tanda ini."),
     not_found_message=_("Tanda tidak ditemukan."),
 )

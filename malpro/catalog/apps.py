@@ -13,7 +13,12 @@ class CatalogConfig(AppConfig):
         from malpro.core import events, hooks, nav
 
         hooks.register("umkm.profile_context", storefront_context)
-        events.subscribe(consumers.SALES, consumers.SALES_KINDS, consumers.sales)
+        events.subscribe(
+            consumers.SALES,
+            consumers.SALES_KINDS,
+            consumers.sales,
+            label=_("Katalog: jumlah terjual dan penilaian produk"),
+        )
 
         nav.register(
             _("Cari produk"), "catalog:search", lambda u: access.can_search(user=u), order=10

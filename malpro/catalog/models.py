@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from malpro.core.money import format_rupiah
 from malpro.umkm.models import name_key
 
 
@@ -185,6 +186,24 @@ class ProductChange(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def shown(self, value: str) -> str:
+        """A stored value as people read it: prices in rupiah, statuses by their label."""
+        if not value:
+            return "–"
+        if self.field == self.Field.PRICE and value.lstrip("-").isdigit():
+            return format_rupiah(int(value))
+        if self.field == self.Field.STATUS and value in ProductStatus.values:
+            return str(ProductStatus(value).label)
+        return value
+
+    @property
+    def old_shown(self) -> str:
+        return self.shown(self.old_value)
+
+    @property
+    def new_shown(self) -> str:
+        return self.shown(self.new_value)
 
 
 class Synonym(models.Model):

@@ -25,6 +25,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
@@ -48,6 +49,7 @@ class Listener:
     name: str
     kinds: tuple[str, ...]  # exact kinds ("order.completed") or a machine's prefix ("order.*")
     handle: Callable[[Event], None]
+    label: object = ""  # what it does, for people (the stuck deliveries page)
 
     def wants(self, kind: str) -> bool:
         return any(
@@ -60,10 +62,12 @@ _CONSUMERS: dict[str, Listener] = {}
 _INLINE: dict[str, Listener] = {}
 
 
-def subscribe(name: str, kinds: Iterable[str], handle: Callable[[Event], None]) -> None:
+def subscribe(
+    name: str, kinds: Iterable[str], handle: Callable[[Event], None], *, label: object = ""
+) -> None:
     """Registers an after-commit consumer (call it from the consumer app's AppConfig.ready()).
     `name` is stable: deliveries are stored under it. Registering again replaces."""
-    _CONSUMERS[name] = Listener(name, tuple(kinds), handle)
+    _CONSUMERS[name] = Listener(name, tuple(kinds), handle, label)
 
 
 def within_transaction(name: str, kinds: Iterable[str], handle: Callable[[Event], None]) -> None:
@@ -251,6 +255,22 @@ def replay(
         summary.delivered += done
         summary.failing += failing
     return summary
+
+
+def describe(delivery: EventDelivery) -> dict:
+    """A delivery as a city admin reads it: what happened to which object, and which reaction
+    is stuck (the codes stay beside the words for whoever debugs it)."""
+    event = delivery.event
+    try:
+        subject = str(apps.get_model(event.subject_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        subject = event.subject_type
+    listener = _CONSUMERS.get(delivery.consumer)
+    return {
+        "delivery": delivery,
+        "subject": f"{subject} #{event.subject_id}",
+        "consumer": str(listener.label) if listener and listener.label else delivery.consumer,
+    }
 
 
 def stuck(*, now: dt.datetime | None = None):

@@ -134,7 +134,7 @@ def event_deliveries(request):
         request,
         "core/event_deliveries.html",
         {
-            "deliveries": stuck[:200],
+            "deliveries": [events.describe(d) for d in stuck[:200]],
             "total": stuck.count(),
             "can_retry": access.can_retry_event_deliveries(user=request.user),
         },

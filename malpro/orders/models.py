@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from malpro.catalog.models import Unit
+
 
 class Cart(models.Model):
     """A basket: a logged-in user's (kept in the database) or an anonymous visitor's (by
@@ -109,6 +111,8 @@ class Checkout(models.Model):
     user_agent = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("checkout")
+        verbose_name_plural = _("checkout")
         constraints = [
             models.UniqueConstraint(
                 fields=["buyer", "idempotency_key"], name="orders_checkout_idempotent"
@@ -169,6 +173,8 @@ class Order(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)  # cancelled or rejected
 
     class Meta:
+        verbose_name = _("pesanan")
+        verbose_name_plural = _("pesanan")
         ordering = ["-placed_at", "-id"]
         indexes = [
             models.Index(fields=["business", "status"]),
@@ -201,7 +207,7 @@ class OrderLine(models.Model):
     product_name = models.CharField(max_length=120)
     variant_name = models.CharField(max_length=60, blank=True)
     category_id = models.BigIntegerField(null=True)
-    unit = models.CharField(max_length=10)
+    unit = models.CharField(max_length=10)  # the product's Unit code when ordered
     unit_price = models.BigIntegerField()
     quantity = models.PositiveIntegerField()
     line_total = models.BigIntegerField()
@@ -214,6 +220,11 @@ class OrderLine(models.Model):
                 name="orders_line_total_adds_up",
             )
         ]
+
+    @property
+    def unit_label(self) -> str:
+        """The unit as people read it ("pak", not the stored code "pack")."""
+        return str(Unit(self.unit).label) if self.unit in Unit.values else self.unit
 
 
 class OrderEvent(models.Model):
@@ -245,6 +256,8 @@ class Review(models.Model):
     replied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("ulasan")
+        verbose_name_plural = _("ulasan")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["buyer", "product"], name="orders_review_once"),

@@ -22,6 +22,7 @@ class PaymentsConfig(AppConfig):
             "payments.notices",
             ["payout_account.changed", "static_qris.changed"],
             consumers.tell_owner,
+            label=_("Pembayaran: notifikasi perubahan rekening dan QRIS ke pemilik usaha"),
         )
 
         hooks.register("orders.after_checkout", services.payment_page_url)

@@ -45,6 +45,8 @@ class Payment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("pembayaran")
+        verbose_name_plural = _("pembayaran")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payments_amount_positive")
         ]
@@ -120,6 +122,8 @@ class PayoutBatch(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("batch pencairan")
+        verbose_name_plural = _("batch pencairan")
         ordering = ["-created_at"]
 
 

@@ -272,6 +272,8 @@ class Claim(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("klaim usaha")
+        verbose_name_plural = _("klaim usaha")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -2,6 +2,7 @@
 against Redis when REDIS_URL is set (the PostgreSQL + Redis leg of CI)."""
 
 import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -83,3 +84,38 @@ def test_the_cache_is_the_redis_server():
     raw = redis.Redis.from_url(os.environ["REDIS_URL"])
     assert any(b"malpro-probe" in key for key in raw.keys("*malpro-probe*"))
     assert cache.get("malpro-probe") == "ada"
+
+
+@pytest.mark.redis
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_delivers_events_after_the_commit(buyer, seller):
+    """Production's path: the commit hands the event to Redis, a worker delivers it."""
+    from celery.contrib.testing.worker import start_worker
+
+    from malpro.catalog.models import Product
+    from malpro.core.models import EventDelivery
+    from malpro.orders import services as orders
+    from malpro.orders.tests.factories import delivering_shop, fill_cart, place, product
+
+    item = product(delivering_shop(seller), "Keripik Tempe", price=15000, stock=5)
+    fill_cart(buyer, (item, 2))
+    order = place(buyer, {item.business_id: "pickup"})[0].orders.get()
+    for step in ("accepted", "ready"):
+        orders.order_transition(actor=seller, order_id=order.pk, to=step)
+    orders.order_transition(
+        actor=seller, order_id=order.pk, to="delivered", cash_amount=order.total
+    )
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        orders.order_transition(actor=buyer, order_id=order.pk, to="completed")
+        delivery = EventDelivery.objects.get(
+            consumer="catalog.sales", event__kind="order.completed"
+        )
+        for _ in range(200):  # the worker takes it from Redis after the commit
+            delivery.refresh_from_db()
+            if delivery.state == EventDelivery.State.DONE:
+                break
+            time.sleep(0.05)
+    assert delivery.state == EventDelivery.State.DONE
+    assert Product.objects.get(pk=item.pk).sold_count == 2

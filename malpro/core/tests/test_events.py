@@ -25,7 +25,7 @@ def seen():
         if state["fail"]:
             raise RuntimeError("consumer down for NIK 3573011234560001")
 
-    events.subscribe("test.seen", ["test.*"], handle)
+    events.subscribe("test.seen", ["test.*"], handle, label="Uji: mencatat yang terlihat")
     yield state
     events._CONSUMERS.pop("test.seen", None)
 
@@ -96,6 +96,8 @@ def test_stuck_page_lists_and_retries_for_city_admins_only(seen, buyer, city_adm
     assert web(buyer).get("/kota/peristiwa/").status_code == 403
     page = web(auditor).get("/kota/peristiwa/")
     assert page.status_code == 200 and "test.happened" in page.content.decode()
+    assert "Uji: mencatat yang terlihat" in page.content.decode()  # what the consumer does
+    assert f"pengguna #{buyer.pk}" in page.content.decode()  # the subject in words
     assert "Coba ulang" not in page.content.decode()
     assert web(auditor).post("/kota/peristiwa/", {"all": "1"}).status_code == 403
     seen["fail"] = False
