@@ -91,34 +91,52 @@ def record(*, kind: str, subject: models.Model, actor=None, payload: dict | None
     """Writes the event with the caller's change (call it inside the service's transaction),
     runs the money handlers, and hands the consumers' deliveries to the worker after the
     commit. `payload` is small and holds no personal numbers."""
-    event = Event.objects.create(
-        kind=kind,
-        subject_type=subject._meta.label_lower,
-        subject_id=str(subject.pk),
-        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-        payload=payload or {},
-    )
-    for listener in _INLINE.values():
-        if listener.wants(kind):
-            listener.handle(event)
-    names = [c.name for c in _CONSUMERS.values() if c.wants(kind)]
-    if names:
-        later = event.occurred_at + HANDOVER_GRACE
-        EventDelivery.objects.bulk_create(
-            [EventDelivery(event=event, consumer=n, next_attempt_at=later) for n in names]
+    return record_many([dict(kind=kind, subject=subject, actor=actor, payload=payload)])[0]
+
+
+def record_many(entries: list[dict]) -> list[Event]:
+    """`record` for several events of one change (a checkout's orders): one INSERT for the
+    events and one for their deliveries. Each entry holds record()'s keyword arguments."""
+    events = [
+        Event(
+            kind=e["kind"],
+            subject_type=e["subject"]._meta.label_lower,
+            subject_id=str(e["subject"].pk),
+            actor=e.get("actor") if getattr(e.get("actor"), "pk", None) else None,
+            payload=e.get("payload") or {},
         )
-        event_id = event.pk
-        transaction.on_commit(lambda: _hand_over(event_id), robust=True)
-    return event
+        for e in entries
+    ]
+    if len(events) == 1:
+        events[0].save()
+    else:
+        Event.objects.bulk_create(events)
+    deliveries = []
+    for event in events:
+        for listener in _INLINE.values():
+            if listener.wants(event.kind):
+                listener.handle(event)
+        later = event.occurred_at + HANDOVER_GRACE
+        deliveries += [
+            EventDelivery(event=event, consumer=c.name, next_attempt_at=later)
+            for c in _CONSUMERS.values()
+            if c.wants(event.kind)
+        ]
+    if deliveries:
+        EventDelivery.objects.bulk_create(deliveries)
+        event_ids = sorted({d.event.pk for d in deliveries})
+        transaction.on_commit(lambda: _hand_over(event_ids), robust=True)
+    return events
 
 
-def _hand_over(event_id: int) -> None:
+def _hand_over(event_ids: list[int]) -> None:
     from malpro.core import tasks  # the task module imports this one
 
-    try:
-        tasks.deliver_event.delay(event_id)
-    except Exception:  # broker down: the periodic sweep delivers it later
-        log.warning("event %s: hand-over to the worker failed; the sweep will deliver it", event_id)
+    for event_id in event_ids:
+        try:
+            tasks.deliver_event.delay(event_id)
+        except Exception:  # broker down: the periodic sweep delivers it later
+            log.warning("event %s: hand-over to the worker failed; the sweep delivers it", event_id)
 
 
 # --- consuming -----------------------------------------------------------------------------------

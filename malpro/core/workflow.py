@@ -40,6 +40,9 @@ class Machine:
     denied_message: str = gettext_lazy("Langkah ini hanya untuk %(who)s.")
     # Raised as 404 when the actor is no party at all (the object is not theirs to know).
     not_found_message: str = gettext_lazy("Data tidak ditemukan.")
+    # States in messages read as their labels in lower case ("pesanan dikirim tidak dapat ...");
+    # False keeps the labels as written ("dari Draf ke Terverifikasi").
+    lowercase_states: bool = True
 
     def parties_of(self, actor, obj) -> set[str]:
         if actor is None:
@@ -56,7 +59,8 @@ class Machine:
         return [to for (frm, to), who in self.edges.items() if frm == current and mine & set(who)]
 
     def label(self, state: str) -> str:
-        return str(self.states(state).label).lower()
+        label = str(self.states(state).label)
+        return label.lower() if self.lowercase_states else label
 
     def who(self, parties) -> str:
         names = [str(self.labels.get(p, SYSTEM_LABEL if p == SYSTEM else p)) for p in parties]
@@ -111,12 +115,18 @@ def transition(
     )
 
 
-def created(*, machine: Machine, obj: models.Model, actor, payload: dict | None = None) -> Event:
-    """Records the birth of a stateful object (its first state) as `<machine>.<state>`."""
+def birth(*, machine: Machine, obj: models.Model, actor, payload: dict | None = None) -> dict:
+    """The event of a stateful object's birth (its first state, `<machine>.<state>`), as
+    events.record's arguments: for events.record_many when one change makes several."""
     state = getattr(obj, machine.field)
-    return events.record(
+    return dict(
         kind=f"{machine.name}.{state}",
         subject=obj,
         actor=actor,
         payload={"from": "", "to": state, **(payload or {})},
     )
+
+
+def created(*, machine: Machine, obj: models.Model, actor, payload: dict | None = None) -> Event:
+    """Records the birth of a stateful object (its first state) as `<machine>.<state>`."""
+    return events.record(**birth(machine=machine, obj=obj, actor=actor, payload=payload))

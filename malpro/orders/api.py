@@ -288,16 +288,7 @@ def _checkout_out(checkout: Checkout) -> dict:
     return {
         "checkout_id": checkout.pk,
         "grand_total": checkout.grand_total,
-        "orders": [
-            {
-                "id": o.pk,
-                "number": o.number,
-                "business_id": o.business_id,
-                "status": o.status,
-                "total": o.total,
-            }
-            for o in selectors.checkout_orders(checkout)
-        ],
+        "orders": selectors.checkout_order_rows(checkout),
     }
 
 

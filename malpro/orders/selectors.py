@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from malpro.core.money import format_rupiah
 from malpro.orders import access, services, workflow
 from malpro.orders.models import Cart, CartItem, DeliveryFee, Order, OrderStatus, Review
 
@@ -47,8 +48,8 @@ def cart_view(cart: Cart | None) -> CartView:
             )
         if item.price_changed:
             problems.append(
-                _("Harga %(name)s berubah menjadi Rp%(p)s.")
-                % {"name": item.name, "p": f"{item.unit_price:,}".replace(",", ".")}
+                _("Harga %(name)s berubah menjadi %(p)s.")
+                % {"name": item.name, "p": format_rupiah(item.unit_price)}
             )
         group = groups.setdefault(product.business_id, CartGroup(product.business))
         group.items.append(item)
@@ -101,6 +102,14 @@ def tab_counts(*, user) -> dict[str, int]:
 def checkout_orders(checkout) -> QuerySet[Order]:
     """The orders a checkout made, one per seller, in the order they were made."""
     return checkout.orders.select_related("business").order_by("id")
+
+
+def checkout_order_rows(checkout) -> list[dict]:
+    """The API's answer to a checkout: each order's id, number, seller, status and total (no
+    join: the answer names the seller by id)."""
+    return list(
+        checkout.orders.order_by("id").values("id", "number", "business_id", "status", "total")
+    )
 
 
 def delivery_fees(business) -> dict[str, int]:

@@ -477,8 +477,9 @@ def _place(buyer, items: list, data: CheckoutInput, key, request_hash, request) 
         ip=audit.client_ip(request),
         user_agent=(request.headers.get("User-Agent", "")[:200] if request else ""),
     )
-    touched_products: set[int] = set()
+    sold_out: dict[int, int] = {}  # product id -> business id, for product.stock_out
     orders: list[Order] = []
+    births: list[dict] = []  # the checkout's events, written in one INSERT at the end
     for business, method, lines, items_total, fee in plans:
         order = Order.objects.create(
             checkout=checkout,
@@ -503,7 +504,8 @@ def _place(buyer, items: list, data: CheckoutInput, key, request_hash, request) 
         order.save(update_fields=["number"])
         order_lines = []
         for item in lines:
-            _take_stock(item)
+            if _take_stock(item) == 0:
+                sold_out[item.product_id] = item.product.business_id
             price = item.variant.price if item.variant else item.product.price
             order_lines.append(
                 OrderLine(
@@ -519,47 +521,50 @@ def _place(buyer, items: list, data: CheckoutInput, key, request_hash, request) 
                     line_total=price * item.quantity,
                 )
             )
-            touched_products.add(item.product_id)
         OrderLine.objects.bulk_create(order_lines)  # one INSERT for all the lines of an order
         OrderEvent.objects.create(order=order, from_status="", to_status=initial, actor=buyer)
-        core_workflow.created(
-            machine=workflow.ORDER,
-            obj=order,
-            actor=buyer,
-            payload={"reason": "", **order_payload(order, order_lines)},
+        births.append(
+            core_workflow.birth(
+                machine=workflow.ORDER,
+                obj=order,
+                actor=buyer,
+                payload={"reason": "", **order_payload(order, order_lines)},
+            )
         )
         orders.append(order)
-    # Payments (cashless) start from here.
-    events.record(
-        kind="checkout.placed",
-        subject=checkout,
-        actor=buyer,
-        payload={
-            "payment_method": checkout.payment_method,
-            "total": checkout.grand_total,
-            "order_ids": [o.pk for o in orders],
-        },
-    )
+    if data.payment_method != PaymentMethod.COD:
+        # A cashless checkout's payment starts from this event (payments.start, in this
+        # transaction). A COD checkout has no payment to start: its orders' events say it all.
+        births.append(
+            dict(
+                kind="checkout.placed",
+                subject=checkout,
+                actor=buyer,
+                payload={
+                    "payment_method": checkout.payment_method,
+                    "total": checkout.grand_total,
+                    "order_ids": [o.pk for o in orders],
+                },
+            )
+        )
+    # The checkout took the last units of these products.
+    births += [
+        dict(
+            kind="product.stock_out",
+            subject=Product(pk=product_id, business_id=business_id),
+            actor=buyer,
+            payload={"business_id": business_id},
+        )
+        for product_id, business_id in sorted(sold_out.items())
+    ]
+    events.record_many(births)
     cart_item_ids = [i.pk for i in items if i.pk is not None]
     if cart_item_ids:
         CartItem.objects.filter(pk__in=cart_item_ids).delete()
-    stock_changed(touched_products)
-    _record_stock_outs(touched_products, actor=buyer)
+    # A checkout only takes stock, so the search index's in-stock flag changes only for the
+    # products it sold out (RETURNING told which): no index write in the common case.
+    stock_changed(sold_out.keys())
     return checkout
-
-
-def _record_stock_outs(product_ids: set[int], *, actor) -> None:
-    """The checkout took the last units of these products: `product.stock_out` for each
-    (one SELECT for the whole checkout)."""
-    for product_id, business_id in Product.objects.filter(
-        pk__in=product_ids, stock__lte=0
-    ).values_list("pk", "business_id"):
-        events.record(
-            kind="product.stock_out",
-            subject=Product(pk=product_id, business_id=business_id),
-            actor=actor,
-            payload={"business_id": business_id},
-        )
 
 
 def order_payload(order: Order, lines=None) -> dict:
@@ -640,41 +645,55 @@ def _check_prices(items: list) -> None:
         )
 
 
-def _take_stock(item) -> None:
-    """A conditional UPDATE: the database checks the stock and takes it in one statement, so
-    two buyers can never take the same last unit (no read-then-write)."""
+def _take(model, pk: int, quantity: int, *, only_if_enough: bool = True) -> int | None:
+    """One statement takes `quantity` from a row's stock if it holds enough and says what is
+    left (None: not enough, nothing taken). The database checks and takes at once, so two
+    buyers can never take the same last unit (no read-then-write); RETURNING tells a sold-out
+    product without another query. Raw SQL: the ORM's update() returns only a count."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    condition = " AND stock >= %s" if only_if_enough else ""
+    params = [quantity, pk, quantity] if only_if_enough else [quantity, pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET stock = stock - %s WHERE id = %s{condition} RETURNING stock",  # noqa: S608 (table name from the model)
+            params,
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def _take_stock(item) -> int:
+    """Takes an item's units; returns the product's stock left (0: sold out), or raises
+    OutOfStock."""
     if item.variant_id:
-        taken = Variant.objects.filter(pk=item.variant_id, stock__gte=item.quantity).update(
-            stock=F("stock") - item.quantity
-        )
-        if taken:
-            Product.objects.filter(pk=item.product_id).update(stock=F("stock") - item.quantity)
+        taken = _take(Variant, item.variant_id, item.quantity)
+        if taken is not None:
+            taken = _take(Product, item.product_id, item.quantity, only_if_enough=False)
     else:
-        taken = Product.objects.filter(pk=item.product_id, stock__gte=item.quantity).update(
-            stock=F("stock") - item.quantity
-        )
-    if not taken:
-        left = (
-            Variant.objects.filter(pk=item.variant_id).values_list("stock", flat=True)
-            if item.variant_id
-            else Product.objects.filter(pk=item.product_id).values_list("stock", flat=True)
-        )
-        available = left.first() or 0
-        raise OutOfStock(
-            _("Stok %(name)s tidak cukup: tersisa %(left)d, diminta %(want)d.")
-            % {
-                "name": _line_name(item.product, item.variant),
-                "left": available,
-                "want": item.quantity,
-            },
-            {
-                "code": "out_of_stock",
-                "product_id": item.product_id,
-                "variant_id": item.variant_id,
-                "available": available,
-                "requested": item.quantity,
-            },
-        )
+        taken = _take(Product, item.product_id, item.quantity)
+    if taken is not None:
+        return taken
+    left = (
+        Variant.objects.filter(pk=item.variant_id).values_list("stock", flat=True)
+        if item.variant_id
+        else Product.objects.filter(pk=item.product_id).values_list("stock", flat=True)
+    )
+    available = left.first() or 0
+    raise OutOfStock(
+        _("Stok %(name)s tidak cukup: tersisa %(left)d, diminta %(want)d.")
+        % {
+            "name": _line_name(item.product, item.variant),
+            "left": available,
+            "want": item.quantity,
+        },
+        {
+            "code": "out_of_stock",
+            "product_id": item.product_id,
+            "variant_id": item.variant_id,
+            "available": available,
+            "requested": item.quantity,
+        },
+    )
 
 
 def _return_stock(lines: list[OrderLine]) -> None:

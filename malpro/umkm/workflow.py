@@ -29,15 +29,7 @@ REASON_SHOWN = {Status.REJECTED, Status.SUSPENDED}
 ON_MARKETPLACE = {Status.ACTIVE: True, Status.SUSPENDED: False}
 
 
-class _CapitalisedStates(Machine):
-    """The register's messages name states as their labels read ("dari Draf ke
-    Terverifikasi"), not in lower case."""
-
-    def label(self, state: str) -> str:
-        return str(self.states(state).label)
-
-
-BUSINESS = _CapitalisedStates(
+BUSINESS = Machine(
     name="business",
     states=Status,
     edges=TRANSITIONS,
@@ -46,6 +38,7 @@ BUSINESS = _CapitalisedStates(
     conflict_message=_("Status tidak dapat diubah dari %(from)s ke %(to)s."),
     denied_message=_("Hanya %(who)s yang dapat mengubah status ke %(to)s."),
     not_found_message=_("UMKM tidak ditemukan."),
+    lowercase_states=False,  # "dari Draf ke Terverifikasi", as the register shows them
 )
 
 # --- an owner's claim ----------------------------------------------------------------------------
