@@ -79,8 +79,12 @@ def standings(event: Event) -> None:
         return  # nothing to count against yet; counted when a policy covers the month
     period = obligation.period_get(year, month)
     if period.closed_at is not None and to in CLOSED:
-        # The key (order and status) makes a second delivery of the same event a no-op.
-        flags.raise_post_close(order=order, employee=employee, period=period, status=to)
+        # Only a cancellation made after the close is suspect; one made before it and
+        # delivered late (a retry, a replay) was already counted by the close itself, which
+        # recomputed the month from the orders. The key (order and status) makes a second
+        # delivery of the same event a no-op.
+        if event.occurred_at > period.closed_at:
+            flags.raise_post_close(order=order, employee=employee, period=period, status=to)
     else:
         obligation.standing_refresh(employee, year, month)
 

@@ -154,7 +154,9 @@ def deliver(delivery_id: int, *, now: dt.datetime | None = None) -> bool:
             # The row lock makes a second worker on the same delivery wait and then find it
             # done; the consumer's writes and "done" commit together or not at all.
             delivery = (
-                EventDelivery.objects.select_for_update()
+                # of=self: deliveries of one event to different consumers do not queue on
+                # the event's row.
+                EventDelivery.objects.select_for_update(of=("self",))
                 .select_related("event")
                 .filter(pk=delivery_id)
                 .exclude(state=EventDelivery.State.DONE)
@@ -231,7 +233,10 @@ def retry(delivery_ids: Iterable[int]) -> tuple[int, int]:
         .exclude(state=EventDelivery.State.DONE)
         .values_list("pk", flat=True)
     )
-    EventDelivery.objects.filter(pk__in=ids).update(
+    # The state condition is in the UPDATE itself: a worker that finished one of them since
+    # the read (PostgreSQL re-checks the condition after waiting for its row lock) keeps its
+    # DONE, and deliver() below then skips it instead of running the consumer again.
+    EventDelivery.objects.filter(pk__in=ids).exclude(state=EventDelivery.State.DONE).update(
         state=EventDelivery.State.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
     done = sum(deliver(pk) for pk in ids)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from malpro.core import audit
+from malpro.core import access, audit, events
 from malpro.core.exceptions import ApplicationError, NotFound
 
 logger = logging.getLogger(__name__)
@@ -95,31 +95,33 @@ def redirect_next(request, fallback, *args, **kwargs):
     return redirect(fallback, *args, **kwargs)
 
 
+RETRY_BATCH = 100
+
+
 @login_required
 def event_deliveries(request):
     """Stuck event deliveries (a consumer that keeps failing, a lost hand-over), with retry."""
-    from malpro.core import access, events
-
     if not access.can_view_event_deliveries(user=request.user):
         raise PermissionDenied
     if request.method == "POST":
         if not access.can_retry_event_deliveries(user=request.user):
             raise PermissionDenied
-        if request.POST.get("all"):
-            ids = list(events.stuck().values_list("pk", flat=True)[:500])
-        else:
-            one = int_param(request.POST.get("delivery_id"))
-            ids = [one] if one is not None else []
+        stuck = events.stuck()
+        if not request.POST.get("all"):
+            stuck = stuck.filter(pk=int_param(request.POST.get("delivery_id")) or 0)
+        # A batch per press, so the request stays short; the rest shows again on the page.
+        ids = list(stuck.values_list("pk", flat=True)[:RETRY_BATCH])
         if not ids:
-            messages.error(request, _("Pilih pengiriman yang akan dicoba ulang."))
+            messages.error(request, _("Pengiriman ini tidak ditemukan atau sudah selesai."))
         else:
-            done, failing = events.retry(ids)
+            # Recorded before the work: a retry cut short still leaves who started it.
             audit.record(
                 action="events.retried",
                 actor=request.user,
-                data={"deliveries": ids[:50], "count": len(ids), "done": done},
+                data={"deliveries": ids[:50], "count": len(ids)},
                 ip=audit.client_ip(request),
             )
+            done, failing = events.retry(ids)
             if failing:
                 messages.error(
                     request,

@@ -103,6 +103,26 @@ def test_a_cancellation_after_the_period_closed_is_flagged_once_however_often_de
 
 
 @pytest.mark.django_db
+def test_a_cancellation_before_the_close_delivered_after_it_raises_no_flag(
+    asn, asn_user, rice, monkeypatch
+):
+    from malpro.asn import obligation
+
+    policy()
+    order = delivered_order(asn_user, rice)
+    last_month = periods.previous(*periods.parse(None))
+    when = timezone.make_aware(dt.datetime(*last_month, 28, 10))
+    Order.objects.filter(pk=order.pk).update(status=OrderStatus.PLACED, placed_at=when)
+    monkeypatch.setattr(consumers.obligation, "period_get", lambda *a: 1 / 0)  # consumer down
+    orders.order_transition(actor=asn_user, order_id=order.pk, to="cancelled")
+    monkeypatch.undo()
+    obligation.period_close(year=last_month[0], month=last_month[1])  # closes meanwhile
+    delivery = EventDelivery.objects.get(consumer=consumers.STANDINGS)
+    assert events.retry([delivery.pk]) == (1, 0)  # delivered late, after the close
+    assert not IntegrityFlag.objects.filter(kind="post_close").exists()
+
+
+@pytest.mark.django_db
 def test_standings_recount_nothing_twice_on_a_replay(asn, asn_user, rice):
     policy()
     complete_order(asn_user, rice, 2)

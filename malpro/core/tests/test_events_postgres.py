@@ -82,3 +82,46 @@ def test_a_consumer_killed_mid_delivery_and_replayed_counts_once(buyer, seller):
     assert Product.objects.get(pk=item.pk).sold_count == 3
     delivery.refresh_from_db()
     assert delivery.state == EventDelivery.State.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_racing_a_worker_that_finishes_runs_nothing_twice(buyer, seller):
+    item, order = _delivered_order(buyer, seller)
+    real = events.consumer("catalog.sales")
+    halfway, release = threading.Event(), threading.Event()
+
+    def slow(event):
+        real.handle(event)
+        halfway.set()
+        release.wait(10)  # the worker holds the delivery's row lock, about to mark it done
+
+    def complete():
+        try:
+            services.order_transition(actor=buyer, order_id=order.pk, to=OrderStatus.COMPLETED)
+        finally:
+            connections.close_all()
+
+    def admin_retry():
+        try:
+            delivery = EventDelivery.objects.get(consumer="catalog.sales")
+            events.retry([delivery.pk])  # the stuck page's button, pressed meanwhile
+        finally:
+            connections.close_all()
+
+    events.subscribe("catalog.sales", real.kinds, slow)
+    try:
+        worker = threading.Thread(target=complete)
+        worker.start()
+        assert halfway.wait(10)
+        events.subscribe("catalog.sales", real.kinds, real.handle)
+        retrying = threading.Thread(target=admin_retry)
+        retrying.start()
+        retrying.join(1)  # it waits for the worker's row lock
+        release.set()
+        worker.join(10)
+        retrying.join(10)
+    finally:
+        events.subscribe("catalog.sales", real.kinds, real.handle)
+    assert Product.objects.get(pk=item.pk).sold_count == 3
+    delivery = EventDelivery.objects.get(consumer="catalog.sales")
+    assert delivery.state == EventDelivery.State.DONE and delivery.attempts == 1
