@@ -12,7 +12,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -696,13 +695,30 @@ def _take_stock(item) -> int:
     )
 
 
-def _return_stock(lines: list[OrderLine]) -> None:
+def _return_stock(lines: list[OrderLine], *, actor, business_id: int) -> None:
+    """A closed order's units go back on the shelf; a product that was sold out is on sale
+    again (`product.restocked`, and the search index's in-stock flag)."""
+    restocked: list[int] = []
     for line in lines:
         if line.variant_id:
-            Variant.objects.filter(pk=line.variant_id).update(stock=F("stock") + line.quantity)
+            _take(Variant, line.variant_id, -line.quantity, only_if_enough=False)
         if line.product_id:
-            Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
-    stock_changed({line.product_id for line in lines if line.product_id})
+            left = _take(Product, line.product_id, -line.quantity, only_if_enough=False)
+            if left == line.quantity:  # it was at 0 before this order gave its units back
+                restocked.append(line.product_id)
+    if restocked:
+        stock_changed(restocked)
+        events.record_many(
+            [
+                dict(
+                    kind="product.restocked",
+                    subject=Product(pk=product_id, business_id=business_id),
+                    actor=actor,
+                    payload={"business_id": business_id, "reason": "order_closed"},
+                )
+                for product_id in sorted(set(restocked))
+            ]
+        )
 
 
 # --- transitions ---------------------------------------------------------------------------------
@@ -776,7 +792,7 @@ def order_transition(
         reason=reason[:500],
     )
     if to in workflow.CLOSED:
-        _return_stock(lines)
+        _return_stock(lines, actor=actor, business_id=order.business_id)
     return order
 
 

@@ -172,3 +172,19 @@ def test_autocomplete_goes_on_when_one_order_is_refused(buyer, seller, item):
         events._INLINE.pop("test.refuse", None)
     statuses = dict(Order.objects.filter(pk__in=ids).values_list("pk", "status"))
     assert statuses == {ids[0]: "delivered", ids[1]: "completed", ids[2]: "completed"}
+
+
+@pytest.mark.django_db
+def test_a_cancelled_order_puts_a_sold_out_product_back_on_sale(buyer, seller):
+    from malpro.catalog.models import Product, SearchDoc
+
+    last = product(delivering_shop(seller), "Sambal Terakhir", price=20000, stock=2)
+    fill_cart(buyer, (last, 2))
+    order = place(buyer, {last.business_id: "pickup"})[0].orders.get()
+    assert not SearchDoc.objects.get(product=last).in_stock
+    services.order_transition(actor=buyer, order_id=order.pk, to="cancelled")
+    assert Product.objects.get(pk=last.pk).stock == 2
+    assert SearchDoc.objects.get(product=last).in_stock
+    restocked = Event.objects.get(kind="product.restocked")
+    assert restocked.subject_id == str(last.pk) and restocked.actor == buyer
+    assert restocked.payload == {"business_id": last.business_id, "reason": "order_closed"}
