@@ -10,15 +10,12 @@ function answers False / an empty scope for an anonymous or deactivated user.
 from __future__ import annotations
 
 from malpro.accounts.roles import Role
-
-
-def _known(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+from malpro.core.access import signed_in
 
 
 # --- roles ---------------------------------------------------------------------------------------
 def has_role(*, user, role: str) -> bool:
-    return _known(user) and user.has_role(role)
+    return signed_in(user) and user.has_role(role)
 
 
 def is_buyer(*, user) -> bool:
@@ -34,11 +31,11 @@ def is_asn(*, user) -> bool:
 
 
 def is_city_admin(*, user) -> bool:
-    return _known(user) and user.is_city_admin
+    return signed_in(user) and user.is_city_admin
 
 
 def is_auditor(*, user) -> bool:
-    return _known(user) and user.is_auditor
+    return signed_in(user) and user.is_auditor
 
 
 def sees_whole_city(*, user) -> bool:
@@ -48,7 +45,7 @@ def sees_whole_city(*, user) -> bool:
 
 def officer_agency_ids(*, user) -> set[int]:
     """The agencies (OPD) an agency officer serves; empty for everyone else."""
-    return set(user.officer_agency_ids()) if _known(user) else set()
+    return set(user.officer_agency_ids()) if signed_in(user) else set()
 
 
 def is_officer(*, user) -> bool:
@@ -57,7 +54,7 @@ def is_officer(*, user) -> bool:
 
 def operator_areas(*, user) -> tuple[set[str], set[str]]:
     """(kecamatan codes, kelurahan codes) an area operator covers; empty for everyone else."""
-    if not _known(user):
+    if not signed_in(user):
         return set(), set()
     districts, villages = user.operator_areas()
     return set(districts), set(villages)
@@ -99,15 +96,15 @@ def can_hold_all_permissions(*, user) -> bool:
 
 def can_edit_profile(*, user, profile_user) -> bool:
     """A person edits their own name, email and password; nobody else does it on the pages."""
-    return _known(user) and profile_user is not None and user.pk == profile_user.pk
+    return signed_in(user) and profile_user is not None and user.pk == profile_user.pk
 
 
 def can_revoke_token(*, user, token) -> bool:
-    return _known(user) and (token.user_id == user.pk or can_manage_tokens(user=user))
+    return signed_in(user) and (token.user_id == user.pk or can_manage_tokens(user=user))
 
 
 def can_view_profile(*, user) -> bool:
-    return _known(user)
+    return signed_in(user)
 
 
 # Rows of docs/permissions.md: (role, action, scope).

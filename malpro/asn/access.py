@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from malpro.accounts import access as accounts
 from malpro.accounts.models import Agency
 from malpro.asn.models import Employee, IntegrityFlag, NipClaim, OfflinePurchase
+from malpro.core.access import signed_in
 from malpro.core.exceptions import NotFound
 
 OVERSIGHT_AGENCIES = {"BKPSDM", "INSPEKTORAT"}
@@ -53,10 +54,6 @@ REVIEWER = "reviewer"
 FLAG_PARTY_LABELS = {REVIEWER: gettext_lazy("auditor atau admin kota")}
 
 
-def _user(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def _agency_ids(codes) -> set[int]:
     return set(Agency.objects.filter(code__in=codes).values_list("pk", flat=True))
 
@@ -64,7 +61,7 @@ def _agency_ids(codes) -> set[int]:
 # --- the ASN themselves --------------------------------------------------------------------------
 def employee_of(*, user) -> Employee | None:
     """The roster entry linked to the account: who is an ASN here, whatever the role rows say."""
-    if not _user(user):
+    if not signed_in(user):
         return None
     return Employee.objects.filter(user=user).select_related("agency").first()
 
@@ -75,7 +72,7 @@ def can_see_obligation_menu(*, user) -> bool:
 
 def can_claim_nip(*, user) -> bool:
     """Every signed-in user who is not (yet) an ASN: the way in for a civil servant."""
-    return _user(user) and not accounts.is_asn(user=user)
+    return signed_in(user) and not accounts.is_asn(user=user)
 
 
 def can_record_offline(*, user) -> bool:
@@ -124,7 +121,7 @@ def can_import_roster(*, user) -> bool:
 # --- NIP claims ----------------------------------------------------------------------------------
 def nip_claim_visible(*, user) -> QuerySet[NipClaim]:
     """The claims of the OPD the user reads, and the user's own."""
-    if not _user(user):
+    if not signed_in(user):
         return NipClaim.objects.none()
     scope = report_agency_ids(user=user)
     seen = Q(user=user)
@@ -147,7 +144,7 @@ def nip_claims_to_review(*, user) -> QuerySet[NipClaim]:
 
 
 def own_nip_claim(*, user) -> NipClaim | None:
-    if not _user(user):
+    if not signed_in(user):
         return None
     return NipClaim.objects.filter(user=user).first()
 
@@ -164,7 +161,7 @@ def can_decide_claim(*, user, obj: NipClaim) -> bool:
 
 
 def nip_claim_parties(user, claim: NipClaim) -> set[str]:
-    if not _user(user):
+    if not signed_in(user):
         return set()
     found = set()
     if claim.user_id == user.pk:
@@ -187,7 +184,7 @@ def nip_claim_get_for_user(*, user, nip_claim_id: int) -> NipClaim:
 # --- in-person purchases -------------------------------------------------------------------------
 def _offline_deciding_q(user) -> Q | None:
     """The purchases the user may confirm or reject; None: none."""
-    if not _user(user):
+    if not signed_in(user):
         return None
     if accounts.is_city_admin(user=user):
         return Q()
@@ -231,7 +228,7 @@ def can_use_offline_inbox(*, user) -> bool:
 
 
 def offline_purchase_parties(user, purchase: OfflinePurchase) -> set[str]:
-    if not _user(user):
+    if not signed_in(user):
         return set()
     found = set()
     if purchase.employee.user_id == user.pk:

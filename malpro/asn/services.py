@@ -88,17 +88,31 @@ def _approve(claim: NipClaim, *, actor, reason: str) -> None:
 
 
 def _decide(claim: NipClaim, *, actor, to: str, reason: str) -> None:
-    claim.decided_by, claim.decided_at = actor, timezone.now()
-    claim.reason = reason[:300]
-    workflow.transition(
+    _record_decision(
+        claim,
         machine=flows.NIP_CLAIM,
-        obj=claim,
+        actor=actor,
+        to=to,
+        reason=reason,
+        payload=_claim_payload,
+        checked=actor is not None,
+    )
+
+
+def _record_decision(obj, *, machine, actor, to: str, reason: str, payload, checked: bool):
+    """A claim or an in-person purchase decided: who, when and why are written with the move
+    (and its event, whose payload `payload(obj)` builds once they are set)."""
+    obj.decided_by, obj.decided_at = actor, timezone.now()
+    obj.reason = reason[:300]
+    workflow.transition(
+        machine=machine,
+        obj=obj,
         to=to,
         actor=actor,
-        reason=claim.reason,
+        reason=obj.reason,
         fields=("decided_by", "decided_at", "reason"),
-        payload=_claim_payload(claim),
-        checked=actor is not None,
+        payload=payload(obj),
+        checked=checked,
     )
 
 
@@ -202,16 +216,13 @@ def offline_purchase_transition(
     reason = (reason or "").strip()
     if to in flows.OFFLINE_REASON_REQUIRED and not reason:
         raise ApplicationError.for_field("reason", _("Alasan penolakan wajib diisi."))
-    purchase.decided_by, purchase.decided_at = actor, timezone.now()
-    purchase.reason = reason[:300]
-    workflow.transition(
+    _record_decision(
+        purchase,
         machine=flows.OFFLINE_PURCHASE,
-        obj=purchase,
-        to=to,
         actor=actor,
-        reason=purchase.reason,
-        fields=("decided_by", "decided_at", "reason"),
-        payload=_offline_payload(purchase),
+        to=to,
+        reason=reason,
+        payload=_offline_payload,
         checked=True,
     )
     audit.record(

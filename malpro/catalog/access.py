@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from malpro.accounts import access as accounts_access
 from malpro.catalog.models import Photo, Product, ProductStatus, Variant
+from malpro.core.access import signed_in
 from malpro.core.exceptions import NotFound
 from malpro.umkm.models import Business, Guidance, Status
 
@@ -30,10 +31,6 @@ PARTY_LABELS = {
     MODERATOR: gettext_lazy("petugas OPD pembina atau admin kota"),
     PUBLIC: gettext_lazy("pengunjung"),
 }
-
-
-def _user(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 def _public_q(prefix: str = "") -> Q:
@@ -63,7 +60,7 @@ def products_public() -> QuerySet[Product]:
 
 def products_visible(*, user) -> QuerySet[Product]:
     """Every product `user` may open: the public ones, their own, the ones they moderate."""
-    if not _user(user):
+    if not signed_in(user):
         return products_public()
     moderated = _moderated_q(user)
     if moderated is not None and not moderated:  # city-wide
@@ -98,12 +95,12 @@ def is_public(product: Product) -> bool:
 
 # --- parties and what they may do ----------------------------------------------------------------
 def is_owner(*, user, product: Product) -> bool:
-    return _user(user) and product.business.owner_id == user.pk
+    return signed_in(user) and product.business.owner_id == user.pk
 
 
 def can_moderate(*, user, product: Product) -> bool:
     """Officers of an agency guiding the business, and city admins."""
-    if not _user(user):
+    if not signed_in(user):
         return False
     if accounts_access.is_city_admin(user=user):
         return True
@@ -133,7 +130,7 @@ def can_edit_product(*, user, product: Product) -> bool:
 
 
 def can_add_product(*, user, business: Business) -> bool:
-    return _user(user) and business.owner_id == user.pk
+    return signed_in(user) and business.owner_id == user.pk
 
 
 def can_sell(*, user) -> bool:
@@ -147,7 +144,9 @@ def can_search(*, user) -> bool:
 
 # --- the owner's objects (404 for anyone else: their existence is not revealed) -----------------
 def business_get_for_seller(*, user, business_id: int) -> Business:
-    business = Business.objects.filter(pk=business_id, owner=user).first() if _user(user) else None
+    business = (
+        Business.objects.filter(pk=business_id, owner=user).first() if signed_in(user) else None
+    )
     if business is None:
         raise NotFound(_("UMKM tidak ditemukan."))
     return business
@@ -157,7 +156,7 @@ def product_get_for_owner(*, user, product_id: int, lock: bool = False) -> Produ
     qs = Product.objects.select_related("business", "category")
     if lock:
         qs = qs.select_for_update()
-    product = qs.filter(pk=product_id, business__owner=user).first() if _user(user) else None
+    product = qs.filter(pk=product_id, business__owner=user).first() if signed_in(user) else None
     if product is None:
         raise NotFound(_("Produk tidak ditemukan."))
     return product
@@ -168,7 +167,7 @@ def variant_get_for_owner(*, user, variant_id: int, lock: bool = False) -> Varia
     if lock:
         qs = qs.select_for_update()
     variant = (
-        qs.filter(pk=variant_id, product__business__owner=user).first() if _user(user) else None
+        qs.filter(pk=variant_id, product__business__owner=user).first() if signed_in(user) else None
     )
     if variant is None:
         raise NotFound(_("Varian tidak ditemukan."))
@@ -178,7 +177,7 @@ def variant_get_for_owner(*, user, variant_id: int, lock: bool = False) -> Varia
 def photo_get_for_owner(*, user, photo_id: int) -> Photo:
     photo = (
         Photo.objects.filter(pk=photo_id, product__business__owner=user).first()
-        if _user(user)
+        if signed_in(user)
         else None
     )
     if photo is None:

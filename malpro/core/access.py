@@ -4,17 +4,20 @@ Roles live in accounts, above core; the user object answers `is_city_admin` and
 `is_auditor`, so core asks it without importing accounts."""
 
 
-def _user(user) -> bool:
-    return bool(user is not None and user.is_authenticated)
+def signed_in(user) -> bool:
+    """A person logged in with an active account: the first question of every access module.
+    (Sessions and API tokens of a deactivated account already authenticate no one; asking
+    again keeps a rule true when it is called with a user loaded some other way.)"""
+    return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 def can_view_event_deliveries(*, user) -> bool:
     """City admins run the platform; auditors read everything an official may ask about."""
-    return _user(user) and (user.is_city_admin or user.is_auditor)
+    return signed_in(user) and (user.is_city_admin or user.is_auditor)
 
 
 def can_retry_event_deliveries(*, user) -> bool:
-    return _user(user) and user.is_city_admin
+    return signed_in(user) and user.is_city_admin
 
 
 PERMISSIONS = [

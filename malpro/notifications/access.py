@@ -3,26 +3,23 @@ unread count and marking them read), whatever their role; nobody reads another's
 
 from __future__ import annotations
 
+from malpro.core.access import signed_in
 from malpro.notifications.models import Notification
 
 
-def _known(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def can_view_notifications(*, user) -> bool:
-    return _known(user)
+    return signed_in(user)
 
 
 def notifications_visible(*, user):
     """The messages `user` may read: their own, newest first."""
-    if not _known(user):
+    if not signed_in(user):
         return Notification.objects.none()
     return Notification.objects.filter(user=user)
 
 
 def can_mark_read(*, user, notification: Notification) -> bool:
-    return _known(user) and notification.user_id == user.pk
+    return signed_in(user) and notification.user_id == user.pk
 
 
 # Rows of docs/permissions.md: (role, action, scope).

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from malpro.accounts import access as accounts
+from malpro.core.access import signed_in
 from malpro.core.exceptions import NotFound
 from malpro.orders.models import Checkout, Order, OrderStatus, Review
 
@@ -23,16 +24,12 @@ PARTY_LABELS = {
 }
 
 
-def _known(user) -> bool:
-    return bool(user is not None and user.is_authenticated)
-
-
 # --- orders --------------------------------------------------------------------------------------
 def order_parties(user, order: Order) -> set[str]:
     """The parties `user` is towards `order` (the machine turns a None actor into the system).
     `order.business` is read: load it with the order."""
     found: set[str] = set()
-    if not _known(user):
+    if not signed_in(user):
         return found
     if order.buyer_id == user.pk:
         found.add(BUYER)
@@ -45,21 +42,21 @@ def order_parties(user, order: Order) -> set[str]:
 
 def orders_bought(*, user) -> QuerySet[Order]:
     """The orders `user` placed."""
-    if not _known(user):
+    if not signed_in(user):
         return Order.objects.none()
     return Order.objects.filter(buyer=user)
 
 
 def orders_sold(*, user) -> QuerySet[Order]:
     """The orders placed with the shops `user` owns."""
-    if not _known(user):
+    if not signed_in(user):
         return Order.objects.none()
     return Order.objects.filter(business__owner=user)
 
 
 def order_visible(*, user) -> QuerySet[Order]:
     """Buyers see their own orders, sellers their shops' orders, city admins and auditors all."""
-    if not _known(user):
+    if not signed_in(user):
         return Order.objects.none()
     if accounts.sees_whole_city(user=user):
         return Order.objects.all()
@@ -97,7 +94,7 @@ def order_for_review(*, user, order_id: int) -> Order:
 
 
 def can_view_my_orders(*, user) -> bool:
-    return _known(user)
+    return signed_in(user)
 
 
 def can_view_inbox(*, user) -> bool:
@@ -131,11 +128,13 @@ def can_use_cart(*, user) -> bool:
 
 
 def can_check_out(*, user) -> bool:
-    return _known(user)
+    return signed_in(user)
 
 
 def checkout_get_for_buyer(*, user, checkout_id) -> Checkout:
-    checkout = Checkout.objects.filter(pk=checkout_id, buyer=user).first() if _known(user) else None
+    checkout = (
+        Checkout.objects.filter(pk=checkout_id, buyer=user).first() if signed_in(user) else None
+    )
     if checkout is None:
         raise NotFound(_("Pesanan tidak ditemukan."))
     return checkout
@@ -143,11 +142,11 @@ def checkout_get_for_buyer(*, user, checkout_id) -> Checkout:
 
 def can_reply_review(*, user, review: Review) -> bool:
     """The owner of the reviewed product's shop (`review.product.business` is read)."""
-    return _known(user) and review.product.business.owner_id == user.pk
+    return signed_in(user) and review.product.business.owner_id == user.pk
 
 
 def can_manage_delivery(*, user, business) -> bool:
-    return _known(user) and business.owner_id == user.pk
+    return signed_in(user) and business.owner_id == user.pk
 
 
 # Rows of docs/permissions.md: (role, action, scope).

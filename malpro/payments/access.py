@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from malpro.accounts import access as accounts
+from malpro.core.access import signed_in
 from malpro.core.exceptions import NotFound, PermissionDenied
 from malpro.payments.models import (
     BankAccount,
@@ -42,14 +43,10 @@ PARTY_LABELS = {
 }
 
 
-def _user(user) -> bool:
-    return bool(user is not None and user.is_authenticated)
-
-
 # --- payments ------------------------------------------------------------------------------------
 def payment_visible(*, user) -> QuerySet[Payment]:
     """A buyer's own payments; every payment for the city admin and the auditor."""
-    if not _user(user):
+    if not signed_in(user):
         return Payment.objects.none()
     if accounts.sees_whole_city(user=user):
         return Payment.objects.all()
@@ -60,7 +57,7 @@ def payment_get_for_buyer(*, user, checkout_id) -> Payment:
     """The payment page and its API are the buyer's: another person gets 404, officials too
     (they read payments through payouts and reconciliation)."""
     payment = None
-    if _user(user):
+    if signed_in(user):
         payment = (
             Payment.objects.select_related("checkout")
             .filter(checkout_id=checkout_id, checkout__buyer=user)
@@ -72,7 +69,7 @@ def payment_get_for_buyer(*, user, checkout_id) -> Payment:
 
 
 def payment_parties(user, payment: Payment) -> set[str]:
-    if not _user(user):
+    if not signed_in(user):
         return set()
     parties = set()
     if payment.checkout.buyer_id == user.pk:
@@ -87,7 +84,7 @@ def payment_parties(user, payment: Payment) -> set[str]:
 # --- seller: balance, payout account, static QRIS ------------------------------------------------
 def balance_businesses(*, user) -> QuerySet[Business]:
     """The shops whose balance page `user` opens: their own."""
-    if not _user(user):
+    if not signed_in(user):
         return Business.objects.none()
     return (
         Business.objects.filter(owner=user)
@@ -102,7 +99,7 @@ def can_see_balance_menu(*, user) -> bool:
 
 def can_view_balance(*, user, business: Business) -> bool:
     """The owner, and the city (admin and auditor) that pays sellers out."""
-    return _user(user) and (business.owner_id == user.pk or accounts.sees_whole_city(user=user))
+    return signed_in(user) and (business.owner_id == user.pk or accounts.sees_whole_city(user=user))
 
 
 def balance_business_get_for_user(*, user, business_id: int) -> Business:
@@ -116,7 +113,7 @@ def balance_business_get_for_user(*, user, business_id: int) -> Business:
 
 def can_set_payout_account(*, user, business: Business) -> bool:
     """Where the money goes is the owner's to say, nobody else's."""
-    return _user(user) and business.owner_id == user.pk
+    return signed_in(user) and business.owner_id == user.pk
 
 
 def can_set_static_qris(*, user, business: Business) -> bool:

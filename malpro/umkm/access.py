@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from malpro.accounts import access as accounts_access
 from malpro.accounts.models import Agency
 from malpro.accounts.roles import Role
+from malpro.core.access import signed_in
 from malpro.core.exceptions import NotFound, PermissionDenied
 from malpro.umkm.models import Business, Claim, Document, Guidance, ImportJob, Status
 
@@ -53,10 +54,6 @@ OWNER_EDITABLE_AFTER_VERIFICATION = frozenset(
 # on the auditor's screens is masked too).
 IDENTITY_DOCUMENTS = frozenset({Document.Kind.KTP})
 EARLY = (Status.DRAFT, Status.REJECTED)
-
-
-def _user(user) -> bool:
-    return bool(user is not None and user.is_authenticated)
 
 
 def _admin(user) -> bool:
@@ -103,7 +100,7 @@ def can_see_registry(*, user) -> bool:
 
 def can_view_own_businesses(*, user) -> bool:
     """Every account: a citizen registers a first business or claims one from "Usaha saya"."""
-    return _user(user)
+    return signed_in(user)
 
 
 def business_registry_visible(*, user) -> QuerySet[Business]:
@@ -113,12 +110,12 @@ def business_registry_visible(*, user) -> QuerySet[Business]:
 
 
 def business_owned(*, user) -> QuerySet[Business]:
-    return Business.objects.filter(owner=user) if _user(user) else Business.objects.none()
+    return Business.objects.filter(owner=user) if signed_in(user) else Business.objects.none()
 
 
 def business_visible(*, user) -> QuerySet[Business]:
     """Every business `user` may open: their own and those in their official scope."""
-    if not _user(user):
+    if not signed_in(user):
         return Business.objects.none()
     scope = official_scope_q(user)
     if scope is None:
@@ -145,7 +142,7 @@ def business_get_for_user(*, user, business_id: int) -> Business:
 def business_parties(user, business: Business) -> set[str]:
     """What `user` is towards `business` (the verification machine's parties)."""
     parties: set[str] = set()
-    if not _user(user):
+    if not signed_in(user):
         return parties
     if business.owner_id and business.owner_id == user.pk:
         parties.add(OWNER)
@@ -251,7 +248,7 @@ def document_get_for_user(*, user, business_id: int, document_id: int) -> Docume
 # --- claims --------------------------------------------------------------------------------------
 def business_claimable(*, user) -> QuerySet[Business]:
     """Businesses without an owner account whose phone on record is this user's number."""
-    if not _user(user):
+    if not signed_in(user):
         return Business.objects.none()
     return Business.objects.filter(owner__isnull=True, phone=user.phone)
 
@@ -259,7 +256,7 @@ def business_claimable(*, user) -> QuerySet[Business]:
 def claim_parties(user, claim: Claim) -> set[str]:
     """What `user` is towards a claim (the claim machine's parties)."""
     parties: set[str] = set()
-    if not _user(user):
+    if not signed_in(user):
         return parties
     if claim.user_id == user.pk:
         parties.add(CLAIMANT)
@@ -298,7 +295,7 @@ def can_import_without_agency(*, user) -> bool:
 
 
 def import_job_visible(*, user) -> QuerySet[ImportJob]:
-    if not _user(user):
+    if not signed_in(user):
         return ImportJob.objects.none()
     if _admin(user):
         return ImportJob.objects.all()

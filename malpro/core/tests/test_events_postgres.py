@@ -37,6 +37,26 @@ def _delivered_order(buyer, seller):
     return item, order
 
 
+def _started(work) -> threading.Thread:
+    """Runs `work` in a thread of its own, on its own database connection (closed after)."""
+
+    def run():
+        try:
+            work()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def _completing(buyer, order) -> threading.Thread:
+    return _started(
+        lambda: services.order_transition(actor=buyer, order_id=order.pk, to=OrderStatus.COMPLETED)
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_consumer_killed_mid_delivery_and_replayed_counts_once(buyer, seller):
     item, order = _delivered_order(buyer, seller)
@@ -50,16 +70,9 @@ def test_a_consumer_killed_mid_delivery_and_replayed_counts_once(buyer, seller):
         halfway.set()
         release.wait(10)  # ...and the worker dies before the delivery is marked done
 
-    def complete():
-        try:
-            services.order_transition(actor=buyer, order_id=order.pk, to=OrderStatus.COMPLETED)
-        finally:
-            connections.close_all()
-
     events.subscribe("catalog.sales", real.kinds, dying)
     try:
-        thread = threading.Thread(target=complete)
-        thread.start()
+        thread = _completing(buyer, order)
         assert halfway.wait(10)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [worker["pid"]])
@@ -95,27 +108,15 @@ def test_a_retry_racing_a_worker_that_finishes_runs_nothing_twice(buyer, seller)
         halfway.set()
         release.wait(10)  # the worker holds the delivery's row lock, about to mark it done
 
-    def complete():
-        try:
-            services.order_transition(actor=buyer, order_id=order.pk, to=OrderStatus.COMPLETED)
-        finally:
-            connections.close_all()
-
-    def admin_retry():
-        try:
-            delivery = EventDelivery.objects.get(consumer="catalog.sales")
-            events.retry([delivery.pk])  # the stuck page's button, pressed meanwhile
-        finally:
-            connections.close_all()
+    def admin_retry():  # the stuck page's button, pressed meanwhile
+        events.retry([EventDelivery.objects.get(consumer="catalog.sales").pk])
 
     events.subscribe("catalog.sales", real.kinds, slow)
     try:
-        worker = threading.Thread(target=complete)
-        worker.start()
+        worker = _completing(buyer, order)
         assert halfway.wait(10)
         events.subscribe("catalog.sales", real.kinds, real.handle)
-        retrying = threading.Thread(target=admin_retry)
-        retrying.start()
+        retrying = _started(admin_retry)
         retrying.join(1)  # it waits for the worker's row lock
         release.set()
         worker.join(10)
