@@ -11,13 +11,15 @@ import json
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from malpro.accounts import services as account_services
 from malpro.accounts.roles import Role
 from malpro.celery import app as celery_app
+from malpro.notifications import sms
 
 PASSWORD = "rahasia-kuat-123"
 
@@ -59,6 +61,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fresh_state(request, settings, tmp_path):
     # Rate-limit counters live in the cache; media files go to a per-test folder.
     cache.clear()
+    sms.outbox.clear()
+    settings.MALPRO_SMS_BACKEND = "memory"
     settings.PASSWORD_HASHERS = ["malpro.conftest.QuickArgon2"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
@@ -89,6 +93,12 @@ def _fresh_state(request, settings, tmp_path):
         load_reference_data()
     else:
         _CommitPoints(request.getfixturevalue("monkeypatch"))
+    # Rate-limit counters: in Redis, or (the embedded default) in a database table, which only
+    # tests with database access can reach.
+    throttle_in_db = "DatabaseCache" in settings.CACHES["throttle"]["BACKEND"]
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db or not throttle_in_db:
+        caches["throttle"].clear()
     yield
     cache.clear()
 
@@ -140,8 +150,13 @@ class _CommitPoints:
         monkeypatch.setattr(Atomic, "__exit__", atomic_exit)
 
 
-def make_user(phone: str, name: str, roles=(), *, password: str = PASSWORD):
+def make_user(phone: str, name: str, roles=(), *, password: str = PASSWORD, verified=True):
+    """A registered user; `verified` (the default) as if they had proved their phone with a
+    one-time code, which claims, payouts and selling need."""
     user = account_services.user_register(phone=phone, password=password, name=name)
+    if verified:
+        user.phone_verified_at = timezone.now()
+        user.save(update_fields=["phone_verified_at"])
     for role, agency, area in roles:
         account_services.role_grant(user=user, role=role, agency_code=agency, area_code=area)
     user.forget_roles()

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "malpro.accounts.middleware.LoginSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -155,8 +156,26 @@ if REDIS_URL:
             "KEY_PREFIX": "malpro",
         }
     }
+    CACHES["throttle"] = {**CACHES["default"], "KEY_PREFIX": "malpro-thr"}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Rate-limit counters must be shared by every worker process: without Redis they live
+        # in a table of the database (created by the core app's migrations).
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "malpro_throttle_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        },
+    }
+    if PRODUCTION and not env.get_bool("MALPRO_ALLOW_NO_REDIS", False):
+        # Celery workers, shared rate limits and the cache need Redis in a city's deployment.
+        # A benchmark or a single-process pilot may opt out explicitly.
+        raise ImproperlyConfigured(
+            "REDIS_URL must be set in production (or MALPRO_ALLOW_NO_REDIS=1 for a "
+            "single-process pilot)."
+        )
+MALPRO_THROTTLE_CACHE = "throttle"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
@@ -208,14 +227,48 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "home"
-# Login attempts: per client address, and failures per phone number.
+# Login attempts: every attempt per client address (a window), and failures per (number,
+# address) and per number, which cost growing delays instead of a lockout.
 MALPRO_LOGIN_RATE_IP = env.get_str("MALPRO_LOGIN_RATE_IP", "30/5m")
-MALPRO_LOGIN_RATE_PHONE = env.get_str("MALPRO_LOGIN_RATE_PHONE", "5/15m")
-MALPRO_API_TOKEN_DAYS = env.get_int("MALPRO_API_TOKEN_DAYS", 30)
-# Behind a reverse proxy, the client's address comes from this header (set by the proxy).
-RATELIMIT_IP_META_KEY = env.get_str("MALPRO_CLIENT_IP_HEADER") or None
-RATELIMIT_USE_CACHE = "default"
-SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+MALPRO_LOGIN_FREE_FAILURES = env.get_int("MALPRO_LOGIN_FREE_FAILURES", 5)
+MALPRO_LOGIN_FREE_FAILURES_PHONE = env.get_int("MALPRO_LOGIN_FREE_FAILURES_PHONE", 20)
+# API tokens live for a day and are renewed (POST /api/v1/auth/renew) up to the session's
+# absolute limit; after it, log in again.
+MALPRO_API_TOKEN_HOURS = env.get_int("MALPRO_API_TOKEN_HOURS", 24)
+MALPRO_API_SESSION_DAYS = env.get_int("MALPRO_API_SESSION_DAYS", 30)
+# One-time codes: length, life, tries, and the pause before another may be sent.
+MALPRO_OTP_TTL_SECONDS = env.get_int("MALPRO_OTP_TTL_SECONDS", 5 * 60)
+MALPRO_OTP_MAX_TRIES = env.get_int("MALPRO_OTP_MAX_TRIES", 5)
+MALPRO_OTP_RESEND_SECONDS = env.get_int("MALPRO_OTP_RESEND_SECONDS", 60)
+MALPRO_OTP_PER_HOUR = env.get_int("MALPRO_OTP_PER_HOUR", 5)
+# How one-time codes reach a phone: "console" (the embedded default: the code is printed on
+# the server's console), "memory" (tests read them), or "http" (a generic SMS gateway).
+MALPRO_SMS_BACKEND = env.get_choice("MALPRO_SMS_BACKEND", ("console", "memory", "http"), "console")
+MALPRO_SMS_HTTP_URL = env.get_str("MALPRO_SMS_HTTP_URL", "") or ""
+MALPRO_SMS_HTTP_TOKEN = env.get_str("MALPRO_SMS_HTTP_TOKEN", "") or ""
+MALPRO_SMS_SENDER = env.get_str("MALPRO_SMS_SENDER", "MALPRO") or "MALPRO"
+if (
+    PRODUCTION
+    and MALPRO_SMS_BACKEND != "http"
+    and not env.get_bool("MALPRO_ALLOW_CONSOLE_SMS", False)
+):
+    raise ImproperlyConfigured(
+        "One-time codes need a real channel in production: MALPRO_SMS_BACKEND=http with "
+        "MALPRO_SMS_HTTP_URL (or MALPRO_ALLOW_CONSOLE_SMS=1 for a pilot without SMS)."
+    )
+# The client's address: REMOTE_ADDR, unless the peer is one of these proxies (addresses or
+# networks); then the forwarding header below, read from the right.
+MALPRO_TRUSTED_PROXIES = env.get_list("MALPRO_TRUSTED_PROXIES", [])
+MALPRO_CLIENT_IP_HEADER = (
+    env.get_str("MALPRO_CLIENT_IP_HEADER", "X-Forwarded-For") or "X-Forwarded-For"
+)
+try:
+    import ipaddress as _ipaddress
+
+    for _net in MALPRO_TRUSTED_PROXIES:
+        _ipaddress.ip_network(_net, strict=False)
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"MALPRO_TRUSTED_PROXIES: {_exc}") from _exc
 
 # --- internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "id"

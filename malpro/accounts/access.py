@@ -70,6 +70,24 @@ def is_official(*, user) -> bool:
     return sees_whole_city(user=user) or is_officer(user=user) or is_operator(user=user)
 
 
+def has_verified_phone(*, user) -> bool:
+    """The person proved their phone with a one-time code: what claims, payouts and selling
+    rely on."""
+    return signed_in(user) and user.phone_verified_at is not None
+
+
+def can_recover_accounts(*, user) -> bool:
+    """Recovery in person (KTP seen) for someone who lost their phone: area operators, who
+    meet people at the kelurahan, and the city admin."""
+    return is_operator(user=user) or is_city_admin(user=user)
+
+
+def can_verify_nik(*, user) -> bool:
+    """Confirming a person's NIK against the KTP in front of them (or its photo on a business's
+    documents): officers, operators and the city admin."""
+    return is_officer(user=user) or is_operator(user=user) or is_city_admin(user=user)
+
+
 # --- accounts: people, roles, tokens -------------------------------------------------------------
 def can_open_back_office(*, user) -> bool:
     """The Django admin is the city admin's back office (and its login refuses everyone else)."""

@@ -108,3 +108,64 @@ class MalproPasswordChangeForm(PasswordChangeForm):
         self.fields["old_password"].label = _("Kata sandi lama")
         self.fields["new_password1"].label = _("Kata sandi baru")
         self.fields["new_password2"].label = _("Ulangi kata sandi baru")
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode dari SMS"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9 ]*",
+                "maxlength": "12",
+            }
+        ),
+        help_text=_("6 angka. Berlaku 5 menit."),
+    )
+
+
+class ForgotForm(forms.Form):
+    phone = forms.CharField(label=_("Nomor HP akun Anda"), max_length=32, widget=PHONE_WIDGET)
+
+
+class ResetForm(CodeForm):
+    phone = forms.CharField(label=_("Nomor HP akun Anda"), max_length=32, widget=PHONE_WIDGET)
+    password = forms.CharField(
+        label=_("Kata sandi baru"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minimal 8 karakter, jangan hanya angka."),
+    )
+    password_again = forms.CharField(
+        label=_("Ulangi kata sandi baru"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    field_order = ["phone", "code", "password", "password_again"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("Kedua kata sandi tidak sama."))
+        return data
+
+
+class RecoveryForm(forms.Form):
+    phone = forms.CharField(label=_("Nomor HP lama pada akun"), max_length=32, widget=PHONE_WIDGET)
+    ktp_nik = forms.CharField(
+        label=_("NIK pada KTP asli"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    new_phone = forms.CharField(
+        label=_("Nomor HP baru pemilik akun"), max_length=32, widget=PHONE_WIDGET
+    )
+    ktp_seen = forms.BooleanField(
+        label=_(
+            "Saya sudah melihat KTP asli, fotonya cocok dengan orang yang datang, dan NIK di "
+            "atas saya salin dari KTP itu."
+        ),
+        required=False,
+    )

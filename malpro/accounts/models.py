@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -94,6 +95,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("aktif"), default=True)
     date_joined = models.DateTimeField(_("terdaftar sejak"), default=timezone.now)
     phone_verified_at = models.DateTimeField(_("nomor HP terverifikasi"), null=True, blank=True)
+    # The person's own NIK, entered once (when they first register or claim a business) and
+    # verified by an officer or operator who saw the KTP. A business they own carries it.
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    nik_verified_at = models.DateTimeField(_("NIK diperiksa dengan KTP"), null=True, blank=True)
+    nik_verified_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = UserManager()
 
@@ -110,10 +118,17 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=Q(phone__regex=r"^\+62[0-9]{8,13}$"), name="accounts_user_phone_e164"
             ),
+            models.UniqueConstraint(
+                fields=["nik"], condition=~Q(nik=""), name="accounts_user_nik_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({validators.mask_phone(self.phone)})"
+
+    @property
+    def phone_verified(self) -> bool:
+        return self.phone_verified_at is not None
 
     def get_full_name(self) -> str:
         return self.name
@@ -271,6 +286,9 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=12)
     name = models.CharField(max_length=120, blank=True)
+    session = models.ForeignKey(
+        "LoginSession", null=True, blank=True, on_delete=models.CASCADE, related_name="tokens"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -286,3 +304,65 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class LoginSession(models.Model):
+    """One place a person is logged in: a browser (a Django session) or an API client (a chain
+    of renewed tokens). People list and end their own; a password change, a reset and
+    "keluar dari semua perangkat" end them all."""
+
+    class Kind(models.TextChoices):
+        WEB = "web", _("Browser")
+        API = "api", _("Aplikasi (API)")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    session_key = models.CharField(max_length=40, blank=True, db_index=True)
+    device = models.CharField(_("perangkat"), max_length=120, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+    # The absolute end: an API session's tokens are renewed up to here, no further.
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=40, blank=True)
+    # accounts.sessions.password_stamp() when it started: a changed password ends it.
+    password_stamp = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("sesi masuk")
+        verbose_name_plural = _("sesi masuk")
+        ordering = ["-last_used_at"]
+        indexes = [models.Index(fields=["user", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.device[:40]} ({self.user_id})"
+
+
+class OneTimeCode(models.Model):
+    """A 6-digit code sent to a phone. Only a keyed hash of the code is stored; it lives a few
+    minutes, allows a few tries and is used once."""
+
+    class Purpose(models.TextChoices):
+        VERIFY = "verify", _("Verifikasi nomor HP")
+        RESET = "reset", _("Atur ulang kata sandi")
+
+    phone = models.CharField(max_length=16, db_index=True)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="one_time_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kode sekali pakai")
+        verbose_name_plural = _("kode sekali pakai")
+        indexes = [models.Index(fields=["phone", "purpose", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {validators.mask_phone(self.phone)}"

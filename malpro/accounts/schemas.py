@@ -30,6 +30,7 @@ class RoleOut(Schema):
 class MeOut(Schema):
     id: int
     phone: str
+    phone_verified: bool
     name: str
     email: str
     roles: list[RoleOut]
@@ -40,3 +41,36 @@ class TokenOut(Schema):
     token_type: str = "Bearer"
     expires_at: datetime
     user: MeOut
+
+
+class OtpRequestIn(Schema):
+    purpose: str = Field(..., pattern="^(verify|reset)$", examples=["verify"])
+    phone: str | None = Field(
+        None, max_length=32, description="Required for purpose=reset (the account's number)."
+    )
+
+
+class OtpSentOut(Schema):
+    sent_to: str
+    expires_in: int
+    resend_in: int
+
+
+class OtpVerifyIn(Schema):
+    code: str = Field(..., max_length=12)
+
+
+class PasswordResetIn(Schema):
+    phone: str = Field(..., max_length=32)
+    code: str = Field(..., max_length=12)
+    password: str = Field(..., max_length=256)
+
+
+class SessionOut(Schema):
+    id: str
+    kind: str
+    device: str
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    current: bool

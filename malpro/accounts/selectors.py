@@ -21,6 +21,7 @@ def user_me(*, user: User) -> dict:
     return {
         "id": user.pk,
         "phone": user.phone,
+        "phone_verified": user.phone_verified_at is not None,
         "name": user.name,
         "email": user.email,
         "roles": roles,

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_ratelimit.core import get_usage
 
-from malpro.accounts.models import Agency, ApiToken, RoleAssignment, User
+from malpro.accounts import access, otp, sessions
+from malpro.accounts.models import Agency, ApiToken, OneTimeCode, RoleAssignment, User
 from malpro.accounts.roles import AGENCY_SCOPED, AREA_SCOPED, Role
-from malpro.core import audit, validators
-from malpro.core.exceptions import ApplicationError, NotFound, RateLimited
+from malpro.core import audit, throttle, validators
+from malpro.core.exceptions import (
+    ApplicationError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+)
 from malpro.regions.models import District, Village
 
 
@@ -64,15 +68,6 @@ def user_register(*, phone: str, password: str, name: str, email: str = "", requ
         action="accounts.user_registered", actor=user, target=user, ip=audit.client_ip(request)
     )
     return user
-
-
-def user_set_password(*, user: User, password: str) -> None:
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise _field_error("password", exc) from None
-    user.set_password(password)
-    user.save(update_fields=["password"])
 
 
 def user_update_profile(*, user: User, name: str, email: str = "") -> User:
@@ -164,64 +159,315 @@ def role_revoke(*, assignment: RoleAssignment, revoked_by: User | None = None) -
 
 
 # --- logging in ---------------------------------------------------------------------------------
-def _usage(request, group: str, key: str, rate: str, increment: bool):
-    return get_usage(
-        request, group=group, key=lambda _group, _request: key, rate=rate, increment=increment
+# Wrong passwords cost growing delays: per (number, address), so an attacker elsewhere never
+# slows the owner down, and per number across all addresses, with more free tries, against a
+# spread-out attack. A one-time code to the phone clears both at once (password reset).
+def _login_backoffs() -> tuple[throttle.Backoff, throttle.Backoff]:
+    """(per number and address, per number)."""
+    return (
+        throttle.Backoff(
+            name="login-phone-ip", free=settings.MALPRO_LOGIN_FREE_FAILURES, base=30, cap=15 * 60
+        ),
+        throttle.Backoff(
+            name="login-phone",
+            free=settings.MALPRO_LOGIN_FREE_FAILURES_PHONE,
+            base=60,
+            cap=60 * 60,
+        ),
     )
 
 
-def login_attempt(*, request, phone: str, password: str) -> User:
-    """Checks a phone + password pair, with rate limits per client address and per number.
+def _rate(spec: str) -> tuple[int, int]:
+    """'30/5m' -> (30, 300)."""
+    count, _sep, period = spec.partition("/")
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    number = period[:-1] or "1"
+    return int(count), int(number) * units[period[-1]]
 
-    Raises ApplicationError (401) on a wrong pair and RateLimited (429) when too many attempts
-    came from one address or failed for one number.
-    """
+
+def login_unlock(*, phone: str, request=None) -> None:
+    """The owner proved the phone (a one-time code): the wrong-password delays on the number,
+    and on the number from this address, end at once."""
+    pair, number = _login_backoffs()
+    number.clear(phone)
+    pair.clear(f"{phone}|{audit.client_ip(request) or 'unknown'}")
+
+
+def login_attempt(*, request, phone: str, password: str) -> User:
+    """Checks a phone + password pair.
+
+    Raises RateLimited (429) when the address made too many attempts or when this number must
+    wait after wrong passwords (the wait grows with each failure), and ApplicationError (401)
+    on a wrong pair. Never counted inside a transaction."""
     ip = audit.client_ip(request) or "unknown"
-    if _usage(request, "login-ip", ip, settings.MALPRO_LOGIN_RATE_IP, True)["should_limit"]:
+    limit, window = _rate(settings.MALPRO_LOGIN_RATE_IP)
+    if throttle.hit("login-ip", ip, limit=limit, window=window).exceeded:
         raise RateLimited(
             _("Terlalu banyak percobaan masuk dari jaringan ini. Coba lagi beberapa menit lagi.")
         )
     normalised = phone_normalise(phone=phone)
-    phone_limit = settings.MALPRO_LOGIN_RATE_PHONE
-    failures = _usage(request, "login-phone", normalised, phone_limit, False)
-    if failures["count"] >= failures["limit"]:
+    pair = f"{normalised}|{ip}"
+    by_pair, by_number = _login_backoffs()
+    wait = max(by_pair.wait(pair), by_number.wait(normalised))
+    if wait:
         raise RateLimited(
-            _("Terlalu banyak percobaan masuk yang gagal untuk nomor ini. Coba lagi 15 menit lagi.")
+            _(
+                "Kata sandi salah beberapa kali. Tunggu %(wait)s sebelum mencoba lagi, atau pakai "
+                '"Lupa kata sandi" untuk masuk sekarang dengan kode SMS.'
+            )
+            % {"wait": throttle.wait_words(wait)},
+            {"retry_after": wait},
         )
     user = authenticate(request, phone=normalised, password=password)
     if user is None:
-        _usage(request, "login-phone", normalised, phone_limit, True)
+        by_pair.fail(pair)
+        by_number.fail(normalised)
+        audit.record(
+            action="accounts.login_failed",
+            data={"phone": validators.mask_phone(normalised)},
+            ip=audit.client_ip(request),
+        )
         raise ApplicationError(_("Nomor HP atau kata sandi salah."), status=401)
+    by_pair.clear(pair)
     return user
 
 
-def api_token_issue(*, user: User, name: str = "") -> tuple[str, ApiToken]:
-    """Returns (raw token, row). The raw token is never stored and cannot be shown again."""
-    raw = "mp_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        key_hash=ApiToken.hash(raw),
-        prefix=raw[:10],
-        name=name[:120],
-        expires_at=timezone.now() + timedelta(days=settings.MALPRO_API_TOKEN_DAYS),
-    )
-    return raw, token
+def api_token_issue(*, user: User, name: str = "", request=None) -> tuple[str, ApiToken]:
+    """An API login: returns (raw token, row). The raw token is never stored."""
+    return sessions.api_started(user=user, request=request, name=name)
 
 
 def api_token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    sessions.api_ended(token=token)
 
 
 def api_token_authenticate(*, raw: str) -> ApiToken | None:
-    now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
+    return sessions.api_authenticated(raw=raw)
+
+
+# --- passwords, codes and recovery ------------------------------------------------------------
+def user_verify_phone_send(*, user: User, request=None) -> otp.Sent:
+    """Sends a code to the account's own number, to prove it."""
+    if user.phone_verified_at is not None:
+        raise Conflict(_("Nomor HP Anda sudah terverifikasi."))
+    return otp.send_otp(
+        phone=user.phone, purpose=OneTimeCode.Purpose.VERIFY, user=user, request=request
     )
-    if token is None or not token.user.is_active:
-        return None
-    # One write a minute at most, not one per request.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token
+
+
+def user_verify_phone(*, user: User, code: str, request=None) -> User:
+    """The code sent to the account's number proves it."""
+    if user.phone_verified_at is not None:
+        return user
+    otp.check_otp(phone=user.phone, purpose=OneTimeCode.Purpose.VERIFY, code=code)
+    with transaction.atomic():
+        user.phone_verified_at = timezone.now()
+        user.save(update_fields=["phone_verified_at"])
+        audit.record(
+            action="accounts.phone_verified",
+            actor=user,
+            target=user,
+            data={"phone": validators.mask_phone(user.phone)},
+            ip=audit.client_ip(request),
+        )
+    login_unlock(phone=user.phone, request=request)
+    return user
+
+
+def password_reset_send(*, phone: str, request=None) -> otp.Sent:
+    """'Lupa kata sandi': a code to the number, if an active account has it. The answer is the
+    same when none has (the number's owner is the only one who learns anything)."""
+    number = phone_normalise(phone=phone)
+    user = User.objects.filter(phone=number, is_active=True).first()
+    return otp.send_otp(phone=number, purpose=OneTimeCode.Purpose.RESET, user=user, request=request)
+
+
+def password_reset(*, phone: str, code: str, password: str, request=None) -> User:
+    """Sets a new password with the code sent to the number; every session and token of the
+    account ends, and the number counts as verified (the code proved it)."""
+    number = phone_normalise(phone=phone)
+    user = User.objects.filter(phone=number, is_active=True).first()
+    probe = user or User(phone=number)
+    try:
+        validate_password(password, probe)
+    except ValidationError as exc:
+        raise _field_error("password", exc) from None
+    otp.check_otp(phone=number, purpose=OneTimeCode.Purpose.RESET, code=code)
+    if user is None:  # a code is only ever sent to an account's number
+        raise ApplicationError.for_field("code", _("Kode tidak berlaku lagi. Minta kode baru."))
+    with transaction.atomic():
+        user.set_password(password)
+        fields = ["password"]
+        if user.phone_verified_at is None:
+            user.phone_verified_at = timezone.now()
+            fields.append("phone_verified_at")
+        user.save(update_fields=fields)
+        sessions.end_all(user=user, reason="password_reset", request=request)
+        audit.record(
+            action="accounts.password_reset",
+            actor=user,
+            target=user,
+            ip=audit.client_ip(request),
+        )
+    login_unlock(phone=number, request=request)
+    return user
+
+
+def user_set_password(*, user: User, password: str, request=None) -> None:
+    """A logged-in person changes their password: every other session and token ends; the
+    browser in use stays logged in."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise _field_error("password", exc) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        keep = request.session.get(sessions.SESSION_FIELD) if request is not None else None
+        sessions.end_all(user=user, reason="password_changed", keep=keep, request=request)
+        if request is not None:
+            sessions.restamp(request, user)
+
+
+@transaction.atomic
+def recovery_in_person(
+    *, actor: User, phone: str, ktp_nik: str, new_phone: str, ktp_seen: bool, request=None
+) -> User:
+    """Someone who lost their phone comes to the kelurahan with their KTP. The operator (or the
+    city admin) checks the KTP against the account and moves the account to the new number;
+    every session and token ends, and the person sets a new password themselves with
+    "Lupa kata sandi" on the new number (the operator never learns it)."""
+    if not access.can_recover_accounts(user=actor):
+        raise PermissionDenied(_("Hanya operator wilayah atau admin kota."))
+    if not ktp_seen:
+        raise ApplicationError.for_field(
+            "ktp_seen", _("Pemulihan hanya dengan KTP asli yang Anda lihat sendiri.")
+        )
+    number = phone_normalise(phone=phone)
+    target = phone_normalise(phone=new_phone, field="new_phone")
+    try:
+        nik = validators.clean_nik(ktp_nik).number
+    except ValidationError as exc:
+        raise _field_error("ktp_nik", exc) from None
+    user = User.objects.select_for_update().filter(phone=number).first()
+    # The same answer for "no account" and "NIK differs": the desk learns nothing from a guess.
+    if user is None or (user.nik and user.nik != nik):
+        raise ApplicationError.for_field(
+            "ktp_nik",
+            _(
+                "Tidak ada akun dengan nomor HP ini dan NIK pada KTP ini. Periksa keduanya; bila "
+                "akun belum mencatat NIK, nama pada KTP harus sama dengan nama akun."
+            ),
+        )
+    if target != number and User.objects.filter(phone=target).exists():
+        raise ApplicationError.for_field(
+            "new_phone", _("Nomor baru ini sudah dipakai akun lain."), status=409
+        )
+    if not user.nik:
+        if User.objects.filter(nik=nik).exclude(pk=user.pk).exists():
+            raise ApplicationError.for_field(
+                "ktp_nik", _("NIK ini tercatat pada akun lain. Hubungi admin kota.")
+            )
+        user.nik = nik
+    user.nik_verified_at = user.nik_verified_at or timezone.now()
+    user.nik_verified_by = user.nik_verified_by or actor
+    user.phone = target
+    user.phone_verified_at = None
+    user.save(
+        update_fields=["phone", "phone_verified_at", "nik", "nik_verified_at", "nik_verified_by"]
+    )
+    sessions.end_all(user=user, reason="recovered_in_person", actor=actor, request=request)
+    audit.record(
+        action="accounts.recovered_in_person",
+        actor=actor,
+        target=user,
+        data={
+            "old_phone": validators.mask_phone(number),
+            "new_phone": validators.mask_phone(target),
+            "nik": validators.mask_nik(nik),
+            "ktp_seen": True,
+        },
+        ip=audit.client_ip(request),
+    )
+    return user
+
+
+# --- what a phone or a KTP proves ------------------------------------------------------------
+class PhoneNotVerified(PermissionDenied):
+    """The action relies on the person's phone, which they have not proved yet."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message or _("Verifikasi nomor HP Anda dulu dengan kode yang kami kirim lewat SMS."),
+            {"code": "phone_unverified", "verify_url": reverse("accounts:verify_phone")},
+        )
+
+
+def require_verified_phone(user: User) -> None:
+    """Raises PhoneNotVerified unless `user` proved their phone (claims, payouts, selling)."""
+    if not access.has_verified_phone(user=user):
+        raise PhoneNotVerified()
+
+
+def user_nik_bind(*, user: User, nik: str, field: str = "nik") -> str:
+    """The person's own NIK: set the first time they give it, and from then on what they type
+    must be the same. Returns the clean NIK. Raises a field error for a different NIK or one
+    another account holds."""
+    try:
+        number = validators.clean_nik(nik).number
+    except ValidationError as exc:
+        raise _field_error(field, exc) from None
+    if user.nik:
+        if user.nik != number:
+            raise ApplicationError.for_field(
+                field,
+                _(
+                    "NIK ini bukan NIK akun Anda (%(mine)s). Usaha hanya dapat didaftarkan atau "
+                    "diklaim atas NIK Anda sendiri; bila NIK akun keliru, hubungi operator "
+                    "kelurahan dengan membawa KTP."
+                )
+                % {"mine": validators.mask_nik(user.nik)},
+            )
+        return number
+    if User.objects.filter(nik=number).exclude(pk=user.pk).exists():
+        raise ApplicationError.for_field(
+            field,
+            _(
+                "NIK ini sudah dipakai akun lain. Bila itu NIK Anda, datangi operator kelurahan "
+                "dengan KTP untuk memulihkan akun."
+            ),
+            status=409,
+        )
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk, nik="").update(nik=number)
+    except IntegrityError:
+        raise ApplicationError.for_field(
+            field, _("NIK ini sudah dipakai akun lain."), status=409
+        ) from None
+    user.nik = number
+    audit.record(
+        action="accounts.nik_bound",
+        actor=user,
+        target=user,
+        data={"nik": validators.mask_nik(number)},
+    )
+    return number
+
+
+def user_nik_verify(*, user: User, by: User, nik: str, how: str) -> None:
+    """An officer or operator saw the KTP (in person, or its photo on the documents) and it
+    shows this NIK for this person."""
+    if not access.can_verify_nik(user=by):
+        raise PermissionDenied(_("Hanya petugas OPD, operator wilayah atau admin kota."))
+    if not user.nik or user.nik != nik:
+        return
+    if user.nik_verified_at is None:
+        user.nik_verified_at, user.nik_verified_by = timezone.now(), by
+        user.save(update_fields=["nik_verified_at", "nik_verified_by"])
+        audit.record(
+            action="accounts.nik_verified",
+            actor=by,
+            target=user,
+            data={"nik": validators.mask_nik(nik), "how": how},
+        )

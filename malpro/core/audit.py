@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 
+from malpro.core import netaddr
 from malpro.core.models import AuditEvent
 
 
@@ -29,9 +29,5 @@ def record(
 
 
 def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    # Behind a proxy the proxy's own header (MALPRO_CLIENT_IP_HEADER) carries the client.
-    key = settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR"
-    value = request.META.get(key) or request.META.get("REMOTE_ADDR") or ""
-    return value.split(",")[0].strip() or None
+    """The client's address (from a trusted proxy's header only: core.netaddr)."""
+    return netaddr.client_ip(request)

@@ -94,7 +94,7 @@ def test_login_page_is_rate_limited_per_number(client, buyer):
     for _ in range(5):
         client.post("/akun/masuk/", {"username": buyer.phone, "password": "salah"})
     response = client.post("/akun/masuk/", {"username": buyer.phone, "password": PASSWORD})
-    assert "Terlalu banyak percobaan" in response.content.decode()
+    assert "Tunggu 30 detik" in response.content.decode()
     assert client.get("/akun/profil/").status_code == 302
 
 

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _start(env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "MALPRO_ENV")}
+    cleared = ("SECRET_KEY", "DEBUG", "MALPRO_ENV", "REDIS_URL", "MALPRO_SMS_BACKEND")
+    env = {k: v for k, v in os.environ.items() if k not in cleared}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
@@ -39,17 +40,44 @@ def test_production_refuses_to_start_without_a_real_secret_key(overrides):
     assert "SECRET_KEY" in result.stderr
 
 
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "malpro.settings",
+    "MALPRO_ENV": "production",
+    "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789",
+    "ALLOWED_HOSTS": "malpro.example",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "MALPRO_SMS_BACKEND": "http",
+    "MALPRO_SMS_HTTP_URL": "https://sms.example/send",
+}
+
+
 def test_production_starts_with_a_real_key_and_hosts():
-    result = _start(
-        {
-            "DJANGO_SETTINGS_MODULE": "malpro.settings",
-            "MALPRO_ENV": "production",
-            "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789",
-            "ALLOWED_HOSTS": "malpro.example",
-        }
-    )
+    result = _start(PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+def test_production_requires_redis_for_shared_rate_limits():
+    # Without Redis every worker process would count login attempts alone.
+    result = _start({k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"})
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+    pilot = _start(
+        {**{k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}, "MALPRO_ALLOW_NO_REDIS": "1"}
+    )
+    assert pilot.returncode == 0, pilot.stderr
+
+
+def test_production_refuses_to_print_one_time_codes_on_the_console():
+    result = _start({**PRODUCTION, "MALPRO_SMS_BACKEND": "console"})
+    assert result.returncode != 0
+    assert "MALPRO_SMS_BACKEND" in result.stderr
+
+
+def test_production_refuses_an_unreadable_trusted_proxy():
+    result = _start({**PRODUCTION, "MALPRO_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"})
+    assert result.returncode != 0
+    assert "MALPRO_TRUSTED_PROXIES" in result.stderr
 
 
 def test_production_requires_allowed_hosts():
@@ -58,6 +86,7 @@ def test_production_requires_allowed_hosts():
             "DJANGO_SETTINGS_MODULE": "malpro.settings",
             "MALPRO_ENV": "production",
             "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
         }
     )
     assert result.returncode != 0
