@@ -127,16 +127,39 @@ def can_view_profile(*, user) -> bool:
 
 # Rows of docs/permissions.md: (role, action, scope).
 PERMISSIONS = [
-    ("anonymous", "account: register, log in (pages and API), rate limited", "-"),
+    (
+        "anonymous",
+        "account: register, log in (pages and API; growing delays per number and address), "
+        "'Lupa kata sandi' with a one-time code (/auth/otp/request, /auth/password/reset)",
+        "-",
+    ),
     ("buyer", "profile: view, edit name and email, change password", "own account"),
+    (
+        "buyer",
+        "phone verification by one-time code (page and API); needed before claims, payouts "
+        "and selling",
+        "own number",
+    ),
+    (
+        "buyer",
+        "sessions: list and end browsers and API clients (/akun/sesi/, /auth/sessions), "
+        "renew or revoke the token used",
+        "own sessions only",
+    ),
     ("buyer", "API: /auth/me, revoke the token used (/auth/logout)", "own account and token"),
+    (
+        "area_operator",
+        "recovery in person (/akun/pemulihan/): move an account to a new number after "
+        "checking the KTP; recorded",
+        "any account (the person is at the desk)",
+    ),
     ("asn", "profile and API as a buyer", "own account"),
     ("seller", "profile and API as a buyer", "own account"),
     ("agency_officer", "profile and API as a buyer", "own account"),
     ("area_operator", "profile and API as a buyer", "own account"),
     (
         "city_admin",
-        "back office (/admin/): users, roles, agencies, API tokens",
+        "back office (/admin/): users, roles, agencies, API tokens; recovery in person",
         "every account of the city",
     ),
     ("auditor", "profile and API as a buyer; no back office", "own account"),
@@ -153,15 +176,25 @@ def _persona_cases() -> list[dict]:
         {"role": "city_admin", "method": "get", "url": "/admin/", "expect": 200},
         {"role": "city_admin", "method": "get", "url": "/admin/accounts/user/", "expect": 200},
         {"role": "city_admin", "method": "get", "url": "/admin/accounts/apitoken/", "expect": 200},
+        {"role": None, "method": "get", "url": "/akun/lupa-kata-sandi/", "expect": 200},
+        {"role": None, "method": "get", "url": "/akun/sesi/", "expect": 302},
+        {"role": None, "method": "get", "url": "/akun/pemulihan/", "expect": 302},
+        {"role": None, "method": "get", "url": "/api/v1/auth/sessions", "expect": 401},
+        {"role": "operator", "method": "get", "url": "/akun/pemulihan/", "expect": 200},
+        {"role": "city_admin", "method": "get", "url": "/akun/pemulihan/", "expect": 200},
     ]
     for role in ("buyer", "seller", "officer", "operator", "auditor", "asn_user"):
         cases += [
             {"role": role, "method": "get", "url": "/akun/profil/", "expect": 200},
+            {"role": role, "method": "get", "url": "/akun/sesi/", "expect": 200},
+            {"role": role, "method": "get", "url": "/api/v1/auth/sessions", "expect": 200},
             {"role": role, "method": "get", "url": "/api/v1/auth/me", "expect": 200},
             # The back office sends everyone but the city admin to its own login.
             {"role": role, "method": "get", "url": "/admin/", "expect": 302},
             {"role": role, "method": "get", "url": "/admin/accounts/user/", "expect": 302},
         ]
+    for role in ("buyer", "seller", "officer", "auditor", "asn_user"):
+        cases.append({"role": role, "method": "get", "url": "/akun/pemulihan/", "expect": 403})
     return cases
 
 

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -196,7 +198,9 @@ def password_forgot(request):
 @sensitive_post_parameters("password", "password_again", "code")
 def password_reset(request):
     phone = request.session.get(_RESET_PHONE, "")
-    form = ResetForm(request.POST or None, initial={"phone": phone})
+    form = ResetForm(
+        request.POST or None, initial={"phone": validators.format_phone(phone) if phone else ""}
+    )
     if request.method == "POST" and request.POST.get("action") == "resend":
         form = ResetForm(initial={"phone": request.POST.get("phone") or phone})
         try:
@@ -263,11 +267,11 @@ def session_list(request):
         except (ApplicationError, ValueError) as exc:
             messages.error(request, getattr(exc, "message", _("Sesi tidak ditemukan.")))
         return redirect("accounts:sessions")
-    return render(
-        request,
-        "accounts/sessions.html",
-        {"rows": list(sessions.live(user=user)), "current": current},
-    )
+    rows = list(sessions.live(user=user))
+    recent = timezone.now() - timedelta(minutes=1)
+    for row in rows:
+        row.just_now = row.last_used_at >= recent
+    return render(request, "accounts/sessions.html", {"rows": rows, "current": current})
 
 
 # --- recovery in person --------------------------------------------------------------------------

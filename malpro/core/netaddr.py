@@ -44,7 +44,8 @@ def client_ip(request) -> str | None:
     if not _trusted(peer, networks):
         return str(peer) if peer is not None else None
     header = settings.MALPRO_CLIENT_IP_HEADER
-    meta_key = "HTTP_" + header.upper().replace("-", "_")
+    # "X-Forwarded-For" or its request.META spelling "HTTP_X_FORWARDED_FOR".
+    meta_key = header if header.startswith("HTTP_") else "HTTP_" + header.upper().replace("-", "_")
     hops = [_parse(part) for part in request.META.get(meta_key, "").split(",") if part.strip()]
     nearest = peer
     for hop in reversed(hops):

@@ -65,6 +65,19 @@ def render() -> str:
         "area_operator (scoped to a kecamatan or kelurahan), city_admin, auditor (reads",
         "everything, decides integrity flags, changes nothing else), system (periodic jobs and",
         "webhooks).",
+        "",
+        "## Who is asking: addresses, phones and rate limits",
+        "",
+        "- A person's address (rate limits, audit) is the connection's own, unless that",
+        "  connection comes from one of `MALPRO_TRUSTED_PROXIES` (addresses or networks, e.g.",
+        "  `127.0.0.1,10.0.0.0/8`); only then is `MALPRO_CLIENT_IP_HEADER` (default",
+        "  `X-Forwarded-For`) read, from the right, skipping the trusted proxies. A header sent",
+        "  by anyone else changes nothing. See docs/deployment.md.",
+        "- Wrong passwords cost growing delays (30 s, 60 s, ... at most 15 min) per (number,",
+        "  address) after 5 failures, and per number after 20 from anywhere; a one-time code",
+        "  ('Lupa kata sandi') ends them at once. Every address has a window limit of its own.",
+        "- What a phone proves (claims of businesses and NIPs, payout accounts, starting to",
+        "  sell) needs a number verified with a one-time code.",
     ]
     by_app: dict[str, list[Rule]] = {}
     for rule in rules():

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from malpro.accounts import services as account_services
 from malpro.core import audit, events, workflow
 from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from malpro.core.money import format_rupiah
@@ -351,6 +352,8 @@ def payout_account_set(
     announced (`payout_account.changed`): the owner is told in the app, so a change made by
     someone else with their session does not go unnoticed."""
     _owner_only(access.can_set_payout_account(user=actor, business=business))
+    # Where money goes is decided only by someone who proved the phone on the account.
+    account_services.require_verified_phone(actor)
     bank_code = (bank_code or "").strip().upper()
     account_number = re.sub(r"[\s.-]", "", account_number or "")
     account_name = " ".join((account_name or "").split())
@@ -404,6 +407,7 @@ def static_qris_set(*, actor, business: Business, payload: str) -> MerchantQRIS:
     """The shop's own static QRIS sticker: checked (structure and CRC), written by its owner
     only, audited and announced (`static_qris.changed`), like the payout account."""
     _owner_only(access.can_set_static_qris(user=actor, business=business))
+    account_services.require_verified_phone(actor)
     payload = (payload or "").strip()
     try:
         parsed = qris.parse(payload)
