@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from malpro.accounts import access as accounts
 from malpro.accounts.models import Agency
 from malpro.asn.models import Employee, IntegrityFlag, NipClaim, OfflinePurchase
+from malpro.core import validators
 from malpro.core.access import signed_in
 from malpro.core.exceptions import NotFound
 
@@ -120,7 +121,8 @@ def can_import_roster(*, user) -> bool:
 
 # --- NIP claims ----------------------------------------------------------------------------------
 def nip_claim_visible(*, user) -> QuerySet[NipClaim]:
-    """The claims of the OPD the user reads, and the user's own."""
+    """The claims of the OPD the user reads, and the user's own. Claims of a NIP not on the
+    roster belong to no OPD: the city-wide readers see them."""
     if not signed_in(user):
         return NipClaim.objects.none()
     scope = report_agency_ids(user=user)
@@ -133,14 +135,15 @@ def nip_claim_visible(*, user) -> QuerySet[NipClaim]:
 
 
 def nip_claims_to_review(*, user) -> QuerySet[NipClaim]:
-    """The claims page: pending claims of the OPD the user reads."""
+    """The claims page: pending claims of the OPD the user reads (an unmatched claim never
+    reaches an OPD), oldest first, the claims waiting on one NIP side by side."""
     scope = report_agency_ids(user=user)
     if scope == set():
         return NipClaim.objects.none()
     pending = NipClaim.objects.filter(state=NipClaim.State.PENDING)
     if scope is not None:
         pending = pending.filter(employee__agency_id__in=scope)
-    return pending.select_related("employee__agency", "user")
+    return pending.select_related("employee__agency", "user").order_by("employee_id", "created_at")
 
 
 def own_nip_claim(*, user) -> NipClaim | None:
@@ -149,13 +152,49 @@ def own_nip_claim(*, user) -> NipClaim | None:
     return NipClaim.objects.filter(user=user).first()
 
 
+def own_nip_claims(*, user) -> QuerySet[NipClaim]:
+    if not signed_in(user):
+        return NipClaim.objects.none()
+    return NipClaim.objects.filter(user=user)
+
+
+# What a claimant is told about their own claim: a claim the roster could not take reads like
+# any claim waiting for an OPD (the same state, no roster details), so the answer never says
+# whether a NIP exists, is taken, inactive or waiting on someone else.
+CLAIMANT_STATES = {
+    NipClaim.State.PENDING: (NipClaim.State.PENDING, gettext_lazy("Menunggu pemeriksaan")),
+    NipClaim.State.UNMATCHED: (NipClaim.State.PENDING, gettext_lazy("Menunggu pemeriksaan")),
+    NipClaim.State.APPROVED: (NipClaim.State.APPROVED, gettext_lazy("Disetujui")),
+    NipClaim.State.REJECTED: (NipClaim.State.REJECTED, gettext_lazy("Ditolak")),
+    NipClaim.State.WITHDRAWN: (NipClaim.State.WITHDRAWN, gettext_lazy("Diganti klaim baru")),
+}
+
+
+def claim_for_claimant(claim: NipClaim) -> dict:
+    """One's own claim as its claimant may read it (page and API): the NIP masked, the state
+    as CLAIMANT_STATES says, when it was decided, and the reason of a rejection only."""
+    state, label = CLAIMANT_STATES[claim.state]
+    decided = state != NipClaim.State.PENDING
+    return {
+        "id": claim.pk,
+        "nip": validators.mask_nip(claim.nip),
+        "state": str(state),
+        "state_label": str(label),
+        "created_at": claim.created_at,
+        "decided_at": claim.decided_at if decided else None,
+        "reason": claim.reason if state == NipClaim.State.REJECTED else "",
+    }
+
+
 def can_view_claims(*, user) -> bool:
     return can_view_reports(user=user)
 
 
 def can_decide_claim(*, user, obj: NipClaim) -> bool:
     """The city admin, or an officer of the ASN's own OPD (who can call the person)."""
-    return accounts.is_city_admin(user=user) or (
+    if accounts.is_city_admin(user=user):
+        return True
+    return obj.employee_id is not None and (
         obj.employee.agency_id in accounts.officer_agency_ids(user=user)
     )
 
@@ -169,7 +208,7 @@ def nip_claim_parties(user, claim: NipClaim) -> set[str]:
     if can_decide_claim(user=user, obj=claim):
         found.add(DECIDER)
     scope = report_agency_ids(user=user)
-    if scope is None or claim.employee.agency_id in scope:
+    if scope is None or (claim.employee_id is not None and claim.employee.agency_id in scope):
         found.add(READER)
     return found
 
@@ -295,7 +334,18 @@ def integrity_flag_get_for_user(*, user, integrity_flag_id: int) -> IntegrityFla
 # Rows of docs/permissions.md: (role, action, scope).
 PERMISSIONS = [
     ("anonymous", "ASN pages and API", "none: sent to log in (pages) or 401 (API)"),
-    ("buyer", "ASN: claim own NIP (roster entry, birth date; phone match approves at once)", "-"),
+    (
+        "buyer",
+        "ASN: claim a NIP (page and POST /api/v1/asn/claims), with a verified phone; at most "
+        "5 claims a day, and 3 accounts a day on one NIP (not its roster phone's holder)",
+        "own account; one open claim (a new one withdraws it)",
+    ),
+    (
+        "buyer",
+        "ASN: read own NIP claims (page, /api/v1/asn/claims/mine); withdraw an open one",
+        "own claims; the same answer and state ('menunggu') whether or not the NIP exists, "
+        "is taken, inactive or claimed by others",
+    ),
     ("buyer", "ASN reports, claims queue, flags, roster import", "none (404 / 403 on the API)"),
     ("asn", "ASN: own obligation and standings (page and /api/v1/asn/me/obligation)", "own"),
     ("asn", "ASN: record an in-person purchase; see its receipt", "own purchases"),
@@ -303,10 +353,15 @@ PERMISSIONS = [
     ("seller", "ASN in-person purchase: confirm/reject, see the receipt", "own shop's purchases"),
     (
         "agency_officer",
-        "ASN reports (page, exports, API), pending NIP claims",
+        "ASN reports (page, exports, API), pending NIP claims (page, /api/v1/asn/claims)",
         "own OPD; every OPD for BKPSDM and Inspektorat officers",
     ),
-    ("agency_officer", "ASN NIP claim: approve/reject", "claims of ASN of own OPD"),
+    (
+        "agency_officer",
+        "ASN NIP claim: approve/reject (page, POST /api/v1/asn/claims/{id}/transition); "
+        "claims of a NIP not on the roster, inactive or taken never reach an OPD",
+        "pending claims of ASN of own OPD",
+    ),
     (
         "agency_officer",
         "ASN in-person purchase: confirm/reject, see the receipt",
@@ -318,10 +373,19 @@ PERMISSIONS = [
     ("city_admin", "ASN NIP claim: approve/reject", "every claim"),
     ("city_admin", "ASN in-person purchase: confirm/reject", "every purchase"),
     ("city_admin", "ASN integrity flags: read, clear/confirm", "every flag"),
-    ("auditor", "ASN reports and exports (NIPs masked), pending claims (phones masked)", "all"),
+    (
+        "auditor",
+        "ASN reports and exports (NIPs masked), pending claims (NIPs and phones masked)",
+        "all",
+    ),
     ("auditor", "ASN integrity flags: read, clear/confirm", "every flag"),
     ("auditor", "ASN receipts of in-person purchases", "every purchase"),
-    ("system", "ASN NIP claim: approve when the roster's phone is the account's", "-"),
+    (
+        "system",
+        "ASN NIP claim: approve when the roster's phone is the account's verified phone; "
+        "then reject the other claims waiting on that NIP (also after an officer's approval)",
+        "-",
+    ),
     ("system", "ASN standings: recompute after an ASN's order completes/closes", "-"),
 ]
 
@@ -345,7 +409,7 @@ def _pending_claim(objects) -> dict:
     from malpro.asn.tests.factories import employee
 
     person = employee(nip="199003152022211001", name="Citra", agency="DISKOPINDAG")
-    claim = NipClaim.objects.create(user=objects["buyer"], employee=person)
+    claim = NipClaim.objects.create(user=objects["buyer"], employee=person, nip=person.nip)
     return {"obj": claim}
 
 

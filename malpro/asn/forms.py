@@ -9,10 +9,13 @@ from malpro.regions.forms import village_choices
 
 
 class ClaimForm(forms.Form):
+    # No birth date: a NIP begins with it, so typing it proves nothing.
     nip = forms.CharField(
-        label=_("NIP"), max_length=24, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+        label=_("NIP"),
+        max_length=24,
+        help_text=_("18 digit, boleh dengan spasi."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DateInput())
 
 
 class OfflinePurchaseForm(forms.Form):

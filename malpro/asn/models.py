@@ -51,15 +51,31 @@ class Employee(models.Model):
 
 
 class NipClaim(models.Model):
+    """A signed-in account asks to be linked to a NIP on the roster.
+
+    Every claim with a well-formed NIP is kept, so that the claimant gets the same answer
+    whether the NIP exists or not: one the roster cannot take (no such NIP, inactive, already
+    linked to another account) is kept `unmatched`, with no OPD to act on it, and its claimant
+    reads it as waiting like any other. One open claim (waiting or unmatched) per account: a
+    new claim withdraws the account's earlier one."""
+
     class State(models.TextChoices):
         PENDING = "pending", _("Menunggu konfirmasi OPD")
+        UNMATCHED = "unmatched", _("Tidak cocok dengan data BKPSDM (tidak diteruskan ke OPD)")
         APPROVED = "approved", _("Disetujui")
         REJECTED = "rejected", _("Ditolak")
+        WITHDRAWN = "withdrawn", _("Dibatalkan pengaju")
+
+    OPEN = (State.PENDING, State.UNMATCHED)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nip_claims"
     )
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="claims")
+    nip = models.CharField(_("NIP yang diklaim"), max_length=18)
+    # None: the NIP is not on the roster (the claim is unmatched).
+    employee = models.ForeignKey(
+        Employee, null=True, blank=True, on_delete=models.CASCADE, related_name="claims"
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     phone_matched = models.BooleanField(default=False)
     decided_by = models.ForeignKey(
@@ -72,11 +88,19 @@ class NipClaim(models.Model):
     class Meta:
         verbose_name = _("klaim NIP")
         verbose_name_plural = _("klaim NIP")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         constraints = [
+            # Several accounts may wait on one NIP (a stranger's claim never blocks the ASN);
+            # one account waits on one NIP at a time.
             models.UniqueConstraint(
-                fields=["employee"], condition=Q(state="pending"), name="asn_claim_one_pending"
-            )
+                fields=["user"],
+                condition=Q(state__in=["pending", "unmatched"]),
+                name="asn_claim_one_open_per_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(employee__isnull=False) | Q(state__in=["unmatched", "withdrawn"]),
+                name="asn_claim_employee_unless_unmatched",
+            ),
         ]
 
 

@@ -5,12 +5,15 @@ commit (consumers.notices)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from malpro.accounts import services as account_services
 from malpro.accounts.roles import Role
@@ -18,8 +21,14 @@ from malpro.asn import access, bundles, flags, obligation
 from malpro.asn import workflow as flows
 from malpro.asn.models import Bundle, Employee, IntegrityFlag, NipClaim, OfflinePurchase, Policy
 from malpro.catalog.images import prepare
-from malpro.core import audit, events, validators, workflow
-from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
+from malpro.core import audit, events, throttle, validators, workflow
+from malpro.core.exceptions import (
+    ApplicationError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+)
 from malpro.orders import services as orders
 from malpro.orders.models import Checkout
 from malpro.umkm.models import Business, Status
@@ -28,63 +37,154 @@ MAX_RECEIPT_BYTES = 8 * 1024 * 1024
 
 
 # --- NIP claims ----------------------------------------------------------------------------------
+# Claims per account and per NIP in a day. A NIP counts the accounts that claimed it (one
+# account's repeats count once), and its holder by the roster's phone is never stopped by it:
+# strangers cannot use up the day of the ASN whose number BKPSDM has.
+CLAIM_DAY = 24 * 60 * 60
+CLAIMS_PER_ACCOUNT = 5
+CLAIMERS_PER_NIP = 3
+# What a claimant is told: approved (only the roster phone's holder), or one answer for
+# everything else, so that it never says whether a NIP exists, is taken or waited on.
+CLAIM_APPROVED = gettext_lazy("NIP terverifikasi. Selamat datang!")
+CLAIM_RECEIVED = gettext_lazy(
+    "Klaim diterima. Jika NIP cocok dengan data BKPSDM, OPD Anda akan memeriksanya; hasilnya "
+    "muncul di halaman ini."
+)
+
+
 def _claim_payload(claim: NipClaim) -> dict:
     return {
         "claim_id": claim.pk,
         "employee_id": claim.employee_id,
         "user_id": claim.user_id,
-        "agency_id": claim.employee.agency_id,
+        "agency_id": claim.employee.agency_id if claim.employee_id else None,
         "phone_matched": claim.phone_matched,
     }
 
 
-@transaction.atomic
-def nip_claim(*, user, nip: str, birth_date: dt.date) -> NipClaim:
-    """A user becomes an ASN by claiming their NIP: it must be on the roster and active, the
-    birth date must be the one the NIP carries, and the roster's phone decides: the same as the
-    account's → approved at once (by the system); otherwise their OPD's officer confirms."""
+def nip_claim(*, user, nip: str, request=None) -> NipClaim:
+    """A user with a verified phone claims their NIP and becomes an ASN.
+
+    Approved at once (by the system) only when the roster's phone is the account's verified
+    phone; otherwise an officer of the ASN's OPD confirms. Whatever the roster says about the
+    NIP (none, inactive, linked to another account, waiting on another claim), the claimant
+    gets a claim that reads as waiting: a NIP that cannot be taken is kept `unmatched`, out of
+    every OPD's queue. Only the form of the NIP is a field error (it tells nothing).
+
+    Limits: CLAIMS_PER_ACCOUNT a day, and CLAIMERS_PER_NIP accounts a day on one NIP (not for
+    its roster phone's holder); counted before, and outside, the claim's transaction."""
+    account_services.require_verified_phone(user)
     try:
-        parsed = validators.clean_nip(nip)
+        number = validators.clean_nip(nip).number
     except ValidationError as exc:
         raise ApplicationError.for_field("nip", " ".join(exc.messages)) from None
-    if birth_date != parsed.birth_date:
-        raise ApplicationError.for_field("birth_date", _("Tanggal lahir tidak sesuai dengan NIP."))
-    employee = Employee.objects.select_for_update().filter(nip=parsed.number).first()
+    _claim_count(user=user, nip=number)
+    return _nip_claim(user=user, nip=number, ip=audit.client_ip(request) if request else None)
+
+
+def _claim_count(*, user, nip: str) -> None:
+    usage = throttle.hit(
+        "asn-claim-account", str(user.pk), limit=CLAIMS_PER_ACCOUNT, window=CLAIM_DAY
+    )
+    if usage.exceeded:
+        raise RateLimited(
+            _(
+                "Akun ini sudah %(n)d kali mengklaim NIP hari ini. Coba lagi %(wait)s lagi, atau "
+                "hubungi OPD Anda."
+            )
+            % {"n": CLAIMS_PER_ACCOUNT, "wait": throttle.wait_words(usage.retry_after)},
+            {"retry_after": usage.retry_after},
+        )
+    roster_phone = Employee.objects.filter(nip=nip).values_list("phone", flat=True).first()
+    if roster_phone and roster_phone == user.phone:
+        return
+    first_today = throttle.hit("asn-claim-pair", f"{user.pk}|{nip}", limit=1, window=CLAIM_DAY)
+    usage = throttle.hit(
+        "asn-claim-nip", nip, limit=CLAIMERS_PER_NIP, window=CLAIM_DAY, count=first_today.count == 1
+    )
+    if usage.exceeded:
+        raise RateLimited(
+            _(
+                "NIP ini sudah diklaim dari beberapa akun hari ini. Coba lagi %(wait)s lagi, atau "
+                "hubungi OPD Anda."
+            )
+            % {"wait": throttle.wait_words(usage.retry_after)},
+            {"retry_after": usage.retry_after},
+        )
+
+
+def _unmatched_reason(employee: Employee | None) -> str:
+    """Why the roster cannot take a claim on this entry ("" when it can). Kept on the claim for
+    the city admin and auditors; never shown to the claimant."""
     if employee is None:
-        raise NotFound(_("NIP ini tidak ada di daftar ASN kota. Hubungi BKPSDM."))
+        return _("NIP tidak ada di daftar ASN kota")
     if not employee.is_active:
-        raise Conflict(_("NIP ini tercatat tidak aktif."))
+        return _("NIP tercatat tidak aktif")
     if employee.user_id is not None:
-        if employee.user_id == user.pk:
+        return _("NIP sudah terhubung ke akun lain")
+    return ""
+
+
+@transaction.atomic
+def _nip_claim(*, user, nip: str, ip: str | None) -> NipClaim:
+    # One account's claims one at a time; then the roster entry, then claims (the order
+    # nip_claim_transition takes them too).
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    linked = Employee.objects.filter(user=user).first()
+    if linked is not None:
+        if linked.nip == nip:
             raise Conflict(_("NIP ini sudah terhubung ke akun Anda."))
-        raise Conflict(_("NIP ini sudah diklaim akun lain. Hubungi OPD Anda bila ini keliru."))
-    if Employee.objects.filter(user=user).exists():
         raise Conflict(_("Akun ini sudah terhubung ke NIP lain."))
-    pending = NipClaim.objects.filter(employee=employee, state=NipClaim.State.PENDING).first()
-    if pending is not None:
-        if pending.user_id == user.pk:
-            return pending
-        raise Conflict(_("NIP ini sedang diklaim akun lain dan menunggu konfirmasi OPD."))
-    phone_matched = bool(employee.phone) and employee.phone == user.phone
-    claim = NipClaim.objects.create(user=user, employee=employee, phone_matched=phone_matched)
+    employee = Employee.objects.select_for_update().filter(nip=nip).first()
+    earlier = NipClaim.objects.select_for_update().select_related("employee")
+    for claim in earlier.filter(user=user, state__in=NipClaim.OPEN):
+        _decide(claim, actor=user, to=NipClaim.State.WITHDRAWN, reason=_("Diganti klaim baru"))
+    why = _unmatched_reason(employee)
+    phone_matched = not why and bool(employee.phone) and employee.phone == user.phone
+    claim = NipClaim.objects.create(
+        user=user,
+        nip=nip,
+        employee=employee,
+        state=NipClaim.State.UNMATCHED if why else NipClaim.State.PENDING,
+        phone_matched=phone_matched,
+        reason=why,
+    )
     workflow.created(machine=flows.NIP_CLAIM, obj=claim, actor=user, payload=_claim_payload(claim))
     if phone_matched:
-        _approve(claim, actor=None, reason=_("Nomor HP sama dengan data BKPSDM."))
+        _approve(claim, actor=None, reason=_("Nomor HP terverifikasi sama dengan data BKPSDM."))
     audit.record(
         action="asn.nip_claimed",
         actor=user,
-        target=employee,
-        data={"auto": phone_matched, "nip": validators.mask_nip(parsed.number)},
+        target=claim,
+        data={
+            "auto": phone_matched,
+            "matched": not why,
+            "why": why,
+            "employee_id": claim.employee_id,
+            "nip": validators.mask_nip(nip),
+        },
+        ip=ip,
     )
     return claim
 
 
 def _approve(claim: NipClaim, *, actor, reason: str) -> None:
+    """Links the account to the roster entry and rejects the other claims waiting on it (by
+    the system, with the reason): once the NIP has its account, they cannot be approved."""
     employee = claim.employee
     employee.user, employee.claimed_at = claim.user, timezone.now()
     employee.save(update_fields=["user", "claimed_at"])
     account_services.role_grant(user=claim.user, role=Role.ASN, granted_by=actor)
     _decide(claim, actor=actor, to=NipClaim.State.APPROVED, reason=reason)
+    if actor is None:
+        why = _("NIP ini sudah diverifikasi oleh pemilik nomor HP yang tercatat di BKPSDM")
+    else:
+        why = _("NIP ini sudah dihubungkan OPD ke akun lain")
+    others = NipClaim.objects.select_for_update().select_related("employee")
+    for other in others.filter(employee=employee, state=NipClaim.State.PENDING).exclude(
+        pk=claim.pk
+    ):
+        _decide(other, actor=None, to=NipClaim.State.REJECTED, reason=why)
 
 
 def _decide(claim: NipClaim, *, actor, to: str, reason: str) -> None:
@@ -116,30 +216,48 @@ def _record_decision(obj, *, machine, actor, to: str, reason: str, payload, chec
     )
 
 
+def _check_claim_move(claim: NipClaim, *, to: str, actor) -> None:
+    """The machine's check, except that to its claimant alone an unmatched claim answers as a
+    waiting one (same status, same message): trying a move on one's own claim must not tell
+    whether the roster took it."""
+    seen = claim
+    if claim.state == NipClaim.State.UNMATCHED and flows.NIP_CLAIM.parties_of(actor, claim) == {
+        access.CLAIMANT
+    }:
+        seen = copy.copy(claim)
+        seen.state = NipClaim.State.PENDING.value
+    flows.NIP_CLAIM.check(obj=seen, to=to, actor=actor)
+
+
 @transaction.atomic
 def nip_claim_transition(*, actor, claim_id: int, to: str, reason: str = "") -> NipClaim:
-    """An officer of the ASN's OPD (or the city admin) approves or rejects a pending claim;
-    a rejection needs a reason."""
-    claim = (
-        NipClaim.objects.select_for_update().select_related("employee").filter(pk=claim_id).first()
-    )
-    if claim is None:
+    """An officer of the ASN's OPD (or the city admin) approves or rejects a pending claim
+    (a rejection needs a reason); the claimant withdraws their open claim."""
+    found = NipClaim.objects.filter(pk=claim_id).values("employee_id").first()
+    if found is None:
         raise NotFound(_("Klaim tidak ditemukan."))
-    flows.NIP_CLAIM.check(obj=claim, to=to, actor=actor)
+    if found["employee_id"] is not None:
+        # The roster entry before its claims, as nip_claim locks them: two officers
+        # approving two claims on one NIP at once cannot both link it.
+        Employee.objects.select_for_update().filter(pk=found["employee_id"]).first()
+    claim = NipClaim.objects.select_for_update().select_related("employee").get(pk=claim_id)
+    _check_claim_move(claim, to=to, actor=actor)
     reason = (reason or "").strip()
     if to in flows.CLAIM_REASON_REQUIRED and not reason:
         raise ApplicationError.for_field("reason", _("Alasan penolakan wajib diisi."))
     if to == NipClaim.State.APPROVED:
         if claim.employee.user_id is not None:
             raise Conflict(_("NIP ini sudah terhubung ke akun lain."))
+        if Employee.objects.filter(user_id=claim.user_id).exists():
+            raise Conflict(_("Akun pengaju sudah terhubung ke NIP lain."))
         _approve(claim, actor=actor, reason=reason or _("Dikonfirmasi OPD."))
     else:
         _decide(claim, actor=actor, to=to, reason=reason)
     audit.record(
         action="asn.claim_decided",
         actor=actor,
-        target=claim.employee,
-        data={"approved": to == NipClaim.State.APPROVED},
+        target=claim,
+        data={"state": to, "approved": to == NipClaim.State.APPROVED},
     )
     return claim
 

@@ -1,4 +1,6 @@
 import uuid
+from collections import Counter
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from malpro.accounts import services as account_services
 from malpro.asn import (
     access,
     bundles,
@@ -26,7 +29,8 @@ from malpro.asn.forms import (
     RosterUploadForm,
 )
 from malpro.asn.models import Bundle, IntegrityFlag, NipClaim, OfflinePurchase
-from malpro.core.exceptions import ApplicationError
+from malpro.core import validators
+from malpro.core.exceptions import ApplicationError, RateLimited
 from malpro.core.forms import apply_application_error
 from malpro.core.views import int_param
 
@@ -43,28 +47,46 @@ def _period(request):
         return periods.parse(None)
 
 
+def _verify_first(request, exc: account_services.PhoneNotVerified):
+    """To the phone verification page, and back here once the phone is proved."""
+    messages.info(request, _("Verifikasi nomor HP Anda dulu untuk mengklaim NIP."))
+    return redirect(f"{exc.extra['verify_url']}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _claim_page(request):
+    """A signed-in account not (yet) linked to a NIP claims one; it needs a verified phone."""
+    try:
+        account_services.require_verified_phone(request.user)
+    except account_services.PhoneNotVerified as exc:
+        return _verify_first(request, exc)
+    form = ClaimForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = services.nip_claim(
+                user=request.user, nip=form.cleaned_data["nip"], request=request
+            )
+        except account_services.PhoneNotVerified as exc:
+            return _verify_first(request, exc)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+            status = 429 if isinstance(exc, RateLimited) else 200
+        else:
+            if claim.state == NipClaim.State.APPROVED:
+                messages.success(request, services.CLAIM_APPROVED)
+            else:
+                messages.info(request, services.CLAIM_RECEIVED)
+            return redirect("asn:home")
+    own = access.own_nip_claim(user=request.user)
+    context = {"form": form, "claim": access.claim_for_claimant(own) if own else None}
+    return render(request, "asn/claim.html", context, status=status)
+
+
 @login_required
 def home(request):
     employee = access.employee_of(user=request.user)
     if employee is None:
-        claim = access.own_nip_claim(user=request.user)
-        form = ClaimForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                claim = services.nip_claim(
-                    user=request.user,
-                    nip=form.cleaned_data["nip"],
-                    birth_date=form.cleaned_data["birth_date"],
-                )
-            except ApplicationError as exc:
-                apply_application_error(form, exc)
-            else:
-                if claim.state == NipClaim.State.APPROVED:
-                    messages.success(request, _("NIP terverifikasi. Selamat datang!"))
-                else:
-                    messages.info(request, _("Klaim dikirim ke OPD Anda untuk dikonfirmasi."))
-                return redirect("asn:home")
-        return render(request, "asn/claim.html", {"form": form, "claim": claim})
+        return _claim_page(request)
     year, month = _period(request)
     try:
         result = obligation.obligation_for(employee, year, month)
@@ -207,10 +229,14 @@ def claims(request):
                 messages.error(request, exc.message)
         return redirect("asn:claims")
     shown = list(access.nip_claims_to_review(user=request.user))
+    waiting = Counter(claim.employee_id for claim in shown)
     for claim in shown:
         # Phones help the deciding officer call the person; a reader who cannot decide (an
         # auditor) sees them masked and gets no buttons.
         claim.decidable = access.can_decide_claim(user=request.user, obj=claim)
+        # Several accounts may wait on one NIP: only one of them is its ASN.
+        claim.rivals = waiting[claim.employee_id] - 1
+        claim.nip_shown = claim.nip if claim.decidable else validators.mask_nip(claim.nip)
     return render(request, "asn/claims.html", {"claims": shown})
 
 

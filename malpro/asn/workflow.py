@@ -7,17 +7,22 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from malpro.asn import access
-from malpro.asn.access import ADMIN, DECIDER, GUIDE, REVIEWER, SELLER
+from malpro.asn.access import ADMIN, CLAIMANT, DECIDER, GUIDE, REVIEWER, SELLER
 from malpro.asn.models import IntegrityFlag, NipClaim, OfflinePurchase
 from malpro.core.workflow import SYSTEM, Machine
 
 # --- a NIP claim ---------------------------------------------------------------------------------
-# The system approves at once when the roster's phone is the account's; otherwise an officer
-# of the ASN's OPD (or the city admin) decides. A decided claim stays decided: a new attempt
-# is a new claim.
+# A claim is born pending (a roster entry that can take it) or unmatched (one that cannot: no
+# such NIP, inactive, linked to another account; no OPD acts on it). The system approves at once
+# when the roster's phone is the account's verified phone, and then rejects the other claims
+# waiting on that NIP, as it does when an officer approves one of them; otherwise an officer of
+# the ASN's OPD (or the city admin) decides. The claimant withdraws an open claim (a new claim
+# does it for them). A decided claim stays decided: a new attempt is a new claim.
 CLAIM_TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (NipClaim.State.PENDING, NipClaim.State.APPROVED): {DECIDER, SYSTEM},
-    (NipClaim.State.PENDING, NipClaim.State.REJECTED): {DECIDER},
+    (NipClaim.State.PENDING, NipClaim.State.REJECTED): {DECIDER, SYSTEM},
+    (NipClaim.State.PENDING, NipClaim.State.WITHDRAWN): {CLAIMANT},
+    (NipClaim.State.UNMATCHED, NipClaim.State.WITHDRAWN): {CLAIMANT},
 }
 CLAIM_REASON_REQUIRED = {NipClaim.State.REJECTED}
 

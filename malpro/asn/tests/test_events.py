@@ -137,9 +137,7 @@ def test_standings_recount_nothing_twice_on_a_replay(asn, asn_user, rice):
 @pytest.mark.django_db
 def test_claim_decisions_are_told_to_the_claimant_once(buyer, officer):
     employee(phone="+6281299998888", agency="DISKOPINDAG")
-    claim = services.nip_claim(
-        user=buyer, nip="198507122010012003", birth_date=dt.date(1985, 7, 12)
-    )
+    claim = services.nip_claim(user=buyer, nip="198507122010012003")
     services.nip_claim_transition(actor=officer, claim_id=claim.pk, to="rejected", reason="Bukan")
     event = Event.objects.get(kind="nip_claim.rejected")
     consumers.notices(event)  # delivered again: nothing new
@@ -170,7 +168,7 @@ def test_an_in_person_purchase_is_announced_to_the_seller_and_its_decision_to_th
 @pytest.mark.django_db
 def test_a_claim_approved_at_once_is_recorded_by_the_system(buyer):
     employee(phone=buyer.phone)
-    services.nip_claim(user=buyer, nip="198507122010012003", birth_date=dt.date(1985, 7, 12))
+    services.nip_claim(user=buyer, nip="198507122010012003")
     created, approved = Event.objects.filter(subject_type="asn.nipclaim").order_by("pk")
     assert (created.kind, created.actor) == ("nip_claim.pending", buyer)
     assert (approved.kind, approved.actor) == ("nip_claim.approved", None)

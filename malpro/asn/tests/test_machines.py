@@ -2,8 +2,6 @@
 exactly the table's edges and raises the specific error otherwise (404 for who is no party,
 409 for a move the table lacks, 403 for a move that is not the party's)."""
 
-import datetime as dt
-
 import pytest
 
 from malpro.asn import services, workflow
@@ -23,12 +21,14 @@ def expected(machine, frm, to, parties):
     return None
 
 
-def walk(machine, personas, frm, to, *, reset, move):
-    """Puts the object in `frm` before each persona's try, moves it, checks the outcome."""
+def walk(machine, personas, frm, to, *, reset, move, seen=lambda parties, state: state):
+    """Puts the object in `frm` before each persona's try, moves it, checks the outcome.
+    `seen(parties, state)`: the state the parties are answered from (a claimant reads an
+    unmatched claim as a pending one)."""
     for name, (user, parties) in personas.items():
         obj = reset(frm)
         assert machine.parties_of(user, obj) == parties, name
-        error = expected(machine, frm, to, parties)
+        error = expected(machine, seen(parties, frm), to, parties)
         if error is None:
             assert getattr(move(user, obj, to), machine.field) == to, name
             assert Event.objects.filter(kind=f"{machine.name}.{to}", subject_id=str(obj.pk))
@@ -47,7 +47,7 @@ def pairs(states):
 @pytest.mark.parametrize(("frm", "to"), pairs(NipClaim.State))
 def test_nip_claim_table(frm, to, buyer, officer, other_officer, city_admin, auditor):
     person = employee(phone="+6281299998888", agency="DISKOPINDAG")
-    claim = NipClaim.objects.create(user=buyer, employee=person)
+    claim = NipClaim.objects.create(user=buyer, employee=person, nip=person.nip)
     personas = {
         "claimant": (buyer, {"claimant"}),
         "officer of the ASN's OPD": (officer, {"decider", "reader"}),
@@ -65,7 +65,33 @@ def test_nip_claim_table(frm, to, buyer, officer, other_officer, city_admin, aud
     def move(user, obj, to):
         return services.nip_claim_transition(actor=user, claim_id=obj.pk, to=to, reason="alasan")
 
-    walk(workflow.NIP_CLAIM, personas, frm, to, reset=reset, move=move)
+    def seen(parties, state):
+        # To its claimant alone, an unmatched claim answers as a waiting one: trying a move
+        # on it must not tell whether the roster took the NIP.
+        if parties == {"claimant"} and state == NipClaim.State.UNMATCHED:
+            return NipClaim.State.PENDING
+        return state
+
+    walk(workflow.NIP_CLAIM, personas, frm, to, reset=reset, move=move, seen=seen)
+
+
+@pytest.mark.django_db
+def test_a_claimant_gets_the_same_answers_on_an_unmatched_claim_as_on_a_pending_one(buyer):
+    """Each move tried by the claimant: the same status and message for both."""
+    person = employee(agency="DISKOPINDAG")
+    answers = {}
+    for state in (NipClaim.State.PENDING, NipClaim.State.UNMATCHED):
+        claim = NipClaim.objects.create(user=buyer, employee=person, nip=person.nip, state=state)
+        for to in NipClaim.State.values:
+            if to == NipClaim.State.WITHDRAWN:
+                continue
+            with pytest.raises(Exception) as info:
+                services.nip_claim_transition(actor=buyer, claim_id=claim.pk, to=to, reason="x")
+            answers.setdefault(to, set()).add(
+                (type(info.value), info.value.message, str(info.value.extra))
+            )
+        NipClaim.objects.filter(pk=claim.pk).update(state=NipClaim.State.WITHDRAWN)
+    assert all(len(found) == 1 for found in answers.values()), answers
 
 
 @pytest.mark.django_db
@@ -126,9 +152,7 @@ def test_a_rejection_needs_a_reason_and_a_review_a_note(buyer, officer, auditor)
     from malpro.core.exceptions import ApplicationError
 
     employee(agency="DISKOPINDAG")
-    claim = services.nip_claim(
-        user=buyer, nip="198507122010012003", birth_date=dt.date(1985, 7, 12)
-    )
+    claim = services.nip_claim(user=buyer, nip="198507122010012003")
     with pytest.raises(ApplicationError, match="Alasan penolakan wajib"):
         services.nip_claim_transition(actor=officer, claim_id=claim.pk, to="rejected")
     flag = IntegrityFlag.objects.create(kind=IntegrityFlag.Kind.DEVICE_BURST, key="t:2")

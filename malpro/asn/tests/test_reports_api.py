@@ -1,4 +1,3 @@
-import datetime as dt
 import io
 
 import openpyxl
@@ -106,7 +105,7 @@ def test_claims_queue_masks_phones_for_an_auditor_who_cannot_decide(web, auditor
     from malpro.asn.models import NipClaim
 
     employee(nip="199003152022211001", name="Budi", phone="+6281299991234")
-    services.nip_claim(user=buyer, nip="199003152022211001", birth_date=dt.date(1990, 3, 15))
+    services.nip_claim(user=buyer, nip="199003152022211001")
     assert NipClaim.objects.get().state == NipClaim.State.PENDING
     page = web(auditor).get("/asn/klaim/").content.decode()
     assert "Budi" in page and "1234" in page
