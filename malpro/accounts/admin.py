@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from malpro.accounts.models import Agency, ApiToken, RoleAssignment, User
+from malpro.core import validators
 
 
 class RoleInline(admin.TabularInline):
@@ -15,13 +16,44 @@ class RoleInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "email", "is_active", "date_joined"]
-    list_filter = ["is_active", "roles__role"]
+    list_display = ["name", "phone", "phone_verified", "email", "is_active", "date_joined"]
+    list_filter = ["is_active", "roles__role", ("phone_verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "phone", "email"]
     ordering = ["-date_joined"]
-    fields = ["name", "phone", "email", "is_active", "date_joined", "last_login"]
-    readonly_fields = ["date_joined", "last_login"]
+    fields = [
+        "name",
+        "phone",
+        "phone_verified_at",
+        "nik_masked",
+        "nik_verified_at",
+        "email",
+        "is_active",
+        "date_joined",
+        "last_login",
+    ]
+    # A number changes only by proving the new one (or by a recovery at the kelurahan desk,
+    # which checks the KTP): not by a back-office edit.
+    readonly_fields = [
+        "phone",
+        "phone_verified_at",
+        "nik_masked",
+        "nik_verified_at",
+        "date_joined",
+        "last_login",
+    ]
     inlines = [RoleInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is not None else [f for f in fields if f != "phone"]
+
+    @admin.display(boolean=True, description=_("HP terverifikasi"))
+    def phone_verified(self, obj):
+        return obj.phone_verified_at is not None
+
+    @admin.display(description=_("NIK"))
+    def nik_masked(self, obj):
+        return validators.mask_nik(obj.nik) or "-"
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
