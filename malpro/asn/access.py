@@ -413,6 +413,25 @@ def _pending_claim(objects) -> dict:
     return {"obj": claim}
 
 
+def _unmatched_claim(objects) -> dict:
+    """The buyer's claim on a NIP that is not on the roster (it reaches no OPD)."""
+    claim = NipClaim.objects.create(
+        user=objects["buyer"], nip="199003152022211001", state=NipClaim.State.UNMATCHED
+    )
+    return {"obj": claim}
+
+
+def _unverified_buyer(objects) -> dict:
+    """The buyer has not proved their phone (an account from before phones were verified)."""
+    objects["buyer"].phone_verified_at = None
+    objects["buyer"].save(update_fields=["phone_verified_at"])
+    return {}
+
+
+def _claim_move(o) -> str:
+    return f"/api/v1/asn/claims/{o['obj'].pk}/transition"
+
+
 def _purchase(objects) -> dict:
     """A pending in-person purchase of the asn_user at the seller's shop, guided by
     Diskopindag."""
@@ -472,6 +491,67 @@ ACCESS_CASES = [
         "/asn/klaim/",
         _pending_claim,
         [(None, 302), ("buyer", 404), ("officer", 200), ("auditor", 200), ("city_admin", 200)],
+    ),
+    # Claiming a NIP: the page (POST) and the API, with a verified phone; the answer is the
+    # same for a NIP not on the roster (none is here) as for one waiting for its OPD.
+    *_cases("/asn/", None, [(None, 302), ("buyer", 302)], "post", {"nip": "199003152022211001"}),
+    *_cases("/asn/", _unverified_buyer, [("buyer", 302)]),  # to /akun/verifikasi-hp/
+    *_cases(
+        "/api/v1/asn/claims",
+        None,
+        [(None, 401), ("buyer", 202), ("officer", 202)],
+        "post",
+        {"nip": "199003152022211001"},
+    ),
+    *_cases(
+        "/api/v1/asn/claims",
+        _unverified_buyer,
+        [("buyer", 403)],
+        "post",
+        {"nip": "199003152022211001"},
+    ),
+    *_cases(
+        "/api/v1/asn/claims",
+        _asn_employee,
+        [("asn_user", 409)],
+        "post",
+        {"nip": "198507122010012003"},
+    ),
+    *_cases("/api/v1/asn/claims/mine", _pending_claim, [(None, 401), ("buyer", 200)]),
+    *_cases(
+        "/api/v1/asn/claims",
+        _pending_claim,
+        [(None, 401), ("buyer", 403), ("officer", 200), ("auditor", 200), ("city_admin", 200)],
+    ),
+    # Deciding a claim: its OPD's officer or the city admin; for anyone else it does not exist
+    # (404) or is not theirs to decide (403: the claimant, an auditor).
+    *_cases(
+        _claim_move,
+        _pending_claim,
+        [
+            (None, 401),
+            ("buyer", 403),
+            ("other_buyer", 404),
+            ("seller", 404),
+            ("officer", 200),
+            ("other_officer", 404),
+            ("auditor", 403),
+            ("city_admin", 200),
+        ],
+        "post",
+        {"to": "approved"},
+    ),
+    *_cases(
+        _claim_move, _pending_claim, [("buyer", 200), ("officer", 403)], "post", {"to": "withdrawn"}
+    ),
+    # The claimant's own unmatched claim answers like a waiting one (403 to approve it, as
+    # above); it reaches no OPD (404 for an officer), the city admin sees it (409: no move).
+    *_cases(
+        _claim_move,
+        _unmatched_claim,
+        [("buyer", 403), ("officer", 404), ("city_admin", 409)],
+        "post",
+        {"to": "approved"},
     ),
     *_cases("/asn/roster/impor/", None, [("officer", 404), ("auditor", 404), ("city_admin", 200)]),
     *_cases(
