@@ -7,6 +7,23 @@ nothing; bad rows are skipped and reported with row number, column and reason; t
 applied in one transaction, so a crash leaves nothing half-written. Empty cells never erase what
 the register already knows: agencies' files are partial.
 
+Scope (who may change what through a file):
+- A run for an agency (an officer's, or the city admin's on an agency's behalf, recorded as
+  such) updates only businesses that agency already guides. A row matching any other business
+  is refused with one generic message ("terdaftar di wilayah/OPD lain ...") that names neither
+  the business, its owner nor the agency guiding it. A run without an agency (the city admin's
+  registry data, or the command line) covers the whole city.
+- A run for an agency adds only that agency as guide; other codes in the `binaan` column are
+  reported and left out (each agency adds itself). A run without an agency adds the codes of
+  the `binaan` column.
+- New rows of an agency's own register start verified (the agency vouches for them); a run
+  without an agency creates drafts. An existing business never changes state through an
+  import: a submitted one is verified only by an officer's decision on its documents.
+- A business that has an owner account keeps what its owner maintains (OWNER_KEPT: owner name,
+  NIK and phone, and the fields the owner edits after verification); the row's other values
+  (name, kelurahan, NIB, halal, PIRT) are applied and the row gets a warning naming the kept
+  fields.
+
 Events: a run started from the upload page (an ImportJob) records ONE `business.imported` event
 on the job with the counts, in the import's transaction (a dry run rolls it back with the rows).
 Not one per row: a city file has 80,000 of them, and the rows' own history is the StatusChange
@@ -28,9 +45,10 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from malpro.accounts import access as accounts_access
 from malpro.accounts.models import Agency
 from malpro.core import audit, events, validators
-from malpro.core.exceptions import NotFound
+from malpro.core.exceptions import NotFound, PermissionDenied
 from malpro.core.money import parse_rupiah
 from malpro.core.tabular import (
     Columns,
@@ -42,6 +60,7 @@ from malpro.core.tabular import (
 )
 from malpro.core.tabular import ImportResult as BaseImportResult
 from malpro.regions.models import Village
+from malpro.umkm import access
 from malpro.umkm.models import (
     Business,
     Guidance,
@@ -189,6 +208,28 @@ FIELDS = [
     "capital",
     "annual_sales",
 ]
+
+# The spreadsheet column of each field, for remarks on a row.
+FIELD_COLUMNS = {
+    "name": "nama_usaha",
+    "owner_name": "nama_pemilik",
+    "owner_nik": "nik_pemilik",
+    "phone": "telepon",
+    "address": "alamat",
+    "village_id": "kode_kelurahan",
+    "sector": "sektor",
+    "nib": "nib",
+    "halal_number": "no_sertifikat_halal",
+    "halal_expires_on": "halal_berlaku_sampai",
+    "pirt_number": "pirt",
+    "capital": "modal_usaha",
+    "annual_sales": "omzet_tahunan",
+}
+# What the owner of a business with an owner account maintains (who they are, how to reach
+# them, and what they may still edit after verification): an agency's file never overwrites it.
+OWNER_KEPT = frozenset(
+    {"owner_name", "owner_nik", "phone"} | (access.OWNER_EDITABLE_AFTER_VERIFICATION & set(FIELDS))
+)
 
 
 @dataclass
@@ -412,6 +453,7 @@ def umkm_import(
         agency = Agency.objects.filter(code__iexact=agency_code.strip()).first()
         if agency is None:
             raise NotFound(_("OPD dengan kode %(code)s tidak ditemukan.") % {"code": agency_code})
+    as_admin = _check_may_import(actor, agency)
     table = open_table(source, filename, COLUMNS)
     try:
         match = match_headers(table.headers, COLUMNS, header_map)
@@ -441,6 +483,7 @@ def umkm_import(
                 progress,
                 chunk_size,
                 source_name=filename or str(source),
+                as_admin=as_admin,
             )
             if job is not None:
                 events.record(
@@ -449,6 +492,7 @@ def umkm_import(
                     actor=actor,
                     payload={
                         "agency_code": agency.code if agency else None,
+                        "by_city_admin": as_admin,
                         "total": result.total,
                         "created": result.created,
                         "updated": result.updated,
@@ -461,7 +505,26 @@ def umkm_import(
     return result
 
 
-def _run(table, match, agency, actor, result, progress, chunk_size, source_name):
+def _check_may_import(actor, agency) -> bool:
+    """Refuses a run the actor may not start (an officer imports for their own agency; rows no
+    agency vouches for are the city admin's). True when the city admin imports on behalf of an
+    agency they do not serve: the run is recorded as such. Runs without an actor are the
+    command line's (whoever runs it administers the server)."""
+    if actor is None:
+        return False
+    allowed = access.import_agencies(user=actor)
+    if allowed is None:
+        raise PermissionDenied(_("Impor hanya untuk petugas OPD dan admin kota."))
+    if agency is None:
+        if not access.can_import_without_agency(user=actor):
+            raise PermissionDenied(_("Pilih OPD Anda: impor tanpa OPD hanya untuk admin kota."))
+        return False
+    if agency.pk not in {a.pk for a in allowed}:
+        raise PermissionDenied(_("Anda hanya dapat mengimpor atas nama OPD Anda sendiri."))
+    return agency.pk not in accounts_access.officer_agency_ids(user=actor)
+
+
+def _run(table, match, agency, actor, result, progress, chunk_size, source_name, as_admin=False):
     lookups = _Lookups()
     today = timezone.localdate()
     seen: dict[object, int] = {}
@@ -492,17 +555,31 @@ def _run(table, match, agency, actor, result, progress, chunk_size, source_name)
         if values is None:
             result.rejected += 1
         else:
-            if agency is not None and agency.code not in agencies:
-                agencies.insert(0, agency.code)
+            if agency is not None:
+                others = [code for code in agencies if code != agency.code]
+                if others:
+                    result.issues.append(
+                        RowIssue(
+                            number,
+                            "binaan",
+                            _(
+                                "OPD %(codes)s tidak ditambahkan sebagai pembina: impor atas "
+                                "nama %(agency)s hanya menambahkan %(agency)s."
+                            )
+                            % {"codes": ", ".join(others), "agency": agency.short_name},
+                            level="warning",
+                        )
+                    )
+                agencies = [agency.code]
             chunk.append((number, values, agencies))
         if len(chunk) >= chunk_size:
-            _apply(chunk, lookups, agency, actor, result, source_name)
+            _apply(chunk, lookups, agency, actor, result, source_name, as_admin)
             chunk = []
         processed += 1
         if progress and processed % 500 == 0:
             progress(processed, table.total)
     if chunk:
-        _apply(chunk, lookups, agency, actor, result, source_name)
+        _apply(chunk, lookups, agency, actor, result, source_name, as_admin)
     if progress:
         progress(processed, processed)
     audit.record(
@@ -511,6 +588,7 @@ def _run(table, match, agency, actor, result, progress, chunk_size, source_name)
         data={
             "file": source_name.rsplit("/", 1)[-1][:200],
             "agency": agency.code if agency else None,
+            "as_city_admin": as_admin,
             "summary": result.summary(),
             "dry_run": result.dry_run,
         },
@@ -533,7 +611,20 @@ def _insert(model, fields: list[str], rows: list[tuple], *, ignore_conflicts=Fal
         cursor.executemany(sql, rows)
 
 
-def _apply(chunk, lookups, agency, actor, result, source_name):
+def _out_of_scope(number: int, column: str) -> RowIssue:
+    # Generic on purpose: the officer learns that the row is someone else's, not whose.
+    return RowIssue(
+        number,
+        column,
+        _(
+            "Usaha ini terdaftar di wilayah/OPD lain, jadi baris ini tidak diterapkan. Bila usaha "
+            "ini juga binaan OPD Anda, hubungi Dinas Koperasi atau admin kota untuk menambahkan "
+            "OPD Anda sebagai pembina."
+        ),
+    )
+
+
+def _apply(chunk, lookups, agency, actor, result, source_name, as_admin=False):
     nibs = {v["nib"] for _, v, _ in chunk if v["nib"]}
     niks = {v["owner_nik"] for _, v, _ in chunk if v["owner_nik"]}
     by_nib = {b.nib: b for b in Business.objects.filter(nib__in=nibs).order_by()} if nibs else {}
@@ -551,15 +642,26 @@ def _apply(chunk, lookups, agency, actor, result, source_name):
                 "business_id", "agency_id"
             )
         )
+
+    def in_scope(business: Business) -> bool:
+        """A run for an agency updates only what that agency guides."""
+        return agency is None or (business.pk, agency.pk) in guided
+
     now = timezone.now()
     new_status = Status.VERIFIED if agency is not None else Status.DRAFT
     file_label = source_name.rsplit("/", 1)[-1][:120]
-    reason = (
-        _("Diimpor dari %(file)s; diverifikasi oleh %(agency)s.")
-        % {"file": file_label, "agency": agency.short_name}
-        if agency
-        else _("Diimpor dari %(file)s.") % {"file": file_label}
-    )
+    if agency is None:
+        reason = _("Diimpor dari %(file)s.") % {"file": file_label}
+    elif as_admin:
+        reason = _(
+            "Diimpor dari %(file)s oleh admin kota atas nama %(agency)s; diverifikasi oleh "
+            "%(agency)s."
+        ) % {"file": file_label, "agency": agency.short_name}
+    else:
+        reason = _("Diimpor dari %(file)s; diverifikasi oleh %(agency)s.") % {
+            "file": file_label,
+            "agency": agency.short_name,
+        }
 
     to_create: list[tuple[Business, list[str]]] = []
     to_update: list[Business] = []
@@ -574,17 +676,20 @@ def _apply(chunk, lookups, agency, actor, result, source_name):
         by_identity = by_key.get(key) if key else None
         business = by_number or by_identity
         if by_number and by_identity and by_number.pk != by_identity.pk:
-            result.issues.append(
-                RowIssue(
-                    number,
-                    "nib",
-                    _(
-                        "NIB ini tercatat pada usaha lain (%(other)s), sedangkan NIK dan nama "
-                        "usaha cocok dengan %(this)s: periksa datanya."
+            if not (in_scope(by_number) and in_scope(by_identity)):
+                result.issues.append(_out_of_scope(number, "nib"))
+            else:
+                result.issues.append(
+                    RowIssue(
+                        number,
+                        "nib",
+                        _(
+                            "NIB ini tercatat pada usaha lain (%(other)s), sedangkan NIK dan "
+                            "nama usaha cocok dengan %(this)s: periksa datanya."
+                        )
+                        % {"other": by_number.name, "this": by_identity.name},
                     )
-                    % {"other": by_number.name, "this": by_identity.name},
                 )
-            )
             result.rejected += 1
             continue
         if business is None:
@@ -602,6 +707,10 @@ def _apply(chunk, lookups, agency, actor, result, source_name):
             )
             obj.scale = classify(capital=obj.capital, annual_sales=obj.annual_sales)
             to_create.append((obj, agencies))
+            continue
+        if not in_scope(business):
+            result.issues.append(_out_of_scope(number, "nib" if by_number else "nik_pemilik"))
+            result.rejected += 1
             continue
         if business.nib and values["nib"] and business.nib != values["nib"]:
             result.issues.append(
@@ -636,13 +745,32 @@ def _apply(chunk, lookups, agency, actor, result, source_name):
             result.rejected += 1
             continue
         changed = False
+        kept: list[str] = []
         for f in FIELDS:
             new = values[f]
             if new in (None, ""):
                 continue  # an empty cell never erases what is known
-            if getattr(business, f) != new:
-                setattr(business, f, new)
-                changed = True
+            if getattr(business, f) == new:
+                continue
+            if business.owner_id and f in OWNER_KEPT:
+                kept.append(f)  # the owner's to change, in their account
+                continue
+            setattr(business, f, new)
+            changed = True
+        if kept:
+            result.issues.append(
+                RowIssue(
+                    number,
+                    FIELD_COLUMNS[kept[0]],
+                    _(
+                        "Usaha ini dikelola pemiliknya lewat akunnya: %(fields)s tidak diubah "
+                        "lewat impor (minta pemilik memperbaruinya). Isian lain di baris ini "
+                        "diterapkan."
+                    )
+                    % {"fields": ", ".join(FIELD_COLUMNS[f] for f in kept)},
+                    level="warning",
+                )
+            )
         missing = [
             code for code in agencies if (business.pk, lookups.agencies[code].pk) not in guided
         ]
@@ -650,11 +778,8 @@ def _apply(chunk, lookups, agency, actor, result, source_name):
             guidance_rows.append((business.pk, lookups.agencies[code].pk))
             guided.add((business.pk, lookups.agencies[code].pk))
         changed = changed or bool(missing)
-        if agency is not None and business.status in (Status.DRAFT, Status.SUBMITTED):
-            changes.append((business.pk, business.status, Status.VERIFIED))
-            business.status, business.status_changed_at = Status.VERIFIED, now
-            business.status_reason = ""
-            changed = True
+        # No state change here: an existing business is verified (or not) by an officer's
+        # decision on its documents, never by a spreadsheet.
         if changed:
             business.name_key = name_key(business.name)
             business.scale = classify(capital=business.capital, annual_sales=business.annual_sales)
@@ -674,17 +799,7 @@ def _apply(chunk, lookups, agency, actor, result, source_name):
         result.created += len(to_create)
     if to_update:
         Business.objects.bulk_update(
-            to_update,
-            [
-                *FIELDS,
-                "name_key",
-                "scale",
-                "status",
-                "status_changed_at",
-                "status_reason",
-                "updated_at",
-            ],
-            batch_size=500,
+            to_update, [*FIELDS, "name_key", "scale", "updated_at"], batch_size=500
         )
     stamp = connection.ops.adapt_datetimefield_value(now)
     actor_id = actor.pk if actor is not None else None

@@ -117,6 +117,7 @@ def test_an_import_from_the_page_records_one_event_with_the_counts(web, officer,
     assert event.payload["created"] == real.created == Business.objects.count()
     assert set(event.payload) == {
         "agency_code",
+        "by_city_admin",
         "total",
         "created",
         "updated",

@@ -321,21 +321,26 @@ def test_empty_cells_do_not_erase_known_values(tmp_path):
 
 
 @pytest.mark.django_db
-def test_agency_import_starts_verified_and_guided(tmp_path):
+def test_agency_import_starts_new_rows_verified_and_leaves_existing_states(tmp_path):
+    # Issue 13 changed this: an existing business keeps its state (it used to be verified by
+    # the import), and only the importing agency is added as guide (the binaan column's
+    # DISKOPINDAG used to be added too).
     existing = make_business(
         status="draft",
-        agencies=(),
+        agencies=("DISPANGTAN",),
         owner_nik="3573054107850002",
         name="Keripik Tempe Bu Sari",
         nib=None,
     )
-    out, _ = run(write_csv(tmp_path / "a.csv", ROWS[:3]), "--agency", "dispangtan")
+    out, err = run(write_csv(tmp_path / "a.csv", ROWS[:3]), "--agency", "dispangtan")
     assert out == "created=1 updated=1 unchanged=0 rejected=1"
     existing.refresh_from_db()
-    assert existing.status == Status.VERIFIED and existing.nib == "9120101234567"
+    assert existing.status == Status.DRAFT and existing.nib == "9120101234567"
+    assert not StatusChange.objects.filter(business=existing, to_status="verified").exists()
     batik = Business.objects.get(name="Batik Tulis Celaket")
     assert batik.status == Status.VERIFIED and batik.owner is None
-    assert set(batik.agencies.values_list("code", flat=True)) == {"DISPANGTAN", "DISKOPINDAG"}
+    assert set(batik.agencies.values_list("code", flat=True)) == {"DISPANGTAN"}
+    assert "DISKOPINDAG tidak ditambahkan" in err
     reason = StatusChange.objects.filter(business=batik).last().reason
     assert "diverifikasi oleh Dispangtan" in reason
     out, _ = run(str(tmp_path / "a.csv"), "--agency", "DISPANGTAN")
