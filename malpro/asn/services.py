@@ -136,7 +136,7 @@ def _nip_claim(*, user, nip: str, ip: str | None) -> NipClaim:
             raise Conflict(_("NIP ini sudah terhubung ke akun Anda."))
         raise Conflict(_("Akun ini sudah terhubung ke NIP lain."))
     employee = Employee.objects.select_for_update().filter(nip=nip).first()
-    earlier = NipClaim.objects.select_for_update().select_related("employee")
+    earlier = NipClaim.objects.select_for_update(of=("self",)).select_related("employee")
     for claim in earlier.filter(user=user, state__in=NipClaim.OPEN):
         _decide(claim, actor=user, to=NipClaim.State.WITHDRAWN, reason=_("Diganti klaim baru"))
     why = _unmatched_reason(employee)
@@ -180,7 +180,7 @@ def _approve(claim: NipClaim, *, actor, reason: str) -> None:
         why = _("NIP ini sudah diverifikasi oleh pemilik nomor HP yang tercatat di BKPSDM")
     else:
         why = _("NIP ini sudah dihubungkan OPD ke akun lain")
-    others = NipClaim.objects.select_for_update().select_related("employee")
+    others = NipClaim.objects.select_for_update(of=("self",)).select_related("employee")
     for other in others.filter(employee=employee, state=NipClaim.State.PENDING).exclude(
         pk=claim.pk
     ):
@@ -240,7 +240,9 @@ def nip_claim_transition(*, actor, claim_id: int, to: str, reason: str = "") -> 
         # The roster entry before its claims, as nip_claim locks them: two officers
         # approving two claims on one NIP at once cannot both link it.
         Employee.objects.select_for_update().filter(pk=found["employee_id"]).first()
-    claim = NipClaim.objects.select_for_update().select_related("employee").get(pk=claim_id)
+    claim = (
+        NipClaim.objects.select_for_update(of=("self",)).select_related("employee").get(pk=claim_id)
+    )
     _check_claim_move(claim, to=to, actor=actor)
     reason = (reason or "").strip()
     if to in flows.CLAIM_REASON_REQUIRED and not reason:

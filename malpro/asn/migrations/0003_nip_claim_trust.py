@@ -1,31 +1,13 @@
+import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import Q
-import django.db.models.deletion
-
-
-def copy_nips(apps, schema_editor):
-    """Claims made before this change name their NIP through their roster entry."""
-    NipClaim = apps.get_model("asn", "NipClaim")
-    for claim in NipClaim.objects.select_related("employee").filter(nip=""):
-        claim.nip = claim.employee.nip
-        claim.save(update_fields=["nip"])
-
-
-def one_open_claim_per_account(apps, schema_editor):
-    """Before: an account could wait on several NIPs at once. Its latest claim stays open; the
-    earlier ones are withdrawn (as a new claim withdraws them from now on)."""
-    NipClaim = apps.get_model("asn", "NipClaim")
-    seen = set()
-    for claim in NipClaim.objects.filter(state="pending").order_by("-created_at", "-id"):
-        if claim.user_id in seen:
-            claim.state = "withdrawn"
-            claim.reason = "Diganti klaim yang lebih baru."
-            claim.save(update_fields=["state", "reason"])
-        seen.add(claim.user_id)
 
 
 class Migration(migrations.Migration):
+    """NIP claims of issue 13 (schema): the NIP typed, kept even when it is not on the roster
+    (employee empty), and the unmatched and withdrawn states. The data follows in 0004 and the
+    constraints in 0005: on PostgreSQL rows changed in a migration cannot be indexed in the
+    same transaction."""
 
     dependencies = [
         ("asn", "0002_verbose_names"),
@@ -43,7 +25,6 @@ class Migration(migrations.Migration):
             field=models.CharField(default="", max_length=18, verbose_name="NIP yang diklaim"),
             preserve_default=False,
         ),
-        migrations.RunPython(copy_nips, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="nipclaim",
             name="employee",
@@ -68,22 +49,6 @@ class Migration(migrations.Migration):
                 ],
                 default="pending",
                 max_length=10,
-            ),
-        ),
-        migrations.RunPython(one_open_claim_per_account, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="nipclaim",
-            constraint=models.UniqueConstraint(
-                condition=Q(("state__in", ["pending", "unmatched"])),
-                fields=("user",),
-                name="asn_claim_one_open_per_account",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="nipclaim",
-            constraint=models.CheckConstraint(
-                condition=Q(("employee__isnull", False), ("state__in", ["unmatched", "withdrawn"]), _connector="OR"),
-                name="asn_claim_employee_unless_unmatched",
             ),
         ),
         migrations.AlterModelOptions(
