@@ -190,11 +190,52 @@ def editable_fields(
     return None
 
 
-def can_change_guidance(*, user, business: Business, parties: set[str] | None = None) -> bool:
-    """Adding guiding agencies: anyone who may edit while the business is early; after that
-    only the guiding officers and the city admin (guidance decides who verifies)."""
+def agencies_addable(
+    *, user, business: Business, parties: set[str] | None = None
+) -> frozenset[int] | None:
+    """The agencies `user` may add as guides of `business` by editing it (ids; None: any).
+    Guidance decides who verifies the business and sees its owner's full NIK, so:
+    - the city admin adds any agency;
+    - while the business is early (draft or rejected), its owner, or the area operator acting
+      for an ownerless one, chooses whoever should guide it;
+    - a guiding officer adds only their own agency (never another agency);
+    - anyone else (the owner once verified) adds none."""
     parties = _parties(user, business, parties)
-    return business.status in EARLY or bool(parties & {GUIDE, ADMIN})
+    if ADMIN in parties:
+        return None
+    if business.status in EARLY and parties & {OWNER, REGISTRAR}:
+        return None
+    if GUIDE in parties:
+        return frozenset(accounts_access.officer_agency_ids(user=user))
+    return frozenset()
+
+
+def village_limits(
+    *, user, business: Business | None = None, parties: set[str] | None = None
+) -> tuple[set[str], set[str]] | None:
+    """Where `user` may place a business: None for anywhere in the city, else the (kecamatan,
+    kelurahan) codes of their area. Registering on an owner's behalf (`business` None): the
+    city admin anywhere, an area operator in their area. Editing: the owner, a guiding officer
+    and the city admin anywhere; an area operator (who edits only as the area's registrar)
+    keeps it in their area."""
+    if business is None:
+        if _admin(user):
+            return None
+    elif _parties(user, business, parties) & {OWNER, GUIDE, ADMIN}:
+        return None
+    return accounts_access.operator_areas(user=user)
+
+
+def can_place_in(
+    *, user, village, business: Business | None = None, parties: set[str] | None = None
+) -> bool:
+    """Whether `user` may register a business in `village` on an owner's behalf (`business`
+    None) or move `business` there by editing it."""
+    limits = village_limits(user=user, business=business, parties=parties)
+    if limits is None:
+        return True
+    districts, villages = limits
+    return village.pk in villages or village.district_id in districts
 
 
 def can_register_on_behalf(*, user) -> bool:
@@ -204,7 +245,7 @@ def can_register_on_behalf(*, user) -> bool:
 
 def can_register_in(*, user, village) -> bool:
     """Registering on an owner's behalf in `village`: its area operator or the city admin."""
-    return _admin(user) or operator_covers(user, village)
+    return can_place_in(user=user, village=village)
 
 
 def can_upload_document(*, user, business: Business, parties: set[str] | None = None) -> bool:
@@ -247,8 +288,10 @@ def document_get_for_user(*, user, business_id: int, document_id: int) -> Docume
 
 # --- claims --------------------------------------------------------------------------------------
 def business_claimable(*, user) -> QuerySet[Business]:
-    """Businesses without an owner account whose phone on record is this user's number."""
-    if not signed_in(user):
+    """Businesses without an owner account whose phone on record is this user's number, once
+    the user has proved that number is theirs (a one-time code): an unproved number matches
+    nothing."""
+    if not accounts_access.has_verified_phone(user=user):
         return Business.objects.none()
     return Business.objects.filter(owner__isnull=True, phone=user.phone)
 
@@ -313,13 +356,23 @@ def import_job_get_for_user(*, user, job_id: int) -> ImportJob:
 # --- the table -----------------------------------------------------------------------------------
 PERMISSIONS = [
     ("anonymous", "business: public profile", "active businesses only"),
-    ("buyer", "business: register own, list own ('Usaha saya')", "own businesses"),
-    ("buyer", "business: claim", "ownerless businesses whose phone is the account's"),
+    (
+        "buyer",
+        "business: register own (becomes a seller), list own ('Usaha saya')",
+        "own businesses; needs a verified phone; the owner NIK must be the account's own NIK "
+        "(entered once)",
+    ),
+    (
+        "buyer",
+        "business: claim",
+        "ownerless businesses whose phone is the account's verified phone; the typed NIK must "
+        "be the account's own NIK",
+    ),
     (
         "seller",
         "business: view, edit, file documents, submit, open shop (verified -> active)",
         "own businesses; after verification only description, address, phone, sector, capital "
-        "and sales",
+        "and sales; a changed owner NIK must be the account's own",
     ),
     (
         "agency_officer",
@@ -329,15 +382,24 @@ PERMISSIONS = [
     (
         "agency_officer",
         "business: view with full NIK/phone, edit, file documents",
-        "businesses their agency guides",
+        "businesses their agency guides; an edit adds no agency but their own as guide",
     ),
     (
         "agency_officer",
         "business: verify/reject/suspend/reinstate",
-        "businesses their agency guides",
+        "businesses their agency guides; verifying a submitted business confirms the owner "
+        "account's NIK when it is the NIK on the business (KTP on the documents)",
     ),
     ("agency_officer", "claim: decide", "businesses their agency guides"),
-    ("agency_officer", "import: upload, run, see report", "for their own agency; own imports"),
+    (
+        "agency_officer",
+        "import: upload, run (or dry-run), see report",
+        "for their own agency; own imports. Creates businesses (verified, guided by their "
+        "agency only) and updates only those their agency guides; a row matching any other "
+        "business is refused without naming it; never changes an existing business's state "
+        "nor what an owner account maintains (owner name, NIK, phone, address, sector, capital, "
+        "sales)",
+    ),
     (
         "area_operator",
         "registry: list, filter, export CSV/XLSX (numbers masked)",
@@ -346,25 +408,35 @@ PERMISSIONS = [
     (
         "area_operator",
         "business: register on the owner's behalf (consent recorded)",
-        "their kecamatan/kelurahan",
+        "kelurahan of their kecamatan/kelurahan only (form choices and service)",
     ),
     (
         "area_operator",
         "business: view with full NIK/phone, file documents, submit",
         "businesses in their kecamatan/kelurahan",
     ),
-    ("area_operator", "business: edit", "ownerless draft or rejected businesses in their area"),
+    (
+        "area_operator",
+        "business: edit",
+        "ownerless draft or rejected businesses in their area; the kelurahan stays in their area",
+    ),
     ("area_operator", "claim: decide", "businesses in their kecamatan/kelurahan"),
-    ("city_admin", "registry, business, claims, imports: everything above", "the whole city"),
+    ("city_admin", "registry, business, claims: everything above", "the whole city"),
+    (
+        "city_admin",
+        "import: for any agency (recorded as the city admin's, on that agency's behalf; the "
+        "agency's scope applies) or without an agency",
+        "without an agency: the whole city, new rows as drafts, guides from the 'binaan' column",
+    ),
     ("auditor", "registry: list, filter, export (numbers masked)", "the whole city"),
     (
         "auditor",
         "business: view (NIK/phone masked), download documents except KTP scans",
-        "the whole city; no moves, no edits, no claims",
+        "the whole city; no moves, no edits, no claims, no imports",
     ),
     (
         "system",
-        "claim: approve when the phone and the NIK on record match; reject the other "
+        "claim: approve when the verified phone and the NIK on record match; reject the other "
         "pending claims once one is approved",
         "every business",
     ),
@@ -381,6 +453,76 @@ def _business_of(owner: str, **fields):
         return {"business": make_business(owner=objects[owner], **fields)}
 
     return make
+
+
+KLOJEN_DRAFT = {
+    "name": "Warung Klojen Contoh",
+    "owner_name": "Pak Klojen",
+    "owner_nik": "3573021203700008",
+    "phone": "081299990009",
+    "village_code": "35.73.02.1001",
+    "sector": "makanan_minuman",
+    "agency_codes": ["DISKOPINDAG"],
+}
+OWNER_NIK = "3573054107850002"
+
+
+def _klojen_draft(objects):
+    """An ownerless draft the Klojen `operator` registered, guided by Diskopindag."""
+    from malpro.umkm.tests.factories import make_business
+
+    values = {k: v for k, v in KLOJEN_DRAFT.items() if k not in ("village_code", "agency_codes")}
+    values["phone"] = "+6281299990009"
+    business = make_business(status=Status.DRAFT, village=KLOJEN_DRAFT["village_code"], **values)
+    return {"business": business}
+
+
+def _claimable(objects):
+    """Two ownerless businesses with a NIK on record: one with the `buyer`'s (verified) phone,
+    one with the phone of `unverified`, an account that has not proved its number."""
+    from malpro.conftest import make_user
+    from malpro.umkm.tests.factories import make_business
+
+    unverified = make_user("081299990010", "Belum Verifikasi", verified=False)
+    return {
+        "business": make_business(
+            status=Status.VERIFIED, phone=objects["buyer"].phone, owner_nik=OWNER_NIK
+        ),
+        "unverified_business": make_business(
+            status=Status.VERIFIED, phone=unverified.phone, owner_nik="3573054107850003"
+        ),
+        "unverified": unverified,
+    }
+
+
+def _unverified(objects):
+    from malpro.conftest import make_user
+
+    return {"unverified": make_user("081299990010", "Belum Verifikasi", verified=False)}
+
+
+def _import_of(persona: str):
+    def make(objects):
+        from django.core.files.base import ContentFile
+
+        job = ImportJob(original_name="data.csv", created_by=objects[persona])
+        job.file.save("data.csv", ContentFile(b"nama_usaha,nama_pemilik\n"), save=False)
+        job.save()
+        return {"job": job}
+
+    return make
+
+
+def import_job_page(objects) -> str:
+    return f"/umkm/registri/impor/{objects['job'].pk}/"
+
+
+def claim_api(objects) -> str:
+    return f"/api/v1/umkm/{objects['business'].pk}/claim"
+
+
+def unverified_claim_api(objects) -> str:
+    return f"/api/v1/umkm/{objects['unverified_business'].pk}/claim"
 
 
 def business_page(objects) -> str:
@@ -476,6 +618,99 @@ ACCESS_CASES = [
             "expect": expect,
         }
         for role, expect in [("auditor", 403), ("seller", 403), ("other_officer", 404)]
+    ],
+    # --- imports: officers for their own agency, the city admin for any ------------------------
+    *[
+        {"role": role, "method": "get", "url": "/umkm/registri/impor/", "expect": expect}
+        for role, expect in [
+            (None, 302),
+            ("buyer", 403),
+            ("seller", 403),
+            ("auditor", 403),
+            ("other_officer", 200),
+            ("city_admin", 200),
+        ]
+    ],
+    *[
+        {
+            "role": role,
+            "method": "get",
+            "url": import_job_page,
+            "make": _import_of("officer"),
+            "expect": expect,
+        }
+        for role, expect in [
+            ("officer", 200),
+            ("other_officer", 404),
+            ("operator", 404),
+            ("auditor", 404),
+            ("city_admin", 200),
+        ]
+    ],
+    # --- claims and becoming a seller: a verified phone ------------------------------------------
+    {"role": None, "method": "get", "url": "/umkm/klaim/", "expect": 302},
+    {"role": "buyer", "method": "get", "url": "/umkm/klaim/", "expect": 200},
+    {
+        "role": "unverified",
+        "method": "get",
+        "url": "/umkm/klaim/",
+        "make": _unverified,
+        "expect": 302,
+    },
+    {"role": "buyer", "method": "get", "url": "/umkm/daftar/", "expect": 200},
+    {
+        "role": "unverified",
+        "method": "get",
+        "url": "/umkm/daftar/",
+        "make": _unverified,
+        "expect": 302,
+    },
+    {
+        "role": "unverified",
+        "method": "post",
+        "url": "/api/v1/umkm",
+        "make": _unverified,
+        "data": {**KLOJEN_DRAFT, "owner_nik": OWNER_NIK, "phone": "081299990010"},
+        "expect": 403,
+    },
+    *[
+        {
+            "role": role,
+            "method": "post",
+            "url": url,
+            "make": _claimable,
+            "data": {"nik": nik},
+            "expect": expect,
+        }
+        for role, url, nik, expect in [
+            (None, claim_api, OWNER_NIK, 401),
+            ("buyer", claim_api, OWNER_NIK, 200),  # verified phone and NIK on record match
+            ("other_buyer", claim_api, OWNER_NIK, 403),  # another phone
+            ("buyer", claim_api, "3573054107850003", 400),  # another NIK
+            ("unverified", unverified_claim_api, "3573054107850003", 403),  # phone not proved
+        ]
+    ],
+    # --- edits: scope holds on edit as on create -------------------------------------------------
+    *[
+        {
+            "role": role,
+            "method": "put",
+            "url": business_api,
+            "make": _klojen_draft,
+            "data": {**KLOJEN_DRAFT, **change},
+            "expect": expect,
+        }
+        for role, change, expect in [
+            ("operator", {"address": "Jl. Kauman 1"}, 200),  # her area's ownerless draft
+            ("operator", {"village_code": "35.73.02.1002"}, 200),  # within Klojen
+            ("operator", {"village_code": "35.73.05.1003"}, 403),  # out to Lowokwaru
+            ("officer", {"village_code": "35.73.05.1003"}, 200),  # the guiding officer may
+            ("officer", {"agency_codes": ["DISKOPINDAG", "DISPANGTAN"]}, 403),  # not another OPD
+            ("city_admin", {"agency_codes": ["DISKOPINDAG", "DISPANGTAN"]}, 200),
+            ("other_officer", {"address": "Jl. Kauman 1"}, 404),
+            ("auditor", {"address": "Jl. Kauman 1"}, 403),
+            ("seller", {"address": "Jl. Kauman 1"}, 404),
+        ]
     ],
 ]
 """Checkable cases for the permissions test, in the shape described under

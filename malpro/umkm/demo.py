@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from malpro.accounts.models import Agency
+from malpro.accounts.models import Agency, User
 from malpro.regions.models import Village
 from malpro.umkm import services
 from malpro.umkm.models import Business, Guidance, Status, StatusChange, name_key
@@ -273,6 +274,8 @@ def seed(ctx) -> None:
         )
         for code in codes.split(";"):
             Guidance.objects.create(business=business, agency=agencies[code], source="demo")
+        if owner is not None:
+            _tie_nik(owner, business, officer)
         path = {
             "draft": ["draft"],
             "submitted": ["draft", "submitted"],
@@ -320,15 +323,25 @@ def seed(ctx) -> None:
     ctx.counts["umkm_active"] = Business.objects.filter(status=Status.ACTIVE).count()
 
 
+def _tie_nik(owner, business, officer) -> None:
+    """The owner's account holds the NIK on their business (as registering or claiming now
+    requires); an officer saw the KTP of those that passed verification."""
+    values = {"nik": business.owner_nik}
+    if business.status in ("verified", "active"):
+        values.update(nik_verified_at=timezone.now(), nik_verified_by=officer)
+    User.objects.filter(pk=owner.pk, nik="").update(**values)
+
+
 def _owner_for(ctx, index, name):
     from malpro.accounts import services as account_services
-    from malpro.accounts.models import User
     from malpro.demo.seeds import DEMO_PASSWORD
 
     phone = f"+6281100001{index:03d}"
     user = User.objects.filter(phone=phone).first()
     if user is None:
         user = account_services.user_register(phone=phone, password=DEMO_PASSWORD, name=name)
+        # A seller's phone is proved (selling needs it); demo numbers cannot receive a code.
+        User.objects.filter(pk=user.pk).update(phone_verified_at=timezone.now())
     account_services.role_grant(user=user, role="seller")
     return user
 

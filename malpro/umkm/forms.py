@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from malpro.accounts.models import Agency
@@ -7,6 +8,7 @@ from malpro.core import validators
 from malpro.core.forms import PHONE_WIDGET, DateInput, RupiahField
 from malpro.regions.forms import village_choices
 from malpro.regions.selectors import city_villages
+from malpro.umkm import access
 from malpro.umkm.models import Document, Sector, Status
 from malpro.umkm.scale import Scale
 from malpro.umkm.services import BusinessInput
@@ -60,12 +62,35 @@ class BusinessForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, business=None, on_behalf=False, **kwargs):
+        """`user` registering on an owner's behalf (`on_behalf`) or editing `business` is
+        offered only the choices their scope allows (umkm.access); the service enforces the
+        same for pages and API alike."""
         super().__init__(*args, **kwargs)
-        self.fields["village_code"].choices = village_choices()
+        limits = None
+        if user is not None and (on_behalf or business is not None):
+            limits = access.village_limits(user=user, business=business)
+        self.fields["village_code"].choices = scoped_village_choices(limits)
+        if limits is not None:
+            self.fields["village_code"].error_messages["invalid_choice"] = _(
+                "Kelurahan ini di luar wilayah tugas Anda: pilih kelurahan di wilayah Anda."
+            )
+        agencies = Agency.objects.filter(is_active=True, guides_umkm=True)
+        if user is not None and business is not None:
+            addable = access.agencies_addable(user=user, business=business)
+            if addable is not None:  # what guides it already, and what the user may add
+                current = business.guidance.values("agency_id")
+                agencies = Agency.objects.filter(Q(pk__in=current) | Q(pk__in=addable))
+                self.fields["agency_codes"].error_messages["invalid_choice"] = (
+                    _("Anda hanya dapat menambahkan OPD Anda sendiri sebagai pembina.")
+                    if addable
+                    else _(
+                        "Setelah diverifikasi, OPD pembina hanya dapat ditambah oleh petugas OPD "
+                        "pembina atau admin kota."
+                    )
+                )
         self.fields["agency_codes"].choices = [
-            (a.code, a.name)
-            for a in Agency.objects.filter(is_active=True, guides_umkm=True).order_by("short_name")
+            (a.code, a.name) for a in agencies.order_by("short_name")
         ]
 
     # Field-level checks with the shared validators, so every wrong field shows at once.
@@ -81,6 +106,21 @@ class BusinessForm(forms.Form):
 
     def to_input(self) -> BusinessInput:
         return BusinessInput(**self.cleaned_data)
+
+
+def scoped_village_choices(limits):
+    """The city's kelurahan grouped by kecamatan; with `limits` ((kecamatan, kelurahan) codes,
+    from umkm.access.village_limits) only those inside them."""
+    if limits is None:
+        return village_choices()
+    districts, villages = limits
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for village in city_villages():
+        if village.district_id in districts or village.code in villages:
+            groups.setdefault(f"Kec. {village.district.name}", []).append(
+                (village.code, village.name)
+            )
+    return [("", _("— pilih kelurahan —")), *groups.items()]
 
 
 class OnBehalfForm(BusinessForm):

@@ -13,12 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_ratelimit.core import get_usage
 
 from malpro.accounts import services as account_services
 from malpro.accounts.models import Agency
 from malpro.accounts.roles import Role
-from malpro.core import audit, events, validators
+from malpro.core import audit, events, throttle, validators
 from malpro.core import workflow as core_workflow
 from malpro.core.exceptions import (
     ApplicationError,
@@ -215,13 +214,22 @@ def business_register(
     request=None,
 ) -> Business:
     """A seller registers their own business (the account becomes its owner), or an area
-    operator registers one on its owner's behalf with the owner's consent on record."""
+    operator registers one on its owner's behalf with the owner's consent on record.
+
+    Registering one's own business makes the account a seller: it needs a verified phone, and
+    the owner NIK must be the account's own (entered once; later the same)."""
+    if not on_behalf:
+        account_services.require_verified_phone(actor)
     values = _clean(data)
     agencies = values.pop("agencies")
+    if not on_behalf:
+        values["owner_nik"] = account_services.user_nik_bind(
+            user=actor, nik=values["owner_nik"], field="owner_nik"
+        )
     business = Business(**values, source=source, status=Status.DRAFT)
     if on_behalf:
         if not access.can_register_in(user=actor, village=values["village"]):
-            raise PermissionDenied(_("Anda hanya dapat mendaftarkan usaha di wilayah tugas Anda."))
+            raise _outside_area()
         if not consent or not consent_note.strip():
             raise ApplicationError.for_field(
                 "consent",
@@ -267,13 +275,75 @@ def business_register(
     return business
 
 
+def _outside_area() -> PermissionDenied:
+    message = _(
+        "Kelurahan ini di luar wilayah tugas Anda: pilih kelurahan di wilayah Anda. Usaha di "
+        "wilayah lain didaftarkan atau dipindahkan oleh operator wilayahnya, petugas OPD "
+        "pembina atau admin kota."
+    )
+    return PermissionDenied(message, {"fields": {"village_code": str(message)}})
+
+
+def _check_guidance_added(actor, business, parties, agencies) -> None:
+    """Agencies an edit would add must be ones the actor may add (umkm.access.agencies_addable):
+    a guiding officer never brings in another agency."""
+    current = set(business.guidance.values_list("agency_id", flat=True))
+    added = [a for a in agencies if a.pk not in current]
+    addable = access.agencies_addable(user=actor, business=business, parties=parties)
+    if addable is None or not added:
+        return
+    refused = [a for a in added if a.pk not in addable]
+    if not refused:
+        return
+    codes = ", ".join(a.short_name for a in refused)
+    if addable:
+        message = _(
+            "Anda hanya dapat menambahkan OPD Anda sendiri sebagai pembina (bukan %(codes)s). "
+            "OPD lain menambahkan dirinya sendiri, atau minta admin kota."
+        ) % {"codes": codes}
+    else:
+        message = _(
+            "Setelah diverifikasi, OPD pembina hanya dapat ditambah oleh petugas OPD pembina atau "
+            "admin kota (bukan %(codes)s)."
+        ) % {"codes": codes}
+    raise PermissionDenied(message, {"fields": {"agency_codes": str(message)}})
+
+
+def _check_owner_nik(actor, business, parties, nik: str) -> str:
+    """A business with an owner account carries the owner's own NIK: the owner changing it
+    binds it to their account (or is refused when it is not theirs); an official may only set
+    it to the NIK on the owner's account, when that is known."""
+    if business.owner_id is None or nik == business.owner_nik:
+        return nik
+    if access.OWNER in parties:
+        return account_services.user_nik_bind(user=actor, nik=nik, field="owner_nik")
+    owner_nik = business.owner.nik
+    if owner_nik and nik != owner_nik:
+        raise ApplicationError.for_field(
+            "owner_nik",
+            _(
+                "NIK pemilik harus sama dengan NIK pada akun pemiliknya. Bila NIK akun keliru, "
+                "pemilik memperbaikinya di operator kelurahan dengan membawa KTP."
+            ),
+        )
+    return nik
+
+
 @transaction.atomic
 def business_update(*, actor, business: Business, data: BusinessInput) -> Business:
+    """Changes a business's data. Scope holds on edit as on registration: an area operator
+    keeps the business in her area, an officer adds no other agency as guide, and the owner
+    NIK of an owned business stays the owner's own."""
     parties = access.business_parties(actor, business)
     if not access.can_edit(user=actor, business=business, parties=parties):
         raise PermissionDenied(_("Anda tidak berhak mengubah data usaha ini."))
     values = _clean(data, instance=business)
     agencies = values.pop("agencies")
+    if values["village"] != business.village and not access.can_place_in(
+        user=actor, village=values["village"], business=business, parties=parties
+    ):
+        raise _outside_area()
+    _check_guidance_added(actor, business, parties, agencies)
     allowed = access.editable_fields(user=actor, business=business, parties=parties)
     changed = []
     for name, value in values.items():
@@ -281,17 +351,18 @@ def business_update(*, actor, business: Business, data: BusinessInput) -> Busine
         if current == value:
             continue
         if allowed is not None and name not in allowed:
-            raise PermissionDenied(
-                _("Setelah diverifikasi, %(field)s hanya dapat diubah petugas OPD pembina.")
-                % {"field": Business._meta.get_field(name).verbose_name}
-            )
+            message = _(
+                "Setelah diverifikasi, %(field)s hanya dapat diubah petugas OPD pembina."
+            ) % {"field": Business._meta.get_field(name).verbose_name}
+            form_field = "village_code" if name == "village" else name
+            raise PermissionDenied(message, {"fields": {form_field: str(message)}})
+        if name == "owner_nik":
+            value = _check_owner_nik(actor, business, parties, value)
         setattr(business, name, value)
         changed.append(name)
     if changed:
         business.save()
-    if access.can_change_guidance(user=actor, business=business, parties=parties) and _set_guidance(
-        business, agencies, "edit"
-    ):
+    if _set_guidance(business, agencies, "edit"):
         changed.append("agencies")
     audit.record(action="umkm.updated", actor=actor, target=business, data={"fields": changed})
     if changed:
@@ -341,6 +412,8 @@ def business_transition(
         checked=True,
     )
     _record_change(business, frm=frm, to=to, actor=actor, reason=reason[:500])
+    if to == Status.VERIFIED and frm == Status.SUBMITTED:
+        _owner_nik_seen(business, actor)
     audit.record(
         action=f"umkm.{to}",
         actor=actor,
@@ -349,6 +422,21 @@ def business_transition(
         ip=audit.client_ip(request),
     )
     return business
+
+
+def _owner_nik_seen(business: Business, officer) -> None:
+    """Verifying a submitted business is an officer's decision on its documents, the owner's
+    KTP among them: when the owner's account holds the NIK on the business, that NIK is now
+    verified for the account."""
+    if business.owner_id is None or not business.owner_nik:
+        return
+    if not business.documents.filter(kind=Document.Kind.KTP).exists():
+        return  # submitted on consent recorded in person: no KTP among the documents
+    owner = business.owner
+    if owner.nik and owner.nik == business.owner_nik and owner.nik_verified_at is None:
+        account_services.user_nik_verify(
+            user=owner, by=officer, nik=business.owner_nik, how="ktp_document"
+        )
 
 
 def _check_complete(business: Business) -> None:
@@ -414,17 +502,20 @@ def document_add(*, actor, business: Business, kind: str, upload) -> Document:
 
 
 # --- claims --------------------------------------------------------------------------------------
-@transaction.atomic
 def claim_request(*, user, business_id: int, nik: str, request=None) -> Claim:
     """The owner claims a business registered for them. With the phone on record matching the
-    account and the NIK on record matching what they type, it is theirs at once; otherwise a
-    guiding officer or the area operator decides."""
-    if request is not None:
-        usage = get_usage(
-            request, group="umkm-claim", key=lambda g, r: str(user.pk), rate="10/h", increment=True
-        )
-        if usage and usage["should_limit"]:
-            raise RateLimited(_("Terlalu banyak percobaan klaim. Coba lagi satu jam lagi."))
+    account's verified phone and the NIK on record matching what they type, it is theirs at
+    once; otherwise a guiding officer or the area operator decides. The typed NIK becomes (or
+    must be) the account's own NIK."""
+    account_services.require_verified_phone(user)
+    # Counted before the transaction, so a refused attempt still counts.
+    if throttle.hit("umkm-claim", str(user.pk), limit=10, window=3600).exceeded:
+        raise RateLimited(_("Terlalu banyak percobaan klaim. Coba lagi satu jam lagi."))
+    return _claim_request(user=user, business_id=business_id, nik=nik)
+
+
+@transaction.atomic
+def _claim_request(*, user, business_id: int, nik: str) -> Claim:
     business = Business.objects.select_for_update().filter(pk=business_id).first()
     if business is None or business.owner_id is not None:
         raise Conflict(_("Usaha ini tidak dapat diklaim (sudah punya pemilik atau tidak ada)."))
@@ -442,6 +533,8 @@ def claim_request(*, user, business_id: int, nik: str, request=None) -> Claim:
     matched = bool(business.owner_nik) and typed == business.owner_nik
     if business.owner_nik and not matched:
         raise ApplicationError.for_field("nik", _("NIK tidak cocok dengan data usaha."))
+    # The account's own NIK (set now if it has none; rolled back with a refused claim).
+    typed = account_services.user_nik_bind(user=user, nik=typed, field="nik")
     claim = Claim.objects.filter(business=business, user=user, state=Claim.State.PENDING).first()
     if claim is None:
         # The typed NIK stays on the claim for the officer to check against the KTP.

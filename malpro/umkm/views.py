@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from malpro.accounts import access as accounts_access
+from malpro.accounts.decorators import verified_phone_required
 from malpro.core import hooks, validators
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.exceptions import PermissionDenied as AppPermissionDenied
@@ -68,6 +70,7 @@ def my_businesses(request):
         {
             "businesses": selectors.businesses_of_owner(user=request.user),
             "claimable": selectors.business_claimable(user=request.user).exists(),
+            "phone_verified": accounts_access.has_verified_phone(user=request.user),
         },
     )
 
@@ -75,15 +78,32 @@ def my_businesses(request):
 @login_required
 def register(request):
     on_behalf = request.GET.get("atas_nama") == "1" or request.POST.get("on_behalf") == "1"
-    if on_behalf and not access.can_register_on_behalf(user=request.user):
-        return _deny(request, AppPermissionDenied(_("Hanya operator wilayah.")))
+    if on_behalf:
+        if not access.can_register_on_behalf(user=request.user):
+            return _deny(request, AppPermissionDenied(_("Hanya operator wilayah.")))
+        return _register(request, on_behalf=True)
+    return _register_own(request)
+
+
+@verified_phone_required
+def _register_own(request):
+    """Becoming a seller relies on the phone: an unverified one is sent to prove it first."""
+    return _register(request, on_behalf=False)
+
+
+def _register(request, *, on_behalf: bool):
     form_class = OnBehalfForm if on_behalf else BusinessForm
+    user = request.user
     initial = (
         {}
         if on_behalf
-        else {"owner_name": request.user.name, "phone": validators.format_phone(request.user.phone)}
+        else {
+            "owner_name": user.name,
+            "owner_nik": user.nik,
+            "phone": validators.format_phone(user.phone),
+        }
     )
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST or None, initial=initial, user=user, on_behalf=on_behalf)
     if request.method == "POST" and form.is_valid():
         try:
             business = services.business_register(
@@ -145,13 +165,13 @@ def edit(request, business_id: int):
     # Checked before the form is built: its initial values hold the full NIK and phone.
     if not access.can_edit(user=request.user, business=business):
         return _deny(request, AppPermissionDenied(_("Anda tidak berhak mengubah data usaha ini.")))
-    form = BusinessForm(request.POST or None, initial=_initial_from(business))
+    form = BusinessForm(
+        request.POST or None, initial=_initial_from(business), user=request.user, business=business
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.business_update(actor=request.user, business=business, data=form.to_input())
-        except AppPermissionDenied as exc:
-            form.add_error(None, exc.message)
-        except ApplicationError as exc:
+        except ApplicationError as exc:  # a refusal tied to a field shows on that field
             apply_application_error(form, exc)
         else:
             messages.success(request, _("Data usaha disimpan."))
@@ -226,6 +246,7 @@ def document_download(request, business_id: int, document_id: int):
 
 
 @login_required
+@verified_phone_required
 def claim(request):
     candidates = selectors.business_claimable(user=request.user)
     form = ClaimForm(request.POST or None)
