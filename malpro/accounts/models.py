@@ -97,7 +97,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone_verified_at = models.DateTimeField(_("nomor HP terverifikasi"), null=True, blank=True)
     # The person's own NIK, entered once (when they first register or claim a business) and
     # verified by an officer or operator who saw the KTP. A business they own carries it.
-    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
     nik_verified_at = models.DateTimeField(_("NIK diperiksa dengan KTP"), null=True, blank=True)
     nik_verified_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -118,8 +118,12 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=Q(phone__regex=r"^\+62[0-9]{8,13}$"), name="accounts_user_phone_e164"
             ),
+            # One account per person once a KTP was seen; before that several accounts may
+            # claim a NIK, so typing someone else's NIK first blocks nobody.
             models.UniqueConstraint(
-                fields=["nik"], condition=~Q(nik=""), name="accounts_user_nik_unique"
+                fields=["nik"],
+                condition=~Q(nik="") & Q(nik_verified_at__isnull=False),
+                name="accounts_user_verified_nik_unique",
             ),
         ]
 

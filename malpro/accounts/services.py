@@ -363,19 +363,17 @@ def recovery_in_person(
         raise ApplicationError.for_field(
             "new_phone", _("Nomor baru ini sudah dipakai akun lain."), status=409
         )
-    if not user.nik:
-        if User.objects.filter(nik=nik).exclude(pk=user.pk).exists():
-            raise ApplicationError.for_field(
-                "ktp_nik", _("NIK ini tercatat pada akun lain. Hubungi admin kota.")
-            )
-        user.nik = nik
-    user.nik_verified_at = user.nik_verified_at or timezone.now()
-    user.nik_verified_by = user.nik_verified_by or actor
+    if User.objects.filter(nik=nik, nik_verified_at__isnull=False).exclude(pk=user.pk).exists():
+        raise ApplicationError.for_field(
+            "ktp_nik",
+            _("NIK ini sudah diperiksa dengan KTP untuk akun lain. Hubungi admin kota."),
+        )
+    user.nik = nik
     user.phone = target
     user.phone_verified_at = None
-    user.save(
-        update_fields=["phone", "phone_verified_at", "nik", "nik_verified_at", "nik_verified_by"]
-    )
+    user.save(update_fields=["phone", "phone_verified_at", "nik"])
+    if user.nik_verified_at is None:
+        _nik_proved(user, by=actor, how="ktp_in_person")
     sessions.end_all(user=user, reason="recovered_in_person", actor=actor, request=request)
     audit.record(
         action="accounts.recovered_in_person",
@@ -411,8 +409,9 @@ def require_verified_phone(user: User) -> None:
 
 def user_nik_bind(*, user: User, nik: str, field: str = "nik") -> str:
     """The person's own NIK: set the first time they give it, and from then on what they type
-    must be the same. Returns the clean NIK. Raises a field error for a different NIK or one
-    another account holds."""
+    must be the same. Returns the clean NIK. Raises a field error for a NIK other than the
+    account's, or one another account proved with its KTP. An unproved NIK blocks nobody: the
+    first account whose KTP an officer or operator checks keeps it (user_nik_verify)."""
     try:
         number = validators.clean_nik(nik).number
     except ValidationError as exc:
@@ -429,22 +428,16 @@ def user_nik_bind(*, user: User, nik: str, field: str = "nik") -> str:
                 % {"mine": validators.mask_nik(user.nik)},
             )
         return number
-    if User.objects.filter(nik=number).exclude(pk=user.pk).exists():
+    if User.objects.filter(nik=number, nik_verified_at__isnull=False).exclude(pk=user.pk).exists():
         raise ApplicationError.for_field(
             field,
             _(
-                "NIK ini sudah dipakai akun lain. Bila itu NIK Anda, datangi operator kelurahan "
-                "dengan KTP untuk memulihkan akun."
+                "NIK ini sudah dipakai akun lain yang diperiksa dengan KTP. Bila itu NIK Anda, "
+                "datangi operator kelurahan dengan KTP asli."
             ),
             status=409,
         )
-    try:
-        with transaction.atomic():
-            User.objects.filter(pk=user.pk, nik="").update(nik=number)
-    except IntegrityError:
-        raise ApplicationError.for_field(
-            field, _("NIK ini sudah dipakai akun lain."), status=409
-        ) from None
+    User.objects.filter(pk=user.pk, nik="").update(nik=number)
     user.nik = number
     audit.record(
         action="accounts.nik_bound",
@@ -455,19 +448,43 @@ def user_nik_bind(*, user: User, nik: str, field: str = "nik") -> str:
     return number
 
 
+def _nik_proved(user: User, *, by: User, how: str) -> None:
+    """`user`'s NIK was checked against a KTP: it is theirs. Other accounts that typed the same
+    NIK without proof lose it (recorded), so nobody can hold a stranger's NIK."""
+    now = timezone.now()
+    others = list(
+        User.objects.select_for_update()
+        .filter(nik=user.nik, nik_verified_at__isnull=True)
+        .exclude(pk=user.pk)
+        .values_list("pk", flat=True)
+    )
+    if others:
+        User.objects.filter(pk__in=others).update(nik="")
+        for pk in others:
+            audit.record(
+                action="accounts.nik_released",
+                actor=by,
+                target=User(pk=pk),
+                data={"nik": validators.mask_nik(user.nik), "proved_by_user": user.pk},
+            )
+    user.nik_verified_at, user.nik_verified_by = now, by
+    user.save(update_fields=["nik_verified_at", "nik_verified_by"])
+    audit.record(
+        action="accounts.nik_verified",
+        actor=by,
+        target=user,
+        data={"nik": validators.mask_nik(user.nik), "how": how},
+    )
+
+
 def user_nik_verify(*, user: User, by: User, nik: str, how: str) -> None:
     """An officer or operator saw the KTP (in person, or its photo on the documents) and it
     shows this NIK for this person."""
     if not access.can_verify_nik(user=by):
         raise PermissionDenied(_("Hanya petugas OPD, operator wilayah atau admin kota."))
-    if not user.nik or user.nik != nik:
+    if not user.nik or user.nik != nik or user.nik_verified_at is not None:
         return
-    if user.nik_verified_at is None:
-        user.nik_verified_at, user.nik_verified_by = timezone.now(), by
-        user.save(update_fields=["nik_verified_at", "nik_verified_by"])
-        audit.record(
-            action="accounts.nik_verified",
-            actor=by,
-            target=user,
-            data={"nik": validators.mask_nik(nik), "how": how},
-        )
+    if User.objects.filter(nik=nik, nik_verified_at__isnull=False).exclude(pk=user.pk).exists():
+        # Another account proved this NIK with a KTP already: a case for the city admin.
+        raise Conflict(_("NIK ini sudah diperiksa dengan KTP untuk akun lain. Hubungi admin kota."))
+    _nik_proved(user, by=by, how=how)

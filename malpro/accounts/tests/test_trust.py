@@ -10,10 +10,12 @@ import time
 import pytest
 from django.test import Client
 
+from malpro.accounts import services
 from malpro.accounts.models import ApiToken, LoginSession, OneTimeCode, User
 from malpro.catalog.tests.factories import shop
 from malpro.conftest import PASSWORD, ApiClient, make_user
 from malpro.core import throttle
+from malpro.core.exceptions import ApplicationError
 from malpro.core.models import AuditEvent
 from malpro.notifications import sms
 from malpro.payments.models import BankAccount
@@ -415,3 +417,25 @@ def test_an_operator_moves_a_lost_phone_account_to_a_new_number_with_the_ktp(
 def test_only_operators_and_the_city_admin_recover_accounts(web, buyer, seller, officer):
     for person in (buyer, seller, officer):
         assert web(person).get("/akun/pemulihan/").status_code == 403
+
+
+# --- the account's own NIK ---------------------------------------------------------------------
+@pytest.mark.django_db
+def test_typing_a_strangers_nik_first_blocks_nobody(buyer, other_buyer, officer):
+    nik = "3573014107850003"
+    services.user_nik_bind(user=buyer, nik=nik)  # the squatter, first
+    services.user_nik_bind(user=other_buyer, nik=nik)  # the real person is not refused
+    services.user_nik_verify(user=other_buyer, by=officer, nik=nik, how="ktp_document")
+    buyer.refresh_from_db()
+    other_buyer.refresh_from_db()
+    assert other_buyer.nik == nik and other_buyer.nik_verified_by == officer
+    assert buyer.nik == ""  # the unproved copy is gone, and the release is on record
+    assert AuditEvent.objects.filter(action="accounts.nik_released", target_id=str(buyer.pk))
+    # Once proved, nobody else can take it.
+    with pytest.raises(ApplicationError) as refused:
+        services.user_nik_bind(user=buyer, nik=nik)
+    assert refused.value.status == 409
+    # And an account keeps the NIK it gave: another one is refused, naming only its own, masked.
+    with pytest.raises(ApplicationError) as other:
+        services.user_nik_bind(user=other_buyer, nik="3573015107850004")
+    assert "357301••••••••03" in other.value.extra["fields"]["nik"]

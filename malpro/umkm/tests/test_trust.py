@@ -3,6 +3,7 @@ tied to the account (and verified with the KTP on the documents), and an area op
 officer's scope on create and on edit (page and API). The imports are in test_import_scope."""
 
 import pytest
+from django.utils import timezone
 
 from malpro.accounts.services import PhoneNotVerified
 from malpro.conftest import make_user
@@ -60,6 +61,12 @@ def test_an_unverified_phone_cannot_claim(unverified, web, api):
 
 
 # --- the owner NIK is the account's own ----------------------------------------------------------
+def _proved(user):
+    """An officer saw this account's KTP (unproved NIKs block nobody: accounts.user_nik_bind)."""
+    user.nik_verified_at = timezone.now()
+    user.save(update_fields=["nik_verified_at"])
+
+
 @pytest.mark.django_db
 def test_registering_ties_the_owner_nik_to_the_account(seller, other_seller):
     services.business_register(actor=seller, data=data(owner_nik=nik(701)))
@@ -68,7 +75,8 @@ def test_registering_ties_the_owner_nik_to_the_account(seller, other_seller):
     with pytest.raises(ApplicationError) as info:  # a second business under another NIK
         services.business_register(actor=seller, data=data(name="Usaha Kedua", owner_nik=nik(702)))
     assert "bukan NIK akun Anda" in info.value.extra["fields"]["owner_nik"]
-    with pytest.raises(ApplicationError) as info:  # someone else's NIK
+    _proved(seller)
+    with pytest.raises(ApplicationError) as info:  # someone else's NIK, proved with a KTP
         services.business_register(
             actor=other_seller, data=data(name="Usaha Lain", owner_nik=nik(701))
         )
@@ -79,6 +87,7 @@ def test_registering_ties_the_owner_nik_to_the_account(seller, other_seller):
 @pytest.mark.django_db
 def test_the_register_page_refuses_another_persons_nik_on_its_field(web, seller, buyer):
     services.business_register(actor=seller, data=data(owner_nik=nik(711)))
+    _proved(seller)
     response = web(buyer).post(
         "/umkm/daftar/",
         {
@@ -99,8 +108,9 @@ def test_the_register_page_refuses_another_persons_nik_on_its_field(web, seller,
 def test_a_claim_with_a_nik_that_is_not_the_accounts_is_refused(buyer, other_buyer):
     business = make_business(status=Status.VERIFIED, phone=buyer.phone, owner_nik=nik(721))
     make_business(owner=other_buyer, status=Status.VERIFIED)
-    other_buyer.nik = nik(721)  # the NIK on the business is another account's
+    other_buyer.nik = nik(721)  # the NIK on the business is another account's, proved
     other_buyer.save(update_fields=["nik"])
+    _proved(other_buyer)
     with pytest.raises(ApplicationError) as info:
         services.claim_request(user=buyer, business_id=business.pk, nik=nik(721))
     assert "dipakai akun lain" in info.value.extra["fields"]["nik"]

@@ -13,7 +13,9 @@ class Command(BaseCommand):
         "Imports an agency's UMKM spreadsheet (CSV or XLSX; columns in docs/import-umkm.md). "
         "Good rows are created or updated (matched on NIB, else owner NIK + business name), bad "
         "rows are reported; re-importing the same file changes nothing. With --agency CODE the "
-        "rows are guided by that agency and start verified. Prints "
+        "run updates only businesses that agency guides (rows matching others are reported, "
+        "not applied), never changes an existing business's state, and its new rows are "
+        "guided by that agency and start verified. Prints "
         "'created=N updated=N unchanged=N rejected=N'; exits 0 when the file was processed "
         "(bad rows included) and 2 when it cannot be read."
     )
