@@ -68,14 +68,15 @@ def test_asn_claims_the_nip_and_follows_the_obligation_of_the_month(
     page.goto("/asn/")
     expect(page.locator("h1")).to_have_text("Hubungkan akun dengan NIP")
     fits_phone(page)
-    page.get_by_label("NIP").fill("19850712 201001 2 003")
-    page.get_by_label("Tanggal lahir").fill("1985-12-07")  # day and month swapped
+    page.get_by_label("NIP").fill("19851312 201001 2 003")  # no 13th month
     page.get_by_role("button", name="Klaim NIP").click()
-    expect(page.get_by_text("Tanggal lahir tidak sesuai dengan NIP.")).to_be_visible()
-    expect(page.get_by_label("NIP")).to_have_value("19850712 201001 2 003")
+    expect(
+        page.get_by_text("Tanggal lahir pada NIP (digit 1–8, TTTTBBHH) tidak valid.")
+    ).to_be_visible()
+    expect(page.get_by_label("NIP")).to_have_value("19851312 201001 2 003")
     assert not NipClaim.objects.exists()
 
-    page.get_by_label("Tanggal lahir").fill("1985-07-12")
+    page.get_by_label("NIP").fill("19850712 201001 2 003")
     page.get_by_role("button", name="Klaim NIP").click()
     # The account's phone is the roster's: verified at once.
     expect(page.get_by_text("NIP terverifikasi. Selamat datang!")).to_be_visible()
