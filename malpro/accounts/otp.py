@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from malpro.accounts.models import OneTimeCode, User
 from malpro.core import audit, throttle, validators
@@ -153,7 +154,13 @@ def check_otp(*, phone: str, purpose: str, code: str) -> OneTimeCode:
                 "code", _("Kode salah, dan sudah terlalu sering salah. Minta kode baru.")
             )
         raise ApplicationError.for_field(
-            "code", _("Kode salah. Sisa %(left)d kali percobaan.") % {"left": left}
+            "code",
+            ngettext(
+                "Kode salah. Sisa %(left)d kali percobaan.",
+                "Kode salah. Sisa %(left)d kali percobaan.",
+                left,
+            )
+            % {"left": left},
         )
     used = OneTimeCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now)
     if not used:

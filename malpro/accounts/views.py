@@ -11,6 +11,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
 from malpro.accounts import access, services, sessions
@@ -251,7 +252,12 @@ def session_list(request):
                 )
                 messages.success(
                     request,
-                    _("%(n)d perangkat lain dikeluarkan.") % {"n": count},
+                    ngettext(
+                        "%(n)d perangkat lain dikeluarkan.",
+                        "%(n)d perangkat lain dikeluarkan.",
+                        count,
+                    )
+                    % {"n": count},
                 )
             elif what == "all":
                 sessions.end_all(user=user, reason="ended_by_user", request=request)

@@ -120,8 +120,10 @@ class Backoff:
 
 def wait_words(seconds: int) -> str:
     """'45 detik' / '3 menit': how long to wait, in the words of the UI."""
-    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
 
     if seconds < 60:
-        return _("%(n)d detik") % {"n": max(1, seconds)}
-    return _("%(n)d menit") % {"n": math.ceil(seconds / 60)}
+        n = max(1, seconds)
+        return ngettext("%(n)d detik", "%(n)d detik", n) % {"n": n}
+    n = math.ceil(seconds / 60)
+    return ngettext("%(n)d menit", "%(n)d menit", n) % {"n": n}
