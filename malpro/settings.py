@@ -158,16 +158,7 @@ if REDIS_URL:
     }
     CACHES["throttle"] = {**CACHES["default"], "KEY_PREFIX": "malpro-thr"}
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # Rate-limit counters must be shared by every worker process: without Redis they live
-        # in a table of the database (created by the core app's migrations).
-        "throttle": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "malpro_throttle_cache",
-            "OPTIONS": {"MAX_ENTRIES": 50000},
-        },
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     if PRODUCTION and not env.get_bool("MALPRO_ALLOW_NO_REDIS", False):
         # Celery workers, shared rate limits and the cache need Redis in a city's deployment.
         # A benchmark or a single-process pilot may opt out explicitly.
@@ -175,7 +166,9 @@ else:
             "REDIS_URL must be set in production (or MALPRO_ALLOW_NO_REDIS=1 for a "
             "single-process pilot)."
         )
-MALPRO_THROTTLE_CACHE = "throttle"
+# Rate-limit counters (core.throttle): this cache with Redis; without it, the ThrottleCounter
+# table, which every worker process shares.
+MALPRO_THROTTLE_CACHE = "throttle" if REDIS_URL else ""
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
@@ -241,6 +234,8 @@ MALPRO_OTP_TTL_SECONDS = env.get_int("MALPRO_OTP_TTL_SECONDS", 5 * 60)
 MALPRO_OTP_MAX_TRIES = env.get_int("MALPRO_OTP_MAX_TRIES", 5)
 MALPRO_OTP_RESEND_SECONDS = env.get_int("MALPRO_OTP_RESEND_SECONDS", 60)
 MALPRO_OTP_PER_HOUR = env.get_int("MALPRO_OTP_PER_HOUR", 5)
+# After a recovery at the kelurahan desk, payout account and QRIS stay as they were this long.
+MALPRO_RECOVERY_HOLD_DAYS = env.get_int("MALPRO_RECOVERY_HOLD_DAYS", 3)
 # How one-time codes reach a phone: "console" (the embedded default: the code is printed on
 # the server's console), "memory" (tests read them), or "http" (a generic SMS gateway).
 MALPRO_SMS_BACKEND = env.get_choice("MALPRO_SMS_BACKEND", ("console", "memory", "http"), "console")
@@ -269,6 +264,13 @@ try:
         _ipaddress.ip_network(_net, strict=False)
 except ValueError as _exc:
     raise ImproperlyConfigured(f"MALPRO_TRUSTED_PROXIES: {_exc}") from _exc
+if PRODUCTION and env.get_bool("MALPRO_BEHIND_PROXY", True) and not MALPRO_TRUSTED_PROXIES:
+    # Behind a proxy with none trusted, every person seems to come from the proxy: one
+    # attacker's failures would slow the whole city's logins.
+    raise ImproperlyConfigured(
+        "MALPRO_TRUSTED_PROXIES must list the reverse proxy's address(es) in production "
+        "(or MALPRO_BEHIND_PROXY=0 when clients connect directly)."
+    )
 
 # --- internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "id"

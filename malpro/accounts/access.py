@@ -150,8 +150,9 @@ PERMISSIONS = [
     (
         "area_operator",
         "recovery in person (/akun/pemulihan/): move an account to a new number after "
-        "checking the KTP; recorded",
-        "any account (the person is at the desk)",
+        "checking the KTP against the NIK on record; recorded, the old number told by SMS, "
+        "payout account and QRIS held for 3 days",
+        "citizens' accounts (buyer, seller, ASN) with a NIK on record",
     ),
     ("asn", "profile and API as a buyer", "own account"),
     ("seller", "profile and API as a buyer", "own account"),
@@ -159,8 +160,9 @@ PERMISSIONS = [
     ("area_operator", "profile and API as a buyer", "own account"),
     (
         "city_admin",
-        "back office (/admin/): users, roles, agencies, API tokens; recovery in person",
-        "every account of the city",
+        "back office (/admin/): users, roles, agencies, API tokens; recovery in person, also "
+        "of officials' accounts and of accounts without a NIK on record",
+        "every account of the city but their own",
     ),
     ("auditor", "profile and API as a buyer; no back office", "own account"),
 ]

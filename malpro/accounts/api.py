@@ -100,7 +100,11 @@ def password_reset(request: HttpRequest, payload: PasswordResetIn):
     """With the code from POST /auth/otp/request (purpose=reset). Every session and token of
     the account ends; log in again with the new password."""
     services.password_reset(
-        phone=payload.phone, code=payload.code, password=payload.password, request=request
+        phone=payload.phone,
+        code=payload.code,
+        password=payload.password,
+        ticket=payload.ticket,
+        request=request,
     )
     return Status(204, None)
 

@@ -102,6 +102,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     nik_verified_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Moved to a new number by a recovery at the desk: where money goes is held for a few days.
+    recovered_at = models.DateTimeField(_("dipulihkan petugas"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -358,6 +360,9 @@ class OneTimeCode(models.Model):
         User, null=True, blank=True, on_delete=models.CASCADE, related_name="one_time_codes"
     )
     code_hash = models.CharField(max_length=64)
+    # Who asked: the code can be tried only with the ticket its request got back, so nobody
+    # else's wrong guesses spend its tries and nobody else's request replaces it.
+    ticket = models.CharField(max_length=32, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     tries = models.PositiveSmallIntegerField(default=0)

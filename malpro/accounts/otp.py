@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from malpro.accounts.models import OneTimeCode, User
-from malpro.core import audit, throttle, validators
+from malpro.core import audit, netaddr, throttle, validators
 from malpro.core.exceptions import ApplicationError, RateLimited
 from malpro.notifications import sms
 
@@ -32,13 +32,20 @@ CODE_DIGITS = 6
 _PER_IP_PER_HOUR = 30
 
 
+# Wrong codes from one address cost growing delays (whatever number they try).
+GUESSES = throttle.Backoff(name="otp-guess-ip", free=10, base=30, cap=60 * 60)
+
+
 @dataclass(frozen=True)
 class Sent:
-    """What the person is told after a request (the same whether an account exists or not)."""
+    """What the person is told after a request (the same whether an account exists or not).
+    `ticket` goes back with the code (POST /auth/password/reset): the code is tried only with
+    it."""
 
     sent_to: str  # the masked number
     expires_in: int
     resend_in: int
+    ticket: str
 
 
 def _hash(code_id: int, code: str) -> str:
@@ -58,47 +65,56 @@ def _text(purpose: str, code: str) -> str:
     ) % {"code": code, "site": settings.MALPRO_SITE_NAME, "what": what, "minutes": minutes}
 
 
+def _limited(usage: throttle.Usage, message: str) -> RateLimited:
+    return RateLimited(
+        message % {"wait": throttle.wait_words(usage.retry_after)},
+        {"retry_after": usage.retry_after},
+    )
+
+
 def send_otp(*, phone: str, purpose: str, user: User | None, request=None) -> Sent:
     """Sends a new code for `purpose` to `phone` (E.164). With `user` None nothing is sent but
     the answer is the same (a reset for a number without an account must not tell so).
 
-    Raises RateLimited when the pause since the last code has not passed or the hourly
-    limits for this number or this address are used up."""
+    Limits, each counted atomically: a pause between two codes asked from one address for one
+    number; an hourly number of codes per (number, address), per number (more: several
+    addresses may be the owner's) and per address. Someone else's requests therefore never
+    replace or delay the owner's code. Raises RateLimited past them."""
     ttl = settings.MALPRO_OTP_TTL_SECONDS
     pause = settings.MALPRO_OTP_RESEND_SECONDS
-    answer = Sent(sent_to=validators.mask_phone(phone), expires_in=ttl, resend_in=pause)
-    since_last = throttle.hit(f"otp-pause-{purpose}", phone, limit=1, window=pause, count=False)
-    if since_last.count >= 1:
-        raise RateLimited(
-            _("Kode baru dapat diminta lagi dalam %(wait)s.")
-            % {"wait": throttle.wait_words(since_last.retry_after)},
-            {"retry_after": since_last.retry_after},
-        )
-    ip = audit.client_ip(request) or "unknown"
-    if throttle.hit("otp-ip", ip, limit=_PER_IP_PER_HOUR, window=3600).exceeded:
+    place = netaddr.rate_key(request)
+    pair = f"{phone}|{place}"
+    since_last = throttle.hit(f"otp-pause-{purpose}", pair, limit=1, window=pause)
+    if since_last.exceeded:
+        raise _limited(since_last, _("Kode baru dapat diminta lagi dalam %(wait)s."))
+    if throttle.hit("otp-ip", place, limit=_PER_IP_PER_HOUR, window=3600).exceeded:
         raise RateLimited(_("Terlalu banyak permintaan kode dari jaringan ini. Coba lagi nanti."))
-    hourly = throttle.hit("otp-phone", phone, limit=settings.MALPRO_OTP_PER_HOUR, window=3600)
-    if hourly.exceeded:
-        raise RateLimited(
-            _("Sudah terlalu banyak kode dikirim ke nomor ini. Coba lagi dalam %(wait)s.")
-            % {"wait": throttle.wait_words(hourly.retry_after)},
-            {"retry_after": hourly.retry_after},
-        )
-    throttle.hit(f"otp-pause-{purpose}", phone, limit=1, window=pause)
+    hourly = settings.MALPRO_OTP_PER_HOUR
+    for name, key, limit in (("otp-pair", pair, hourly), ("otp-phone", phone, hourly * 4)):
+        usage = throttle.hit(name, key, limit=limit, window=3600)
+        if usage.exceeded:
+            message = _("Sudah terlalu banyak kode dikirim ke nomor ini. Coba lagi dalam %(wait)s.")
+            raise _limited(usage, message)
+    ticket = secrets.token_hex(16)
+    answer = Sent(
+        sent_to=validators.mask_phone(phone), expires_in=ttl, resend_in=pause, ticket=ticket
+    )
     if user is None:
         return answer
     code = "".join(secrets.choice("0123456789") for _i in range(CODE_DIGITS))
     now = timezone.now()
     with transaction.atomic():
-        # A new code replaces the ones before it.
-        OneTimeCode.objects.filter(phone=phone, purpose=purpose, used_at__isnull=True).update(
-            used_at=now
-        )
+        if purpose == OneTimeCode.Purpose.VERIFY:
+            # Only the logged-in owner asks for these: a new one replaces the ones before.
+            OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(
+                used_at=now
+            )
         row = OneTimeCode.objects.create(
             phone=phone,
             purpose=purpose,
             user=user,
             code_hash="-",
+            ticket=ticket,
             expires_at=now + timedelta(seconds=ttl),
         )
         row.code_hash = _hash(row.pk, code)
@@ -114,26 +130,46 @@ def send_otp(*, phone: str, purpose: str, user: User | None, request=None) -> Se
         sms.send_text(phone=phone, text=_text(purpose, code))
     except sms.SendFailed:
         OneTimeCode.objects.filter(pk=row.pk).update(used_at=timezone.now())
-        throttle.reset(f"otp-pause-{purpose}", phone, window=pause)
+        throttle.reset(f"otp-pause-{purpose}", pair, window=pause)
         raise ApplicationError(
             _("Kode tidak dapat dikirim saat ini. Coba lagi beberapa saat lagi."), status=503
         ) from None
     return answer
 
 
-def check_otp(*, phone: str, purpose: str, code: str) -> OneTimeCode:
-    """Spends one try of the live code for (phone, purpose) and marks it used when `code` is
-    right. Raises ApplicationError (field "code") otherwise. Call it outside a transaction:
-    the spent try must stay spent when the caller's work fails."""
+def check_otp(
+    *, phone: str, purpose: str, code: str, ticket: str = "", request=None
+) -> OneTimeCode:
+    """Spends one try of the live code for (phone, purpose) — the one of `ticket` when given,
+    else the newest — and marks it used when `code` is right. Raises ApplicationError (field
+    "code") otherwise, or RateLimited when this address guessed wrong too often. Call it
+    outside a transaction: the spent try must stay spent when the caller's work fails."""
+    place = netaddr.rate_key(request)
+    wait = GUESSES.attempt(place)
+    if wait:
+        raise RateLimited(
+            _("Terlalu banyak kode salah dari jaringan ini. Tunggu %(wait)s.")
+            % {"wait": throttle.wait_words(wait)},
+            {"retry_after": wait},
+        )
+    try:
+        row = _spend(phone=phone, purpose=purpose, code=code, ticket=ticket)
+    except ApplicationError:
+        GUESSES.failed(place)
+        raise
+    GUESSES.release(place)
+    return row
+
+
+def _spend(*, phone: str, purpose: str, code: str, ticket: str) -> OneTimeCode:
     code = "".join(ch for ch in str(code or "") if ch.isdigit())
     now = timezone.now()
-    row = (
-        OneTimeCode.objects.filter(
-            phone=phone, purpose=purpose, used_at__isnull=True, expires_at__gt=now
-        )
-        .order_by("-created_at")
-        .first()
+    live = OneTimeCode.objects.filter(
+        phone=phone, purpose=purpose, used_at__isnull=True, expires_at__gt=now
     )
+    if ticket:
+        live = live.filter(ticket=ticket)
+    row = live.order_by("-created_at").first()
     if row is None or row.tries >= settings.MALPRO_OTP_MAX_TRIES:
         raise ApplicationError.for_field(
             "code",

@@ -54,6 +54,9 @@ class OtpSentOut(Schema):
     sent_to: str
     expires_in: int
     resend_in: int
+    ticket: str = Field(
+        ..., description="Send it back with the code: the code is tried only with its ticket."
+    )
 
 
 class OtpVerifyIn(Schema):
@@ -64,6 +67,12 @@ class PasswordResetIn(Schema):
     phone: str = Field(..., max_length=32)
     code: str = Field(..., max_length=12)
     password: str = Field(..., max_length=256)
+    ticket: str = Field(
+        "",
+        max_length=64,
+        description="The ticket of POST /auth/otp/request. Without it the newest code of the "
+        "number is tried (and someone else's wrong guesses may have spent its tries).",
+    )
 
 
 class SessionOut(Schema):

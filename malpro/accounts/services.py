@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -14,7 +17,7 @@ from django.utils.translation import gettext as _
 from malpro.accounts import access, otp, sessions
 from malpro.accounts.models import Agency, ApiToken, OneTimeCode, RoleAssignment, User
 from malpro.accounts.roles import AGENCY_SCOPED, AREA_SCOPED, Role
-from malpro.core import audit, throttle, validators
+from malpro.core import audit, netaddr, throttle, validators
 from malpro.core.exceptions import (
     ApplicationError,
     Conflict,
@@ -22,6 +25,7 @@ from malpro.core.exceptions import (
     PermissionDenied,
     RateLimited,
 )
+from malpro.notifications import sms
 from malpro.regions.models import District, Village
 
 
@@ -188,47 +192,60 @@ def _rate(spec: str) -> tuple[int, int]:
 def login_unlock(*, phone: str, request=None) -> None:
     """The owner proved the phone (a one-time code): the wrong-password delays on the number,
     and on the number from this address, end at once."""
-    pair, number = _login_backoffs()
-    number.clear(phone)
-    pair.clear(f"{phone}|{audit.client_ip(request) or 'unknown'}")
+    by_pair, by_number = _login_backoffs()
+    by_number.clear(phone)
+    by_pair.clear(f"{phone}|{netaddr.rate_key(request)}")
 
 
 def login_attempt(*, request, phone: str, password: str) -> User:
     """Checks a phone + password pair.
 
-    Raises RateLimited (429) when the address made too many attempts or when this number must
-    wait after wrong passwords (the wait grows with each failure), and ApplicationError (401)
+    Each try is reserved atomically before the password is checked: per address (a window),
+    per (number, address) and per number (growing delays after free failures). The number's
+    own delays spare addresses it logged in from before, so a stranger's failures elsewhere do
+    not stop the owner. Raises RateLimited (429, `extra.retry_after`) or ApplicationError (401)
     on a wrong pair. Never counted inside a transaction."""
-    ip = audit.client_ip(request) or "unknown"
+    place = netaddr.rate_key(request)
     limit, window = _rate(settings.MALPRO_LOGIN_RATE_IP)
-    if throttle.hit("login-ip", ip, limit=limit, window=window).exceeded:
+    if throttle.hit("login-ip", place, limit=limit, window=window).exceeded:
         raise RateLimited(
             _("Terlalu banyak percobaan masuk dari jaringan ini. Coba lagi beberapa menit lagi.")
         )
     normalised = phone_normalise(phone=phone)
-    pair = f"{normalised}|{ip}"
+    pair = f"{normalised}|{place}"
     by_pair, by_number = _login_backoffs()
-    wait = max(by_pair.wait(pair), by_number.wait(normalised))
-    if wait:
-        raise RateLimited(
-            _(
-                "Kata sandi salah beberapa kali. Tunggu %(wait)s sebelum mencoba lagi, atau pakai "
-                '"Lupa kata sandi" untuk masuk sekarang dengan kode SMS.'
+    checks = [(by_pair, pair)]
+    if not throttle.known("login-place", pair):
+        checks.append((by_number, normalised))
+    reserved = []
+    for backoff, key in checks:
+        wait = backoff.attempt(key)
+        if wait:
+            for earlier, earlier_key in reserved:
+                earlier.release(earlier_key)
+            raise RateLimited(
+                _(
+                    "Kata sandi salah beberapa kali. Tunggu %(wait)s sebelum mencoba lagi, atau "
+                    'pakai "Lupa kata sandi" untuk masuk sekarang dengan kode SMS.'
+                )
+                % {"wait": throttle.wait_words(wait)},
+                {"retry_after": wait},
             )
-            % {"wait": throttle.wait_words(wait)},
-            {"retry_after": wait},
-        )
+        reserved.append((backoff, key))
     user = authenticate(request, phone=normalised, password=password)
     if user is None:
-        by_pair.fail(pair)
-        by_number.fail(normalised)
+        for backoff, key in reserved:
+            backoff.failed(key)
         audit.record(
             action="accounts.login_failed",
             data={"phone": validators.mask_phone(normalised)},
             ip=audit.client_ip(request),
         )
         raise ApplicationError(_("Nomor HP atau kata sandi salah."), status=401)
-    by_pair.clear(pair)
+    by_pair.succeeded(pair)
+    if (by_number, normalised) in reserved:
+        by_number.release(normalised)
+    throttle.remember("login-place", pair)
     return user
 
 
@@ -259,7 +276,7 @@ def user_verify_phone(*, user: User, code: str, request=None) -> User:
     """The code sent to the account's number proves it."""
     if user.phone_verified_at is not None:
         return user
-    otp.check_otp(phone=user.phone, purpose=OneTimeCode.Purpose.VERIFY, code=code)
+    otp.check_otp(phone=user.phone, purpose=OneTimeCode.Purpose.VERIFY, code=code, request=request)
     with transaction.atomic():
         user.phone_verified_at = timezone.now()
         user.save(update_fields=["phone_verified_at"])
@@ -282,7 +299,7 @@ def password_reset_send(*, phone: str, request=None) -> otp.Sent:
     return otp.send_otp(phone=number, purpose=OneTimeCode.Purpose.RESET, user=user, request=request)
 
 
-def password_reset(*, phone: str, code: str, password: str, request=None) -> User:
+def password_reset(*, phone: str, code: str, password: str, ticket: str = "", request=None) -> User:
     """Sets a new password with the code sent to the number; every session and token of the
     account ends, and the number counts as verified (the code proved it)."""
     number = phone_normalise(phone=phone)
@@ -292,7 +309,13 @@ def password_reset(*, phone: str, code: str, password: str, request=None) -> Use
         validate_password(password, probe)
     except ValidationError as exc:
         raise _field_error("password", exc) from None
-    otp.check_otp(phone=number, purpose=OneTimeCode.Purpose.RESET, code=code)
+    otp.check_otp(
+        phone=number,
+        purpose=OneTimeCode.Purpose.RESET,
+        code=code,
+        ticket=ticket,
+        request=request,
+    )
     if user is None:  # a code is only ever sent to an account's number
         raise ApplicationError.for_field("code", _("Kode tidak berlaku lagi. Minta kode baru."))
     with transaction.atomic():
@@ -329,14 +352,20 @@ def user_set_password(*, user: User, password: str, request=None) -> None:
             sessions.restamp(request, user)
 
 
-@transaction.atomic
+_CITIZEN_ROLES = {Role.BUYER, Role.SELLER, Role.ASN}
+
+
 def recovery_in_person(
     *, actor: User, phone: str, ktp_nik: str, new_phone: str, ktp_seen: bool, request=None
 ) -> User:
     """Someone who lost their phone comes to the kelurahan with their KTP. The operator (or the
-    city admin) checks the KTP against the account and moves the account to the new number;
-    every session and token ends, and the person sets a new password themselves with
-    "Lupa kata sandi" on the new number (the operator never learns it)."""
+    city admin) checks the KTP against the NIK the account holds and moves the account to the
+    new number; every session and token ends, the old number is told by SMS, where money goes
+    is held for MALPRO_RECOVERY_HOLD_DAYS, and the person sets a new password themselves with
+    "Lupa kata sandi" on the new number (the operator never learns it).
+
+    Operators recover citizens' accounts whose NIK is on record; accounts of officials, and
+    accounts without a NIK, only the city admin (never their own)."""
     if not access.can_recover_accounts(user=actor):
         raise PermissionDenied(_("Hanya operator wilayah atau admin kota."))
     if not ktp_seen:
@@ -349,30 +378,50 @@ def recovery_in_person(
         nik = validators.clean_nik(ktp_nik).number
     except ValidationError as exc:
         raise _field_error("ktp_nik", exc) from None
+    try:
+        with transaction.atomic():
+            user = _recover(actor, number, target, nik, request)
+    except IntegrityError:
+        raise ApplicationError.for_field(
+            "new_phone", _("Nomor baru ini sudah dipakai akun lain."), status=409
+        ) from None
+    return user
+
+
+def _recover(actor: User, number: str, target: str, nik: str, request) -> User:
     user = User.objects.select_for_update().filter(phone=number).first()
     # The same answer for "no account" and "NIK differs": the desk learns nothing from a guess.
+    mismatch = ApplicationError.for_field(
+        "ktp_nik",
+        _("Tidak ada akun dengan nomor HP ini dan NIK pada KTP ini. Periksa keduanya."),
+    )
     if user is None or (user.nik and user.nik != nik):
-        raise ApplicationError.for_field(
-            "ktp_nik",
+        raise mismatch
+    admin = access.is_city_admin(user=actor)
+    official = user.is_superuser or any(a.role not in _CITIZEN_ROLES for a in user.role_assignments)
+    if official and (not admin or user.pk == actor.pk):
+        raise PermissionDenied(
+            _("Akun petugas hanya dapat dipulihkan oleh admin kota lain."), status=403
+        )
+    if not user.nik and not admin:
+        raise PermissionDenied(
             _(
-                "Tidak ada akun dengan nomor HP ini dan NIK pada KTP ini. Periksa keduanya; bila "
-                "akun belum mencatat NIK, nama pada KTP harus sama dengan nama akun."
+                "Akun ini belum mencatat NIK, jadi KTP tidak dapat dicocokkan di sini. "
+                "Pemulihannya hanya oleh admin kota."
             ),
+            status=403,
         )
     if target != number and User.objects.filter(phone=target).exists():
         raise ApplicationError.for_field(
             "new_phone", _("Nomor baru ini sudah dipakai akun lain."), status=409
         )
-    if User.objects.filter(nik=nik, nik_verified_at__isnull=False).exclude(pk=user.pk).exists():
-        raise ApplicationError.for_field(
-            "ktp_nik",
-            _("NIK ini sudah diperiksa dengan KTP untuk akun lain. Hubungi admin kota."),
-        )
-    user.nik = nik
+    had_nik = bool(user.nik)
     user.phone = target
     user.phone_verified_at = None
-    user.save(update_fields=["phone", "phone_verified_at", "nik"])
-    if user.nik_verified_at is None:
+    user.recovered_at = timezone.now()
+    user.save(update_fields=["phone", "phone_verified_at", "recovered_at"])
+    if had_nik and user.nik_verified_at is None:
+        # The KTP in front of the desk shows the NIK the account itself gave.
         _nik_proved(user, by=actor, how="ktp_in_person")
     sessions.end_all(user=user, reason="recovered_in_person", actor=actor, request=request)
     audit.record(
@@ -383,11 +432,44 @@ def recovery_in_person(
             "old_phone": validators.mask_phone(number),
             "new_phone": validators.mask_phone(target),
             "nik": validators.mask_nik(nik),
+            "nik_on_record": had_nik,
             "ktp_seen": True,
         },
         ip=audit.client_ip(request),
     )
+    transaction.on_commit(lambda: _tell_old_number(number, target))
     return user
+
+
+def _tell_old_number(old: str, new: str) -> None:
+    """Best effort: whoever still holds the old number learns of the move at once."""
+    text = _(
+        "Akun %(site)s untuk nomor ini dipindah petugas ke nomor %(new)s. Bila bukan Anda yang "
+        "meminta, segera hubungi admin kota."
+    ) % {"site": settings.MALPRO_SITE_NAME, "new": validators.mask_phone(new)}
+    with contextlib.suppress(sms.SendFailed):
+        sms.send_text(phone=old, text=text)
+
+
+def payout_hold_until(user: User):
+    """Until when where money goes may not change after a recovery at the desk (None: no
+    hold)."""
+    if user.recovered_at is None:
+        return None
+    until = user.recovered_at + timedelta(days=settings.MALPRO_RECOVERY_HOLD_DAYS)
+    return until if until > timezone.now() else None
+
+
+def require_no_recovery_hold(user: User) -> None:
+    until = payout_hold_until(user)
+    if until is not None:
+        raise PermissionDenied(
+            _(
+                "Akun ini baru dipulihkan lewat petugas. Demi keamanan, rekening dan QRIS dapat "
+                "diubah lagi mulai %(when)s."
+            )
+            % {"when": timezone.localtime(until).strftime("%d/%m/%Y %H:%M")}
+        )
 
 
 # --- what a phone or a KTP proves ------------------------------------------------------------

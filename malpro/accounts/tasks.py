@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from malpro.accounts.models import ApiToken, LoginSession, OneTimeCode
+from malpro.core import throttle
 
 
 @shared_task(name="accounts.api_tokens_purge")
@@ -19,4 +20,6 @@ def api_tokens_purge(keep_days: int = 30) -> int:
     sessions, _ = LoginSession.objects.filter(expires_at__lt=cutoff).delete()
     ended, _ = LoginSession.objects.filter(ended_at__lt=cutoff).delete()
     codes, _ = OneTimeCode.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
+    # Rate-limit counters past their window (the table used without Redis).
+    throttle.purge()
     return deleted + sessions + ended + codes

@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -31,6 +32,7 @@ from malpro.core.forms import apply_application_error
 from malpro.core.views import redirect_next
 
 _RESET_PHONE = "malpro_reset_phone"
+_RESET_TICKET = "malpro_reset_ticket"
 
 
 def _safe_next(request) -> str:
@@ -184,6 +186,7 @@ def password_forgot(request):
             apply_application_error(form, exc)
         else:
             request.session[_RESET_PHONE] = validators.clean_phone(form.cleaned_data["phone"])
+            request.session[_RESET_TICKET] = sent.ticket
             messages.info(
                 request,
                 _(
@@ -211,6 +214,7 @@ def password_reset(request):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
+            request.session[_RESET_TICKET] = sent.ticket
             messages.info(
                 request,
                 _("Bila nomor %(phone)s terdaftar, kode baru sudah dikirim.")
@@ -222,12 +226,14 @@ def password_reset(request):
                 phone=form.cleaned_data["phone"],
                 code=form.cleaned_data["code"],
                 password=form.cleaned_data["password"],
+                ticket=request.session.get(_RESET_TICKET, ""),
                 request=request,
             )
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
             request.session.pop(_RESET_PHONE, None)
+            request.session.pop(_RESET_TICKET, None)
             if request.user.is_authenticated:
                 logout(request)
             messages.success(
@@ -265,7 +271,7 @@ def session_list(request):
                 messages.success(request, _("Anda keluar dari semua perangkat."))
                 return redirect("accounts:login")
             else:
-                sessions.end_one(user=user, session_id=what, request=request)
+                sessions.end_one(user=user, session_id=uuid.UUID(what), request=request)
                 if what == current:
                     logout(request)
                     return redirect("accounts:login")
@@ -281,6 +287,7 @@ def session_list(request):
 
 
 # --- recovery in person --------------------------------------------------------------------------
+@sensitive_post_parameters("ktp_nik")
 @login_required
 def recovery(request):
     if not access.can_recover_accounts(user=request.user):

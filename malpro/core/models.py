@@ -91,3 +91,17 @@ class EventDelivery(models.Model):
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
         verbose_name = _("pengiriman peristiwa")
         verbose_name_plural = _("pengiriman peristiwa")
+
+
+class ThrottleCounter(models.Model):
+    """A rate-limit counter when there is no Redis (core.throttle): one row per key, changed
+    only by single atomic statements, so every worker process counts the same attempts."""
+
+    key = models.CharField(max_length=120, primary_key=True)
+    value = models.BigIntegerField(default=0)
+    stamp = models.FloatField(null=True)  # a time (epoch seconds), e.g. the last failure
+    expires = models.FloatField(db_index=True)  # epoch seconds; an expired row counts as absent
+
+    class Meta:
+        verbose_name = _("penghitung batas laju")
+        verbose_name_plural = _("penghitung batas laju")

@@ -56,3 +56,18 @@ def client_ip(request) -> str | None:
             return str(hop)
         nearest = hop
     return str(nearest)
+
+
+def rate_key(request) -> str:
+    """The client's address as rate limits count it: an IPv4 address, or the /64 network of an
+    IPv6 one (a single subscriber usually holds a whole /64, so counting addresses would give
+    them billions of fresh budgets)."""
+    value = client_ip(request)
+    if not value:
+        return "unknown"
+    address = ipaddress.ip_address(value)
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))

@@ -352,8 +352,10 @@ def payout_account_set(
     announced (`payout_account.changed`): the owner is told in the app, so a change made by
     someone else with their session does not go unnoticed."""
     _owner_only(access.can_set_payout_account(user=actor, business=business))
-    # Where money goes is decided only by someone who proved the phone on the account.
+    # Where money goes is decided only by someone who proved the phone on the account, and
+    # not in the first days after the account was moved to a new number at the desk.
     account_services.require_verified_phone(actor)
+    account_services.require_no_recovery_hold(actor)
     bank_code = (bank_code or "").strip().upper()
     account_number = re.sub(r"[\s.-]", "", account_number or "")
     account_name = " ".join((account_name or "").split())
@@ -408,6 +410,7 @@ def static_qris_set(*, actor, business: Business, payload: str) -> MerchantQRIS:
     only, audited and announced (`static_qris.changed`), like the payout account."""
     _owner_only(access.can_set_static_qris(user=actor, business=business))
     account_services.require_verified_phone(actor)
+    account_services.require_no_recovery_hold(actor)
     payload = (payload or "").strip()
     try:
         parsed = qris.parse(payload)

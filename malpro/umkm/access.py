@@ -324,7 +324,8 @@ def import_agencies(*, user) -> list[Agency] | None:
     if _admin(user):
         return list(Agency.objects.filter(is_active=True))
     ids = accounts_access.officer_agency_ids(user=user)
-    return list(Agency.objects.filter(pk__in=ids)) if ids else None
+    # An officer of an agency closed since keeps the role row but imports for it no more.
+    return list(Agency.objects.filter(pk__in=ids, is_active=True)) or None
 
 
 def can_import(*, user) -> bool:

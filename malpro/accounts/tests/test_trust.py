@@ -48,6 +48,9 @@ def _login_status(phone, password, ip="10.0.0.1", **headers) -> int:
 def test_a_spoofed_forwarded_for_header_from_an_untrusted_address_changes_nothing(buyer, settings):
     settings.MALPRO_LOGIN_RATE_IP = "5/5m"
     settings.MALPRO_TRUSTED_PROXIES = []
+    # The header is configured, as behind a proxy: before, that alone made it believed.
+    settings.MALPRO_CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
     codes = [
         _login_status(f"08123450{i:04d}", "x", "203.0.113.9", X_Forwarded_For=f"198.51.100.{i}")
         for i in range(7)
@@ -119,11 +122,102 @@ def test_a_one_time_code_unlocks_at_once(api, buyer):
     assert _login_status(buyer.phone, NEW_PASSWORD, ip="127.0.0.1") == 200
 
 
-def test_without_redis_counters_are_shared_by_every_worker(settings):
-    # Each worker process keeps its own local memory: counters must live elsewhere.
-    backend = settings.CACHES[settings.MALPRO_THROTTLE_CACHE]["BACKEND"]
-    assert "LocMem" not in backend
-    assert "DatabaseCache" in backend or "Redis" in backend
+def test_without_redis_counters_live_in_the_shared_table(settings):
+    # Each worker process keeps its own local memory: counters must live elsewhere (the
+    # cross-process check is core/tests/test_throttle.py).
+    if not settings.CACHES.get("throttle"):
+        assert settings.MALPRO_THROTTLE_CACHE == ""
+    else:
+        assert "Redis" in settings.CACHES[settings.MALPRO_THROTTLE_CACHE]["BACKEND"]
+
+
+@pytest.mark.django_db
+def test_failures_spread_over_many_addresses_do_not_stop_the_owner_at_home(buyer, settings):
+    settings.MALPRO_LOGIN_FREE_FAILURES_PHONE = 20
+    assert _login_status(buyer.phone, PASSWORD, ip="192.0.2.10") == 200  # the owner's home
+    for i in range(4):  # an attacker on four networks, five tries each
+        for _ in range(5):
+            assert _login_status(buyer.phone, "tebakan", ip=f"203.0.113.{i}") == 401
+    # The number now costs a delay from any new place ...
+    assert _login_status(buyer.phone, PASSWORD, ip="198.51.100.50") == 429
+    # ... but not from where its owner logged in before.
+    assert _login_status(buyer.phone, PASSWORD, ip="192.0.2.10") == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_parallel_guesses_is_refused_not_checked(buyer):
+    import threading
+
+    from django.db import connection
+
+    results: list[int] = []
+    start = threading.Barrier(12)
+
+    def guess():
+        try:
+            start.wait()
+            results.append(_login_status(buyer.phone, "tebakan", ip="203.0.113.77"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Five free failures, at most one more let through before the delay holds; the rest wait.
+    assert results.count(401) <= 6
+    assert results.count(429) >= 6
+    assert len(results) == 12
+
+
+@pytest.mark.django_db
+def test_someone_elses_code_requests_neither_replace_nor_delay_the_owners(buyer):
+    owner = Client(REMOTE_ADDR="192.0.2.10")
+    owner.post("/akun/lupa-kata-sandi/", {"phone": buyer.phone})
+    owners_code = _last_code(buyer.phone)
+    # An attacker asks for codes for the same number from elsewhere, and guesses without the
+    # owner's ticket.
+    for i in range(6):
+        _api_from(f"203.0.113.{i}").post(
+            "/api/v1/auth/otp/request", {"purpose": "reset", "phone": buyer.phone}
+        )
+    for _ in range(5):
+        _api_from("203.0.113.9").post(
+            "/api/v1/auth/password/reset",
+            {"phone": buyer.phone, "code": "000001", "password": NEW_PASSWORD},
+        )
+    done = owner.post(
+        "/akun/lupa-kata-sandi/atur/",
+        {
+            "phone": buyer.phone,
+            "code": owners_code,
+            "password": NEW_PASSWORD,
+            "password_again": NEW_PASSWORD,
+        },
+    )
+    assert done.status_code == 302 and done["Location"] == "/akun/masuk/"
+
+
+@pytest.mark.django_db
+def test_wrong_codes_from_one_address_cost_growing_delays(buyer):
+    client = _api_from("203.0.113.8")
+    statuses = []
+    for i in range(12):
+        statuses.append(
+            client.post(
+                "/api/v1/auth/password/reset",
+                {"phone": buyer.phone, "code": f"{i:06d}", "password": NEW_PASSWORD},
+            ).status_code
+        )
+    assert statuses[:10] == [400] * 10
+    assert statuses[10:] == [429, 429]
+
+
+def _api_from(ip: str) -> ApiClient:
+    client = ApiClient()
+    client.client = Client(REMOTE_ADDR=ip)
+    return client
 
 
 # --- phone verification --------------------------------------------------------------------------
@@ -288,7 +382,8 @@ def test_a_password_change_ends_tokens_and_other_browsers_but_not_this_one(api, 
 
 
 @pytest.mark.django_db
-def test_a_password_changed_in_the_back_office_also_ends_tokens(api, buyer):
+def test_a_password_changed_anywhere_ends_tokens(api, buyer):
+    # E.g. `manage.py changepassword` or a script: no page of ours is involved.
     token_client = api(buyer)
     buyer.set_password(NEW_PASSWORD)
     buyer.save()
@@ -439,3 +534,79 @@ def test_typing_a_strangers_nik_first_blocks_nobody(buyer, other_buyer, officer)
     with pytest.raises(ApplicationError) as other:
         services.user_nik_bind(user=other_buyer, nik="3573015107850004")
     assert "357301••••••••03" in other.value.extra["fields"]["nik"]
+
+
+def _recover(client, phone, nik="3573014107850003", new_phone="081355500009"):
+    return client.post(
+        "/akun/pemulihan/",
+        {"phone": phone, "ktp_nik": nik, "new_phone": new_phone, "ktp_seen": "on"},
+    )
+
+
+@pytest.mark.django_db
+def test_an_operator_cannot_take_over_officials_or_accounts_without_a_nik(
+    web, operator, officer, city_admin, buyer
+):
+    desk = web(operator)
+    for person in (city_admin, officer):
+        User.objects.filter(pk=person.pk).update(nik="3573014107850003")
+        response = _recover(desk, person.phone)
+        assert "hanya dapat dipulihkan oleh admin kota" in response.content.decode()
+        person.refresh_from_db()
+        assert person.recovered_at is None
+        User.objects.filter(pk=person.pk).update(nik="")
+    # A citizen's account with no NIK on record: nothing to match the KTP against.
+    refused = _recover(desk, buyer.phone)
+    assert "belum mencatat NIK" in refused.content.decode()
+    buyer.refresh_from_db()
+    assert buyer.phone != "+6281355500009" and buyer.nik == ""
+    # The city admin may, and binds no NIK from it.
+    done = _recover(web(city_admin), buyer.phone)
+    assert done.status_code == 302
+    buyer.refresh_from_db()
+    assert buyer.phone == "+6281355500009" and buyer.nik == "" and buyer.nik_verified_at is None
+
+
+@pytest.mark.django_db
+def test_after_a_recovery_the_old_number_is_told_and_payouts_are_held(web, operator, seller):
+    business = shop(seller)
+    User.objects.filter(pk=seller.pk).update(nik="3573014107850003")
+    old_phone = seller.phone
+    assert _recover(web(operator), seller.phone).status_code == 302
+    told = [m for m in sms.outbox if m.phone == old_phone]
+    assert told and "dipindah petugas" in told[-1].text
+    seller.refresh_from_db()
+    seller.phone_verified_at = seller.recovered_at  # the owner proved the new number
+    seller.save(update_fields=["phone_verified_at"])
+    from malpro.payments import services as payments
+
+    with pytest.raises(ApplicationError) as held:
+        payments.payout_account_set(
+            actor=seller,
+            business=business,
+            bank_code="BRI",
+            account_number="1234567890",
+            account_name="Siti",
+        )
+    assert "baru dipulihkan" in held.value.message
+    assert not BankAccount.objects.filter(business=business).exists()
+
+
+@pytest.mark.django_db
+def test_a_malformed_session_id_is_an_error_message_not_a_crash(web, buyer):
+    browser = web(buyer)
+    response = browser.post("/akun/sesi/", {"end": "bukan-uuid"}, follow=True)
+    assert response.status_code == 200
+    assert "Sesi tidak ditemukan" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_wrong_code_stays_spent(api):
+    user = make_user("081299900006", "Tomi", verified=False)
+    client = api(user)
+    client.post("/api/v1/auth/otp/request", {"purpose": "verify"})
+    client.post(
+        "/api/v1/auth/otp/verify",
+        {"code": "999999" if _last_code(user.phone) != "999999" else "888888"},
+    )
+    assert OneTimeCode.objects.get(phone=user.phone).tries == 1

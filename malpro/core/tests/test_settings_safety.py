@@ -12,7 +12,15 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _start(env_overrides):
-    cleared = ("SECRET_KEY", "DEBUG", "MALPRO_ENV", "REDIS_URL", "MALPRO_SMS_BACKEND")
+    cleared = (
+        "SECRET_KEY",
+        "DEBUG",
+        "MALPRO_ENV",
+        "REDIS_URL",
+        "MALPRO_SMS_BACKEND",
+        "MALPRO_TRUSTED_PROXIES",
+        "MALPRO_BEHIND_PROXY",
+    )
     env = {k: v for k, v in os.environ.items() if k not in cleared}
     env.update(env_overrides)
     return subprocess.run(
@@ -48,6 +56,7 @@ PRODUCTION = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "MALPRO_SMS_BACKEND": "http",
     "MALPRO_SMS_HTTP_URL": "https://sms.example/send",
+    "MALPRO_TRUSTED_PROXIES": "127.0.0.1",
 }
 
 
@@ -72,6 +81,15 @@ def test_production_refuses_to_print_one_time_codes_on_the_console():
     result = _start({**PRODUCTION, "MALPRO_SMS_BACKEND": "console"})
     assert result.returncode != 0
     assert "MALPRO_SMS_BACKEND" in result.stderr
+
+
+def test_production_behind_a_proxy_must_name_it():
+    # Otherwise every person seems to come from the proxy: one attacker slows everyone.
+    result = _start({k: v for k, v in PRODUCTION.items() if k != "MALPRO_TRUSTED_PROXIES"})
+    assert result.returncode != 0
+    assert "MALPRO_TRUSTED_PROXIES" in result.stderr
+    direct = {k: v for k, v in PRODUCTION.items() if k != "MALPRO_TRUSTED_PROXIES"}
+    assert _start({**direct, "MALPRO_BEHIND_PROXY": "0"}).returncode == 0
 
 
 def test_production_refuses_an_unreadable_trusted_proxy():

@@ -54,12 +54,28 @@ def test_backoff_grows_and_is_capped(monkeypatch):
     clock = [__import__("time").time()]
     monkeypatch.setattr(throttle.time, "time", lambda: clock[0])
     backoff = throttle.Backoff(name="t", free=2, base=10, cap=35)
-    assert [backoff.fail("k") for _ in range(5)] == [0, 10, 20, 35, 35]
-    assert backoff.wait("k") == 35
-    clock[0] += 36
-    assert backoff.wait("k") == 0
-    backoff.clear("k")
-    assert backoff.failures("k") == 0
+    waits = []
+    for _ in range(5):
+        wait = backoff.attempt("k")
+        waits.append(wait)
+        clock[0] += wait  # wait it out, then fail again
+        assert backoff.attempt("k") == 0 if wait else True
+        backoff.failed("k")
+    assert waits == [0, 0, 10, 20, 35]
+    # A refused attempt is not a failure: waiting is never made longer by asking.
+    assert backoff.attempt("k") == 35
+    assert backoff.attempt("k") == 35
+    backoff.succeeded("k")
+    assert backoff.failures("k") == 0 and backoff.attempt("k") == 0
+
+
+def test_ipv6_clients_are_counted_by_their_64(settings):
+    settings.MALPRO_TRUSTED_PROXIES = []
+    one = netaddr.rate_key(_request("2001:db8:1:2::1"))
+    same = netaddr.rate_key(_request("2001:db8:1:2:ffff::9"))
+    other = netaddr.rate_key(_request("2001:db8:1:3::1"))
+    assert one == same == "2001:db8:1:2::/64" and other != one
+    assert netaddr.rate_key(_request("::ffff:198.51.100.7")) == "198.51.100.7"
 
 
 @pytest.mark.django_db

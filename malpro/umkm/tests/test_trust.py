@@ -3,6 +3,7 @@ tied to the account (and verified with the KTP on the documents), and an area op
 officer's scope on create and on edit (page and API). The imports are in test_import_scope."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from malpro.accounts.services import PhoneNotVerified
@@ -264,3 +265,14 @@ def test_the_permission_helpers_agree_with_the_services(operator, officer, kloje
     assert access.agencies_addable(user=officer, business=klojen_draft) == frozenset(
         officer.officer_agency_ids()
     )
+
+
+@pytest.mark.django_db
+def test_an_officer_of_a_closed_agency_cannot_start_an_import(web, officer):
+    from malpro.accounts.models import Agency
+
+    Agency.objects.filter(pk__in=officer.officer_agency_ids()).update(is_active=False)
+    assert web(officer).get("/umkm/registri/impor/").status_code == 403
+    upload = SimpleUploadedFile("u.csv", b"nama_usaha\nWarung\n", content_type="text/csv")
+    response = web(officer).post("/umkm/registri/impor/", {"agency": "DISKOPINDAG", "file": upload})
+    assert response.status_code == 403
