@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Sum, Window
@@ -144,13 +143,11 @@ def _headers() -> list[str]:
 def xlsx(rows: list[AgencyRow], label: str, *, full_nip: bool = False) -> bytes:
     """The report as a workbook: one sheet per OPD row, one per ASN. NIPs are masked unless
     the reader keeps the roster (full_nip)."""
-    import openpyxl
-
+    from malpro.core.tabular import XlsxBook
     from malpro.core.validators import mask_nip
 
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = _("Kepatuhan %(p)s") % {"p": label}
+    workbook = XlsxBook()  # names are written as text, never as formulas
+    sheet = workbook.sheet(_("Kepatuhan %(p)s") % {"p": label})
     sheet.append([_("Laporan kepatuhan belanja ASN di UMKM"), label])
     sheet.append(_headers())
     for row in rows:
@@ -164,7 +161,7 @@ def xlsx(rows: list[AgencyRow], label: str, *, full_nip: bool = False) -> bytes:
                 row.total_required,
             ]
         )
-    detail = workbook.create_sheet("ASN")
+    detail = workbook.sheet("ASN")
     detail.append([_("OPD"), _("NIP"), _("Nama"), _("Kewajiban"), _("Dihitung"), _("Patuh")])
     for row in rows:
         for standing in (
@@ -184,9 +181,7 @@ def xlsx(rows: list[AgencyRow], label: str, *, full_nip: bool = False) -> bytes:
                     _("ya") if standing.compliant else _("tidak"),
                 ]
             )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook.to_bytes()
 
 
 def _pdf_text(text: str) -> str:

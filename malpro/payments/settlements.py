@@ -3,7 +3,6 @@ and reconciliation with a provider's settlement report."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from typing import IO
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from malpro.core import audit, workflow
 from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from malpro.core.money import parse_rupiah
-from malpro.core.tabular import Columns, match_headers, open_table
+from malpro.core.tabular import Columns, CsvWriter, match_headers, open_table
 from malpro.ledger import services as ledger
 from malpro.ledger.models import AccountKind, EntryKind, JournalEntry, JournalLine
 from malpro.orders.models import Order, OrderStatus
@@ -270,7 +269,7 @@ def batch_csv(batch: PayoutBatch) -> str:
     """The bank's bulk-transfer file: one row per seller. `jumlah` is plain whole rupiah
     (30000), as banks' bulk-transfer formats read it; people see amounts as Rp30.000."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)  # a seller's account name never becomes a formula
     writer.writerow(
         ["kode_bank", "nomor_rekening", "nama_rekening", "jumlah", "referensi", "berita"]
     )
