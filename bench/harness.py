@@ -8,6 +8,7 @@ figures: every measured step runs in a fresh child process (`python -m bench._ch
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import json
@@ -66,6 +67,9 @@ def django_env(*, var_dir: Path, database_url: str | None = None, **extra: str) 
         MALPRO_ENV="production",
         DEBUG="0",
         SECRET_KEY="bench-" + secrets.token_urlsafe(48),
+        # Encryption at rest on, with keys of its own (production refuses to start without).
+        MALPRO_DATA_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        MALPRO_LOOKUP_KEY="bench-lookup-" + secrets.token_urlsafe(32),
         ALLOWED_HOSTS="localhost",
         MALPRO_BEHIND_PROXY="0",
         MALPRO_REGENCY="35.73",

@@ -72,7 +72,7 @@ def _fresh_state(request, settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "malpro.core.storage.EncryptedFileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
     }

@@ -43,6 +43,22 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Encryption at rest of NIK, NIP, birth dates, bank accounts and private files (core/crypto.py),
+# with keys of their own, never derived from SECRET_KEY. MALPRO_DATA_KEYS: Fernet keys, comma
+# separated, the first encrypts and all decrypt (rotation: docs/deployment.md). MALPRO_LOOKUP_KEY:
+# the HMAC key of the keyed hashes that lookups and uniqueness use (changing it needs a rehash).
+DEV_DATA_KEY = "FNMKo3giuGQ36TKYa_5CAzscYohgFH3fVLJ63FSMDpI="
+DEV_LOOKUP_KEY = "malpro-local-development-lookup-key-never-use-in-production"
+MALPRO_DATA_KEYS = env.get_list("MALPRO_DATA_KEYS", [] if PRODUCTION else [DEV_DATA_KEY])
+MALPRO_LOOKUP_KEY = env.get_str("MALPRO_LOOKUP_KEY") or ("" if PRODUCTION else DEV_LOOKUP_KEY)
+if PRODUCTION:
+    if not MALPRO_DATA_KEYS or DEV_DATA_KEY in MALPRO_DATA_KEYS:
+        raise ImproperlyConfigured("MALPRO_DATA_KEYS must be set in production (own Fernet keys).")
+    if len(MALPRO_LOOKUP_KEY) < 32 or MALPRO_LOOKUP_KEY == DEV_LOOKUP_KEY:
+        raise ImproperlyConfigured("MALPRO_LOOKUP_KEY must be set in production (32+ chars).")
+    if MALPRO_LOOKUP_KEY in (SECRET_KEY, *MALPRO_DATA_KEYS):
+        raise ImproperlyConfigured("MALPRO_LOOKUP_KEY must differ from SECRET_KEY and data keys.")
+
 # The city (or regency) this installation serves, by its Kemendagri code: 35.73 is Kota Malang.
 MALPRO_REGENCY = env.get_str("MALPRO_REGENCY", "35.73") or "35.73"
 if not re.fullmatch(r"\d{2}\.\d{2}", MALPRO_REGENCY):
@@ -294,7 +310,8 @@ STORAGES = {
     # Documents with personal data (KTP photos, permits, uploaded spreadsheets): never under
     # MEDIA_URL; served only through views that check who is asking.
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Encrypted on disk with MALPRO_DATA_KEYS (malpro/core/storage.py).
+        "BACKEND": "malpro.core.storage.EncryptedFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     },
     "staticfiles": {

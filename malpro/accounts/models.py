@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from malpro.accounts.roles import Role
 from malpro.core import validators
+from malpro.core.crypto import EncryptedCharField, HashedModel, LookupHashField
 
 
 class Agency(models.Model):
@@ -81,7 +82,7 @@ class UserManager(BaseUserManager):
         return user
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin, HashedModel):
     """A person who logs in with their mobile number. Roles are rows of RoleAssignment."""
 
     phone = models.CharField(
@@ -97,7 +98,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone_verified_at = models.DateTimeField(_("nomor HP terverifikasi"), null=True, blank=True)
     # The person's own NIK, entered once (when they first register or claim a business) and
     # verified by an officer or operator who saw the KTP. A business they own carries it.
-    nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
+    # Encrypted at rest; lookups and the uniqueness below go through the keyed hash.
+    nik = EncryptedCharField(_("NIK"), max_length=16, blank=True)
+    nik_hash = LookupHashField(source="nik", kind="nik", db_index=True)
     nik_verified_at = models.DateTimeField(_("NIK diperiksa dengan KTP"), null=True, blank=True)
     nik_verified_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -123,8 +126,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             # One account per person once a KTP was seen; before that several accounts may
             # claim a NIK, so typing someone else's NIK first blocks nobody.
             models.UniqueConstraint(
-                fields=["nik"],
-                condition=~Q(nik="") & Q(nik_verified_at__isnull=False),
+                fields=["nik_hash"],
+                condition=~Q(nik_hash="") & Q(nik_verified_at__isnull=False),
                 name="accounts_user_verified_nik_unique",
             ),
         ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from malpro.accounts import access, otp, sessions
 from malpro.accounts.models import Agency, ApiToken, OneTimeCode, RoleAssignment, User
 from malpro.accounts.roles import AGENCY_SCOPED, AREA_SCOPED, Role
-from malpro.core import audit, netaddr, throttle, validators
+from malpro.core import audit, crypto, netaddr, throttle, validators
 from malpro.core.exceptions import (
     ApplicationError,
     Conflict,
@@ -510,7 +510,12 @@ def user_nik_bind(*, user: User, nik: str, field: str = "nik") -> str:
                 % {"mine": validators.mask_nik(user.nik)},
             )
         return number
-    if User.objects.filter(nik=number, nik_verified_at__isnull=False).exclude(pk=user.pk).exists():
+    digest = crypto.nik_hash(number)  # NIKs are encrypted: equality goes through the hash
+    if (
+        User.objects.filter(nik_hash=digest, nik_verified_at__isnull=False)
+        .exclude(pk=user.pk)
+        .exists()
+    ):
         raise ApplicationError.for_field(
             field,
             _(
@@ -519,8 +524,8 @@ def user_nik_bind(*, user: User, nik: str, field: str = "nik") -> str:
             ),
             status=409,
         )
-    User.objects.filter(pk=user.pk, nik="").update(nik=number)
-    user.nik = number
+    User.objects.filter(pk=user.pk, nik_hash="").update(nik=number, nik_hash=digest)
+    user.nik, user.nik_hash = number, digest
     audit.record(
         action="accounts.nik_bound",
         actor=user,
@@ -536,12 +541,12 @@ def _nik_proved(user: User, *, by: User, how: str) -> None:
     now = timezone.now()
     others = list(
         User.objects.select_for_update()
-        .filter(nik=user.nik, nik_verified_at__isnull=True)
+        .filter(nik_hash=crypto.nik_hash(user.nik), nik_verified_at__isnull=True)
         .exclude(pk=user.pk)
         .values_list("pk", flat=True)
     )
     if others:
-        User.objects.filter(pk__in=others).update(nik="")
+        User.objects.filter(pk__in=others).update(nik="", nik_hash="")
         for pk in others:
             audit.record(
                 action="accounts.nik_released",
@@ -566,7 +571,8 @@ def user_nik_verify(*, user: User, by: User, nik: str, how: str) -> None:
         raise PermissionDenied(_("Hanya petugas OPD, operator wilayah atau admin kota."))
     if not user.nik or user.nik != nik or user.nik_verified_at is not None:
         return
-    if User.objects.filter(nik=nik, nik_verified_at__isnull=False).exclude(pk=user.pk).exists():
+    taken = User.objects.filter(nik_hash=crypto.nik_hash(nik), nik_verified_at__isnull=False)
+    if taken.exclude(pk=user.pk).exists():
         # Another account proved this NIK with a KTP already: a case for the city admin.
         raise Conflict(_("NIK ini sudah diperiksa dengan KTP untuk akun lain. Hubungi admin kota."))
     _nik_proved(user, by=by, how=how)

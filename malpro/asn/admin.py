@@ -86,7 +86,7 @@ class ExemptionInline(admin.TabularInline):
 class EmployeeAdmin(admin.ModelAdmin):
     list_display = ["name", "nip", "agency", "employment_type", "golongan", "is_active"]
     list_filter = ["agency", "employment_type", "is_active"]
-    search_fields = ["name", "nip"]
+    search_fields = ["name"]  # the NIP is encrypted: not searchable by part
     inlines = [ExemptionInline]
     readonly_fields = ["user", "claimed_at", "birth_date"]
 

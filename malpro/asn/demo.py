@@ -10,6 +10,7 @@ from malpro.accounts.models import Agency
 from malpro.asn import flags, obligation, periods, reports
 from malpro.asn.models import Bundle, BundleItem, Employee, OfflinePurchase, Policy, PolicyAmount
 from malpro.catalog.models import Category
+from malpro.core.crypto import nip_hash
 from malpro.core.validators import clean_nip
 
 # (NIP, name, OPD, golongan, eselon, TPP class)
@@ -75,7 +76,7 @@ def seed(ctx) -> None:
         BundleItem.objects.create(
             bundle=bundle, label=label, category=Category.objects.get(slug=slug), keywords=words
         )
-    yuli = Employee.objects.get(nip="198507122010012003")
+    yuli = Employee.objects.get(nip_hash=nip_hash("198507122010012003"))
     shop = ctx.users["seller"].businesses.first()
     from malpro.catalog.demo import tile
 

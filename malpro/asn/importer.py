@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from malpro.accounts.models import Agency
 from malpro.asn.models import Employee, EmploymentType
-from malpro.core import audit, validators
+from malpro.core import audit, crypto, validators
 from malpro.core.tabular import (
     Columns,
     RowIssue,
@@ -218,5 +218,7 @@ def _run(table, match, result: ImportResult, full: bool) -> None:
     Employee.objects.bulk_create(create, batch_size=1000)
     Employee.objects.bulk_update(update, FIELDS, batch_size=1000)
     if full:
-        gone = Employee.objects.filter(is_active=True).exclude(nip__in=seen)
+        # NIPs are encrypted: those on the file are matched on their keyed hashes.
+        kept = [crypto.nip_hash(nip) for nip in seen]
+        gone = Employee.objects.filter(is_active=True).exclude(nip_hash__in=kept)
         result.deactivated = gone.update(is_active=False, left_on=today)

@@ -6,6 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from malpro.core.crypto import (
+    EncryptedCharField,
+    EncryptedDateField,
+    HashedModel,
+    LookupHashField,
+)
 from malpro.core.storage import private_storage
 
 
@@ -14,10 +20,12 @@ class EmploymentType(models.TextChoices):
     PPPK = "PPPK", "PPPK"
 
 
-class Employee(models.Model):
+class Employee(HashedModel):
     """One civil servant on the personnel agency's roster (BKPSDM)."""
 
-    nip = models.CharField(_("NIP"), max_length=18, unique=True)
+    # NIP and birth date encrypted at rest; the roster's uniqueness is the NIP's keyed hash.
+    nip = EncryptedCharField(_("NIP"), max_length=18)
+    nip_hash = LookupHashField(source="nip", kind="nip", unique=True)
     name = models.CharField(_("nama"), max_length=120)
     agency = models.ForeignKey(
         "accounts.Agency", verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="employees"
@@ -27,7 +35,7 @@ class Employee(models.Model):
     eselon = models.CharField(_("eselon / kelas jabatan"), max_length=10, blank=True)
     tpp_class = models.CharField(_("kelas TPP"), max_length=10, blank=True)
     phone = models.CharField(_("nomor HP"), max_length=16, blank=True)
-    birth_date = models.DateField(_("tanggal lahir"))
+    birth_date = EncryptedDateField(_("tanggal lahir"))
     is_active = models.BooleanField(_("aktif"), default=True)
     started_on = models.DateField(_("mulai bertugas di OPD"), null=True, blank=True)
     left_on = models.DateField(_("berhenti"), null=True, blank=True)
@@ -50,7 +58,7 @@ class Employee(models.Model):
         return self.name
 
 
-class NipClaim(models.Model):
+class NipClaim(HashedModel):
     """A signed-in account asks to be linked to a NIP on the roster.
 
     Every claim with a well-formed NIP is kept, so that the claimant gets the same answer
@@ -71,7 +79,8 @@ class NipClaim(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nip_claims"
     )
-    nip = models.CharField(_("NIP yang diklaim"), max_length=18)
+    nip = EncryptedCharField(_("NIP yang diklaim"), max_length=18)
+    nip_hash = LookupHashField(source="nip", kind="nip", db_index=True)
     # None: the NIP is not on the roster (the claim is unmatched).
     employee = models.ForeignKey(
         Employee, null=True, blank=True, on_delete=models.CASCADE, related_name="claims"

@@ -21,7 +21,7 @@ from malpro.asn import access, bundles, flags, obligation
 from malpro.asn import workflow as flows
 from malpro.asn.models import Bundle, Employee, IntegrityFlag, NipClaim, OfflinePurchase, Policy
 from malpro.catalog.images import prepare
-from malpro.core import audit, events, throttle, validators, workflow
+from malpro.core import audit, crypto, events, throttle, validators, workflow
 from malpro.core.exceptions import (
     ApplicationError,
     Conflict,
@@ -95,7 +95,9 @@ def _claim_count(*, user, nip: str) -> None:
             % {"n": CLAIMS_PER_ACCOUNT, "wait": throttle.wait_words(usage.retry_after)},
             {"retry_after": usage.retry_after},
         )
-    roster_phone = Employee.objects.filter(nip=nip).values_list("phone", flat=True).first()
+    # NIPs are encrypted: the roster is matched on their keyed hash.
+    roster = Employee.objects.filter(nip_hash=crypto.nip_hash(nip))
+    roster_phone = roster.values_list("phone", flat=True).first()
     if roster_phone and roster_phone == user.phone:
         return
     first_today = throttle.hit("asn-claim-pair", f"{user.pk}|{nip}", limit=1, window=CLAIM_DAY)
@@ -135,7 +137,7 @@ def _nip_claim(*, user, nip: str, ip: str | None) -> NipClaim:
         if linked.nip == nip:
             raise Conflict(_("NIP ini sudah terhubung ke akun Anda."))
         raise Conflict(_("Akun ini sudah terhubung ke NIP lain."))
-    employee = Employee.objects.select_for_update().filter(nip=nip).first()
+    employee = Employee.objects.select_for_update().filter(nip_hash=crypto.nip_hash(nip)).first()
     earlier = NipClaim.objects.select_for_update(of=("self",)).select_related("employee")
     for claim in earlier.filter(user=user, state__in=NipClaim.OPEN):
         _decide(claim, actor=user, to=NipClaim.State.WITHDRAWN, reason=_("Diganti klaim baru"))

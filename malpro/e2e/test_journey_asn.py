@@ -18,6 +18,7 @@ from malpro.asn import periods
 from malpro.asn.models import Bundle, BundleItem, Employee, NipClaim
 from malpro.asn.tests.factories import complete_order, delivering_shop, employee, policy, product
 from malpro.catalog.models import Category
+from malpro.core.crypto import nip_hash
 from malpro.orders.models import Cart, Order
 
 pytestmark = [
@@ -102,7 +103,7 @@ def test_asn_claims_the_nip_and_follows_the_obligation_of_the_month(
 
     citizen = User.objects.get(pk=buyer.pk)
     assert "asn" in citizen.role_names
-    person = Employee.objects.get(nip=NIP)
+    person = Employee.objects.get(nip_hash=nip_hash(NIP))
     assert person.user_id == buyer.pk and person.claimed_at is not None
     claim = NipClaim.objects.get()
     assert claim.state == NipClaim.State.APPROVED and claim.phone_matched

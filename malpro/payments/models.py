@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from malpro.core.crypto import EncryptedCharField
+
 
 class PaymentStatus(models.TextChoices):
     CREATED = "created", _("Dibuat")
@@ -96,7 +98,7 @@ class BankAccount(models.Model):
         "umkm.Business", on_delete=models.CASCADE, related_name="bank_account"
     )
     bank_code = models.CharField(_("bank"), max_length=20)
-    account_number = models.CharField(_("nomor rekening"), max_length=30)
+    account_number = EncryptedCharField(_("nomor rekening"), max_length=30)
     account_name = models.CharField(_("nama pemilik rekening"), max_length=100)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,7 +134,7 @@ class PayoutLine(models.Model):
     business = models.ForeignKey("umkm.Business", on_delete=models.PROTECT, related_name="+")
     amount = models.BigIntegerField()
     bank_code = models.CharField(max_length=20)
-    account_number = models.CharField(max_length=30)
+    account_number = EncryptedCharField(max_length=30)
     account_name = models.CharField(max_length=100)
 
     class Meta:

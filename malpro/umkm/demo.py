@@ -326,7 +326,7 @@ def seed(ctx) -> None:
 def _tie_nik(owner, business, officer) -> None:
     """The owner's account holds the NIK on their business (as registering or claiming now
     requires); an officer saw the KTP of those that passed verification."""
-    values = {"nik": business.owner_nik}
+    values = {"nik": business.owner_nik, "nik_hash": business.owner_nik_hash}
     if business.status in ("verified", "active"):
         values.update(nik_verified_at=timezone.now(), nik_verified_by=officer)
     User.objects.filter(pk=owner.pk, nik="").update(**values)

@@ -47,7 +47,7 @@ from django.utils.translation import gettext as _
 
 from malpro.accounts import access as accounts_access
 from malpro.accounts.models import Agency
-from malpro.core import audit, events, validators
+from malpro.core import audit, crypto, events, validators
 from malpro.core.exceptions import NotFound, PermissionDenied
 from malpro.core.money import parse_rupiah
 from malpro.core.tabular import (
@@ -630,9 +630,12 @@ def _apply(chunk, lookups, agency, actor, result, source_name, as_admin=False):
     by_nib = {b.nib: b for b in Business.objects.filter(nib__in=nibs).order_by()} if nibs else {}
     by_key = {}
     if niks:
-        # The empty-NIK exclusion matches the partial unique index on (owner_nik, name_key),
-        # so both databases look the chunk up in the index instead of scanning the register.
-        for b in Business.objects.filter(owner_nik__in=niks).exclude(owner_nik="").order_by():
+        # NIKs are encrypted: the chunk is matched on their keyed hashes. The empty-hash
+        # exclusion matches the partial unique index on (owner_nik_hash, name_key), so both
+        # databases look the chunk up in the index instead of scanning the register.
+        hashes = {crypto.nik_hash(nik) for nik in niks}
+        matched = Business.objects.filter(owner_nik_hash__in=hashes).exclude(owner_nik_hash="")
+        for b in matched.order_by():
             by_key[(b.owner_nik, b.name_key)] = b
     guided = set()
     matched_ids = {b.pk for b in (*by_nib.values(), *by_key.values())}
@@ -798,8 +801,12 @@ def _apply(chunk, lookups, agency, actor, result, source_name, as_admin=False):
                 guidance_rows.append((obj.pk, lookups.agencies[code].pk))
         result.created += len(to_create)
     if to_update:
+        for business in to_update:  # bulk_update writes what it is given: the hash too
+            business.owner_nik_hash = crypto.nik_hash(business.owner_nik)
         Business.objects.bulk_update(
-            to_update, [*FIELDS, "name_key", "scale", "updated_at"], batch_size=500
+            to_update,
+            [*FIELDS, "owner_nik_hash", "name_key", "scale", "updated_at"],
+            batch_size=500,
         )
     stamp = connection.ops.adapt_datetimefield_value(now)
     actor_id = actor.pk if actor is not None else None

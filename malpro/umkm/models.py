@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from malpro.core.crypto import EncryptedCharField, HashedModel, LookupHashField
 from malpro.umkm.scale import Scale, classify
 
 
@@ -42,7 +43,7 @@ def _private_storage():
     return storages["private"]
 
 
-class Business(models.Model):
+class Business(HashedModel):
     """A UMKM in the city's register. It joins the marketplace through verification."""
 
     name = models.CharField(_("nama usaha"), max_length=150)
@@ -57,7 +58,9 @@ class Business(models.Model):
         related_name="businesses",
     )
     owner_name = models.CharField(_("nama pemilik"), max_length=120)
-    owner_nik = models.CharField(_("NIK pemilik"), max_length=16, blank=True)
+    # Encrypted at rest; equality (lookups, the uniqueness below) goes through the keyed hash.
+    owner_nik = EncryptedCharField(_("NIK pemilik"), max_length=16, blank=True)
+    owner_nik_hash = LookupHashField(source="owner_nik", kind="nik", db_index=True)
     phone = models.CharField(_("nomor HP usaha"), max_length=16, blank=True)
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     village = models.ForeignKey(
@@ -118,8 +121,8 @@ class Business(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner_nik", "name_key"],
-                condition=~Q(owner_nik=""),
+                fields=["owner_nik_hash", "name_key"],
+                condition=~Q(owner_nik_hash=""),
                 name="umkm_business_nik_name_unique",
             ),
             models.CheckConstraint(
@@ -262,7 +265,7 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="business_claims"
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    nik = models.CharField(max_length=16, blank=True)
+    nik = EncryptedCharField(max_length=16, blank=True)
     nik_matched = models.BooleanField(default=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

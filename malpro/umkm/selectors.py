@@ -7,14 +7,20 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from malpro.core import crypto
 from malpro.core.exceptions import NotFound
 from malpro.umkm import access
 from malpro.umkm.models import Business, Claim, Document, Guidance, ImportJob, Status, halal_valid_q
+
+NIK_DIGITS = 16
 
 
 @dataclass
 class RegistryFilters:
     q: str = ""
+    # An owner's NIK, matched exactly through its keyed hash (NIKs are encrypted). Sent by a
+    # POST form or the API body, never in a URL.
+    nik: str = ""
     kecamatan: str = ""
     kelurahan: str = ""
     agency: str = ""
@@ -31,9 +37,20 @@ def business_registry(*, user, filters: RegistryFilters) -> QuerySet[Business]:
     if f.q:
         term = f.q.strip()
         digits = term.replace(" ", "")
-        qs = qs.filter(
-            Q(name__icontains=term) | Q(nib=digits) if digits.isdigit() else Q(name__icontains=term)
-        )
+        if digits.isdigit() and len(digits) == NIK_DIGITS:
+            # A whole NIK: the owner's, matched by its keyed hash.
+            qs = qs.filter(Q(owner_nik_hash=crypto.nik_hash(digits)) | Q(nib=digits))
+        else:
+            qs = qs.filter(
+                Q(name__icontains=term) | Q(nib=digits)
+                if digits.isdigit()
+                else Q(name__icontains=term)
+            )
+    if f.nik:
+        # Within the reader's scope (business_registry_visible) and exact only: a wrong or
+        # partial NIK matches nothing.
+        digits = "".join(ch for ch in f.nik if ch.isdigit())
+        qs = qs.filter(owner_nik_hash=crypto.nik_hash(digits)) if digits else qs.none()
     if f.kecamatan:
         qs = qs.filter(village__district_id=f.kecamatan)
     if f.kelurahan:

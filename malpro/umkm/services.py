@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from malpro.accounts import services as account_services
 from malpro.accounts.models import Agency
 from malpro.accounts.roles import Role
-from malpro.core import audit, events, throttle, validators
+from malpro.core import audit, crypto, events, throttle, validators
 from malpro.core import workflow as core_workflow
 from malpro.core.exceptions import (
     ApplicationError,
@@ -150,7 +150,7 @@ def _clean(data: BusinessInput, *, instance: Business | None = None) -> dict:
     values["agencies"] = agencies
     if not errors and values["owner_nik"]:
         clash = Business.objects.filter(
-            owner_nik=values["owner_nik"], name_key=name_key(values["name"])
+            owner_nik_hash=crypto.nik_hash(values["owner_nik"]), name_key=name_key(values["name"])
         )
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)

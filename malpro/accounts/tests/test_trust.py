@@ -15,6 +15,7 @@ from malpro.accounts.models import ApiToken, LoginSession, OneTimeCode, User
 from malpro.catalog.tests.factories import shop
 from malpro.conftest import PASSWORD, ApiClient, make_user
 from malpro.core import throttle
+from malpro.core.crypto import nik_hash
 from malpro.core.exceptions import ApplicationError
 from malpro.core.models import AuditEvent
 from malpro.notifications import sms
@@ -458,7 +459,9 @@ def test_web_logout_ends_its_session_row(web, buyer):
 def test_an_operator_moves_a_lost_phone_account_to_a_new_number_with_the_ktp(
     web, api, operator, buyer
 ):
-    User.objects.filter(pk=buyer.pk).update(nik="3573014107850003")
+    User.objects.filter(pk=buyer.pk).update(
+        nik="3573014107850003", nik_hash=nik_hash("3573014107850003")
+    )
     token_client = api(buyer)
     desk = web(operator)
     assert desk.get("/akun/pemulihan/").status_code == 200
@@ -549,12 +552,14 @@ def test_an_operator_cannot_take_over_officials_or_accounts_without_a_nik(
 ):
     desk = web(operator)
     for person in (city_admin, officer):
-        User.objects.filter(pk=person.pk).update(nik="3573014107850003")
+        User.objects.filter(pk=person.pk).update(
+            nik="3573014107850003", nik_hash=nik_hash("3573014107850003")
+        )
         response = _recover(desk, person.phone)
         assert "hanya dapat dipulihkan oleh admin kota" in response.content.decode()
         person.refresh_from_db()
         assert person.recovered_at is None
-        User.objects.filter(pk=person.pk).update(nik="")
+        User.objects.filter(pk=person.pk).update(nik="", nik_hash=nik_hash(""))
     # A citizen's account with no NIK on record: nothing to match the KTP against.
     refused = _recover(desk, buyer.phone)
     assert "belum mencatat NIK" in refused.content.decode()
@@ -570,7 +575,9 @@ def test_an_operator_cannot_take_over_officials_or_accounts_without_a_nik(
 @pytest.mark.django_db
 def test_after_a_recovery_the_old_number_is_told_and_payouts_are_held(web, operator, seller):
     business = shop(seller)
-    User.objects.filter(pk=seller.pk).update(nik="3573014107850003")
+    User.objects.filter(pk=seller.pk).update(
+        nik="3573014107850003", nik_hash=nik_hash("3573014107850003")
+    )
     old_phone = seller.phone
     assert _recover(web(operator), seller.phone).status_code == 302
     told = [m for m in sms.outbox if m.phone == old_phone]

@@ -10,6 +10,7 @@ from malpro.asn import access, services
 from malpro.asn.models import Employee, NipClaim
 from malpro.asn.tests.factories import employee
 from malpro.conftest import make_user
+from malpro.core.crypto import nip_hash
 from malpro.core.exceptions import RateLimited
 from malpro.core.models import Event
 from malpro.notifications.models import Notification
@@ -265,11 +266,11 @@ def test_an_officer_cannot_link_a_second_nip_to_an_account(buyer, officer):
     employee(nip=nip(1), agency="DISKOPINDAG")
     employee(nip=nip(2), agency="DISKOPINDAG")
     first = NipClaim.objects.create(
-        user=buyer, nip=nip(1), employee=Employee.objects.get(nip=nip(1))
+        user=buyer, nip=nip(1), employee=Employee.objects.get(nip_hash=nip_hash(nip(1)))
     )
     services.nip_claim_transition(actor=officer, claim_id=first.pk, to="approved")
     late = NipClaim.objects.create(
-        user=buyer, nip=nip(2), employee=Employee.objects.get(nip=nip(2))
+        user=buyer, nip=nip(2), employee=Employee.objects.get(nip_hash=nip_hash(nip(2)))
     )
     with pytest.raises(Exception, match="Akun pengaju sudah terhubung ke NIP lain"):
         services.nip_claim_transition(actor=officer, claim_id=late.pk, to="approved")

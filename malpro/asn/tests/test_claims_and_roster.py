@@ -8,6 +8,7 @@ from malpro.asn import services
 from malpro.asn.models import Employee, NipClaim
 from malpro.asn.tests.factories import employee
 from malpro.conftest import make_user
+from malpro.core.crypto import nip_hash
 from malpro.core.exceptions import ApplicationError, NotFound
 
 NIP = "198507122010012003"
@@ -58,7 +59,7 @@ def test_a_claim_on_a_nip_the_roster_cannot_take_is_kept_unmatched(buyer, other_
         ("withdrawn", "Diganti klaim baru"),
         ("unmatched", "NIP sudah terhubung ke akun lain"),
     ]
-    assert Employee.objects.get(nip="197001011995031001").user == other_buyer
+    assert Employee.objects.get(nip_hash=nip_hash("197001011995031001")).user == other_buyer
 
 
 def write(path, rows):
@@ -116,7 +117,7 @@ def test_roster_import_keeps_good_rows_reports_bad_and_is_idempotent(tmp_path):
     report = (tmp_path / "r.csv").read_text()
     for fragment in ("18 digit", "DINASX", "tidak sesuai dengan NIP", "baris 2"):
         assert fragment in report
-    yuli = Employee.objects.get(nip="198507122010012003")
+    yuli = Employee.objects.get(nip_hash=nip_hash("198507122010012003"))
     assert (yuli.phone, yuli.golongan, yuli.tpp_class) == ("+6281234500005", "III/b", "7")
     assert not Employee.objects.get(name="Pak Purna").is_active
     assert run(path) == "created=0 updated=0 unchanged=3 rejected=4"

@@ -11,6 +11,7 @@ from malpro.asn import services
 from malpro.asn.models import Employee, NipClaim
 from malpro.asn.tests.factories import employee
 from malpro.conftest import make_user
+from malpro.core.crypto import nip_hash
 from malpro.core.exceptions import ApplicationError
 
 pytestmark = [
@@ -46,7 +47,7 @@ def together(*works) -> list:
 
 
 def linked_once():
-    person = Employee.objects.get(nip=NIP)
+    person = Employee.objects.get(nip_hash=nip_hash(NIP))
     approved = NipClaim.objects.filter(state=NipClaim.State.APPROVED)
     assert approved.count() == 1
     assert person.user_id == approved.get().user_id

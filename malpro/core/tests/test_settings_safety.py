@@ -20,6 +20,8 @@ def _start(env_overrides):
         "MALPRO_SMS_BACKEND",
         "MALPRO_TRUSTED_PROXIES",
         "MALPRO_BEHIND_PROXY",
+        "MALPRO_DATA_KEYS",
+        "MALPRO_LOOKUP_KEY",
     )
     env = {k: v for k, v in os.environ.items() if k not in cleared}
     env.update(env_overrides)
@@ -57,6 +59,8 @@ PRODUCTION = {
     "MALPRO_SMS_BACKEND": "http",
     "MALPRO_SMS_HTTP_URL": "https://sms.example/send",
     "MALPRO_TRUSTED_PROXIES": "127.0.0.1",
+    "MALPRO_DATA_KEYS": "pZ3s2D3Yq8bqV0mXhQ2m8Xy0pTQn1c2VbKq9wE4rT6s=",
+    "MALPRO_LOOKUP_KEY": "lookup-" + "zyxwvutsrqponmlkjihgfedcba9876543210",
 }
 
 

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from malpro.core.crypto import nik_hash
 from malpro.core.tabular import UnreadableFile
 from malpro.umkm.importer import umkm_import
 from malpro.umkm.models import Business, Guidance, Status, StatusChange
@@ -291,7 +292,10 @@ def test_a_changed_row_updates_the_matching_business(tmp_path):
     out, _ = run(write_csv(tmp_path / "b.csv", rows))
     assert out == "created=0 updated=2 unchanged=0 rejected=0"
     assert Business.objects.get(nib="9120101234567").phone == "+6281122223333"
-    assert Business.objects.get(owner_nik="3573021203800001").address == "Jl. Celaket 21"
+    assert (
+        Business.objects.get(owner_nik_hash=nik_hash("3573021203800001")).address
+        == "Jl. Celaket 21"
+    )
 
 
 @pytest.mark.django_db
