@@ -12,6 +12,7 @@ from malpro.catalog.api import router as catalog_router
 from malpro.core.exceptions import ApplicationError
 from malpro.orders.api import router as orders_router
 from malpro.payments.api import router as payments_router
+from malpro.privacy.api import router as privacy_router
 from malpro.regions.api import router as regions_router
 from malpro.umkm.api import router as umkm_router
 
@@ -78,3 +79,4 @@ api.add_router("/products", catalog_router)
 api.add_router("", orders_router)
 api.add_router("", payments_router)
 api.add_router("", asn_router)
+api.add_router("", privacy_router)

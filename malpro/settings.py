@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "malpro.notifications",
     "malpro.asn",
     "malpro.demo",
+    "malpro.privacy",
 ]
 
 MIDDLEWARE = [
@@ -345,7 +346,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "malpro.core.logging.RedactPersonalNumbers"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            "()": "malpro.core.logging.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -354,7 +360,15 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Django's default handlers (runserver's access lines, the DEBUG console, mail to admins)
+    # do not redact, and gunicorn's are its own: every one of them is replaced by ours.
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- marketplace ------------------------------------------------------------------------------

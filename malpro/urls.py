@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("malpro.payments.urls")),
     path("", include("malpro.asn.urls")),
     path("", include("malpro.notifications.urls")),
+    path("", include("malpro.privacy.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

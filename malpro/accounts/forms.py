@@ -30,6 +30,11 @@ class RegisterForm(forms.Form):
         label=_("Ulangi kata sandi"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    # UU 27/2022: consent to the privacy notice shown above the form (privacy app records it).
+    privacy_consent = forms.BooleanField(
+        label=_("Saya sudah membaca dan menyetujui Pemberitahuan Privasi Malpro."),
+        error_messages={"required": _("Setujui Pemberitahuan Privasi untuk mendaftar.")},
+    )
 
     def clean(self):
         data = super().clean()

@@ -30,6 +30,7 @@ from malpro.core import validators
 from malpro.core.exceptions import ApplicationError
 from malpro.core.forms import apply_application_error
 from malpro.core.views import redirect_next
+from malpro.privacy import records as privacy_records
 
 _RESET_PHONE = "malpro_reset_phone"
 _RESET_TICKET = "malpro_reset_ticket"
@@ -57,6 +58,7 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         user = form.save(request)
         if user is not None:
+            privacy_records.consent_record(user=user, request=request)
             login(request, user, backend="malpro.accounts.backends.PhoneRoleBackend")
             messages.success(
                 request,

@@ -33,6 +33,7 @@ from malpro.core import validators
 from malpro.core.exceptions import ApplicationError, RateLimited
 from malpro.core.forms import apply_application_error
 from malpro.core.views import int_param
+from malpro.privacy import records as privacy_records
 
 
 def _number(value) -> int:
@@ -237,6 +238,10 @@ def claims(request):
         # Several accounts may wait on one NIP: only one of them is its ASN.
         claim.rivals = waiting[claim.employee_id] - 1
         claim.nip_shown = claim.nip if claim.decidable else validators.mask_nip(claim.nip)
+        if claim.decidable:
+            privacy_records.record(
+                kind=privacy_records.Kind.VIEW_FULL_NIP, request=request, subject_user=claim.user
+            )
     return render(request, "asn/claims.html", {"claims": shown})
 
 
@@ -252,6 +257,10 @@ def report(request):
     except ApplicationError as exc:
         return render(request, "asn/reports.html", {"error": exc.message, "period": label})
     fmt = request.GET.get("format")
+    if fmt in ("xlsx", "pdf"):
+        privacy_records.record(
+            kind=privacy_records.Kind.EXPORT_REPORT, request=request, reason=f"{fmt} {label}"
+        )
     if fmt == "xlsx":
         response = HttpResponse(
             reports.xlsx(rows, label, full_nip=access.keeps_roster(user=request.user)),

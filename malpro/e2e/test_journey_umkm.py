@@ -422,6 +422,7 @@ def test_operator_registers_for_the_owner_who_then_claims_it(phone_page, another
     owner.get_by_label("Nomor HP").fill("085711112222")
     owner.get_by_label("Kata sandi", exact=True).fill("bakso-kota-enak")
     owner.get_by_label("Ulangi kata sandi").fill("bakso-kota-enak")
+    owner.get_by_label("Saya sudah membaca dan menyetujui Pemberitahuan Privasi").check()
     owner.get_by_role("button", name="Daftar").click()
     expect(owner.get_by_text("Selamat datang, Hadi!")).to_be_visible()
     # A claim relies on the phone: the owner proves it with the code the SMS brings.

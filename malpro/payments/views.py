@@ -19,6 +19,7 @@ from malpro.payments import access, qris, services, settlements
 from malpro.payments.forms import BankAccountForm, ReconcileForm, StaticQRISForm
 from malpro.payments.gateways.simulator import SIGNATURE_HEADER, SimulatorGateway, sign
 from malpro.payments.models import Payment, PayoutBatch
+from malpro.privacy import records as privacy_records
 
 
 def _payment_or_404(request, checkout_id) -> Payment:
@@ -235,6 +236,9 @@ def payout_csv(request, batch_id: int):
         batch, body = settlements.batch_export(actor=request.user, batch_id=batch_id)
     except NotFound:
         raise Http404 from None
+    privacy_records.record(
+        kind=privacy_records.Kind.EXPORT_PAYOUT, request=request, reason=f"batch #{batch.pk}"
+    )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pencairan-{batch.pk}.csv"'
     return response

@@ -16,6 +16,7 @@ def test_register_creates_a_buyer_and_logs_them_in(client):
             "email": "",
             "password": "kopi-tubruk-malang",
             "password_again": "kopi-tubruk-malang",
+            "privacy_consent": "on",
         },
     )
     assert response.status_code == 302
@@ -54,6 +55,7 @@ def test_register_refuses_a_number_that_is_taken(client, buyer):
             "phone": "0812-3450-0001",
             "password": "kopi-tubruk-malang",
             "password_again": "kopi-tubruk-malang",
+            "privacy_consent": "on",
         },
     )
     assert "Nomor HP ini sudah terdaftar" in response.content.decode()
@@ -69,6 +71,7 @@ def test_register_refuses_a_weak_password(client):
             "phone": "085712345678",
             "password": "12345678",
             "password_again": "12345678",
+            "privacy_consent": "on",
         },
     )
     assert "id_password_errors" in response.content.decode()
