@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from malpro.asn.models import IntegrityFlag
 from malpro.core.forms import DateInput, RupiahField
+from malpro.core.limits import MAX_OFFLINE_PURCHASE
+from malpro.core.validators import validate_line, validate_multiline_text
 from malpro.orders.models import PaymentMethod
 from malpro.regions.forms import village_choices
 
@@ -20,9 +22,11 @@ class ClaimForm(forms.Form):
 
 class OfflinePurchaseForm(forms.Form):
     business_id = forms.IntegerField(label=_("UMKM"), widget=forms.Select)
-    amount = RupiahField(label=_("Jumlah belanja (Rp)"))
+    amount = RupiahField(label=_("Jumlah belanja (Rp)"), max_value=MAX_OFFLINE_PURCHASE)
     purchased_on = forms.DateField(label=_("Tanggal belanja"), widget=DateInput())
-    description = forms.CharField(label=_("Yang dibeli"), required=False, max_length=200)
+    description = forms.CharField(
+        label=_("Yang dibeli"), required=False, max_length=200, validators=[validate_line]
+    )
     receipt = forms.ImageField(label=_("Foto nota"))
 
     def __init__(self, *args, businesses=(), **kwargs):
@@ -34,12 +38,14 @@ class OfflinePurchaseForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("yes", _("Setujui")), ("no", _("Tolak"))])
-    reason = forms.CharField(required=False, max_length=300)
+    reason = forms.CharField(required=False, max_length=300, validators=[validate_multiline_text])
 
 
 class BundleForm(forms.Form):
     village_code = forms.ChoiceField(label=_("Kelurahan pengiriman"), choices=())
-    street = forms.CharField(label=_("Alamat (jalan, nomor, RT/RW)"), max_length=255)
+    street = forms.CharField(
+        label=_("Alamat (jalan, nomor, RT/RW)"), max_length=255, validators=[validate_line]
+    )
     payment_method = forms.ChoiceField(label=_("Cara bayar"), widget=forms.RadioSelect, choices=())
 
     def __init__(self, *args, **kwargs):
@@ -58,7 +64,7 @@ class FlagReviewForm(forms.Form):
             (IntegrityFlag.State.CONFIRMED, _("Terbukti")),
         ]
     )
-    note = forms.CharField(max_length=500)
+    note = forms.CharField(max_length=500, validators=[validate_multiline_text])
 
 
 class RosterUploadForm(forms.Form):

@@ -11,6 +11,8 @@ from malpro.accounts.auth import BearerAuth
 from malpro.catalog import access, selectors, services
 from malpro.catalog.models import Product, ProductStatus
 from malpro.catalog.search.engine import SearchParams, search
+from malpro.core.limits import Page, PageSize, Price, Stock, WeightGrams
+from malpro.core.validators import SafeLine, SafeText
 
 router = Router(tags=["catalog"])
 
@@ -21,12 +23,12 @@ class SearchQuery(Schema):
     kecamatan: str = Field("", max_length=8, description="kecamatan code, e.g. 35.73.05")
     halal: bool | None = None
     agency: str = Field("", max_length=32)
-    min_price: int | None = Field(None, ge=0)
-    max_price: int | None = Field(None, ge=0)
+    min_price: Price | None = None
+    max_price: Price | None = None
     in_stock: bool | None = None
     sort: Literal["relevance", "price_asc", "price_desc", "newest", "best_selling"] = "relevance"
-    page: int = Field(1, ge=1, le=10_000)
-    page_size: int = Field(20, ge=1, le=100)
+    page: Page = 1
+    page_size: PageSize = 20
     typing: bool = Field(False, description="the last word is still being typed (prefix)")
 
 
@@ -76,52 +78,52 @@ class ProductDetailOut(ProductOut):
 
 
 class VariantIn(Schema):
-    name: str = Field(..., max_length=60)
-    price: int = Field(..., ge=0)
-    stock: int = Field(0, ge=0)
-    sku: str = Field("", max_length=60)
+    name: SafeLine = Field(..., max_length=60)
+    price: Price
+    stock: Stock = 0
+    sku: SafeLine = Field("", max_length=60)
 
 
 class ProductIn(Schema):
     business_id: int
-    name: str = Field(..., max_length=120)
-    category: str = Field(..., max_length=80, description="category slug or name")
-    price: int = Field(..., ge=0)
-    unit: str = "pcs"
-    stock: int = Field(0, ge=0)
-    weight_grams: int = Field(0, ge=0)
-    description: str = Field("", max_length=5000)
-    sku: str = Field("", max_length=60)
+    name: SafeLine = Field(..., max_length=120)
+    category: SafeLine = Field(..., max_length=80, description="category slug or name")
+    price: Price
+    unit: str = Field("pcs", max_length=10)
+    stock: Stock = 0
+    weight_grams: WeightGrams = 0
+    description: SafeText = Field("", max_length=5000)
+    sku: SafeLine = Field("", max_length=60)
     publish: bool = True
     variants: list[VariantIn] = Field(default_factory=list, max_length=20)
 
 
 class ProductUpdateIn(Schema):
-    name: str = Field(..., max_length=120)
-    category: str = Field(..., max_length=80)
-    price: int = Field(..., ge=0)
-    unit: str = "pcs"
-    stock: int = Field(0, ge=0)
-    weight_grams: int = Field(0, ge=0)
-    description: str = Field("", max_length=5000)
-    sku: str = Field("", max_length=60)
+    name: SafeLine = Field(..., max_length=120)
+    category: SafeLine = Field(..., max_length=80)
+    price: Price
+    unit: str = Field("pcs", max_length=10)
+    stock: Stock = 0
+    weight_grams: WeightGrams = 0
+    description: SafeText = Field("", max_length=5000)
+    sku: SafeLine = Field("", max_length=60)
     publish: bool = True
 
 
 class VariantUpdateIn(Schema):
-    price: int | None = Field(None, ge=0)
-    stock: int | None = Field(None, ge=0)
+    price: Price | None = None
+    stock: Stock | None = None
     is_active: bool | None = None
 
 
 class StockIn(Schema):
-    stock: int = Field(..., ge=0)
-    price: int | None = Field(None, ge=0)
-    reason: str = Field("", max_length=200)
+    stock: Stock
+    price: Price | None = None
+    reason: SafeLine = Field("", max_length=200)
 
 
 class ReasonIn(Schema):
-    reason: str = Field("", max_length=500)
+    reason: SafeText = Field("", max_length=500)
 
 
 def _card(product: Product) -> dict:

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from malpro.catalog.models import Category, Unit
 from malpro.catalog.search.engine import SORTS
 from malpro.core.forms import RupiahField
+from malpro.core.limits import MAX_PAGE, MAX_PRICE, MAX_STOCK, MAX_WEIGHT_GRAMS
+from malpro.core.validators import validate_line, validate_multiline_text
 
 
 def category_choices():
@@ -23,24 +25,28 @@ def category_choices():
 
 
 class ProductForm(forms.Form):
-    name = forms.CharField(label=_("Nama produk"), max_length=120)
+    name = forms.CharField(label=_("Nama produk"), max_length=120, validators=[validate_line])
     category_slug = forms.ChoiceField(label=_("Kategori"), choices=())
     description = forms.CharField(
         label=_("Deskripsi"),
         required=False,
         max_length=5000,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    price = RupiahField(label=_("Harga (Rp)"), required=True)
+    price = RupiahField(label=_("Harga (Rp)"), required=True, max_value=MAX_PRICE)
     unit = forms.ChoiceField(label=_("Satuan"), choices=Unit.choices, initial=Unit.PCS)
-    stock = forms.IntegerField(label=_("Stok"), min_value=0, initial=0)
+    stock = forms.IntegerField(label=_("Stok"), min_value=0, max_value=MAX_STOCK, initial=0)
     weight_grams = forms.IntegerField(
         label=_("Berat (gram)"),
         min_value=0,
+        max_value=MAX_WEIGHT_GRAMS,
         initial=0,
         help_text=_("Untuk memperkirakan ongkos kirim."),
     )
-    sku = forms.CharField(label=_("SKU (opsional)"), required=False, max_length=60)
+    sku = forms.CharField(
+        label=_("SKU (opsional)"), required=False, max_length=60, validators=[validate_line]
+    )
     publish = forms.BooleanField(label=_("Tayangkan di marketplace"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
@@ -53,11 +59,14 @@ class VariantForm(forms.Form):
         label=_("Nama varian"),
         max_length=60,
         required=False,
+        validators=[validate_line],
         widget=forms.TextInput(attrs={"placeholder": _("mis. Pedas, 500 g")}),
     )
     # Labels of their own: the product's price and stock sit on the same page.
-    price = RupiahField(label=_("Harga varian (Rp)"), required=False)
-    stock = forms.IntegerField(label=_("Stok varian"), min_value=0, required=False)
+    price = RupiahField(label=_("Harga varian (Rp)"), required=False, max_value=MAX_PRICE)
+    stock = forms.IntegerField(
+        label=_("Stok varian"), min_value=0, max_value=MAX_STOCK, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")  # labels sit above their inputs, like elsewhere
@@ -76,8 +85,8 @@ VariantFormSet = formset_factory(VariantForm, extra=3, max_num=20)
 
 
 class StockForm(forms.Form):
-    stock = forms.IntegerField(label=_("Stok"), min_value=0)
-    price = RupiahField(label=_("Harga (Rp)"), required=False)
+    stock = forms.IntegerField(label=_("Stok"), min_value=0, max_value=MAX_STOCK)
+    price = RupiahField(label=_("Harga (Rp)"), required=False, max_value=MAX_PRICE)
 
 
 class PhotoForm(forms.Form):
@@ -88,7 +97,9 @@ class PhotoForm(forms.Form):
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan menyembunyikan"), max_length=500)
+    reason = forms.CharField(
+        label=_("Alasan menyembunyikan"), max_length=500, validators=[validate_multiline_text]
+    )
 
 
 class ProductUploadForm(forms.Form):
@@ -105,8 +116,8 @@ class SearchForm(forms.Form):
     kecamatan = forms.CharField(required=False, max_length=8)
     halal = forms.NullBooleanField(required=False)
     agency = forms.CharField(required=False, max_length=32)
-    min_price = forms.IntegerField(required=False, min_value=0)
-    max_price = forms.IntegerField(required=False, min_value=0)
+    min_price = forms.IntegerField(required=False, min_value=0, max_value=MAX_PRICE)
+    max_price = forms.IntegerField(required=False, min_value=0, max_value=MAX_PRICE)
     in_stock = forms.NullBooleanField(required=False)
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
-    page = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)

@@ -2,9 +2,12 @@
 error lands on a form."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from malpro.core.exceptions import ApplicationError
-from malpro.core.money import parse_rupiah
+from malpro.core.limits import MAX_AMOUNT
+from malpro.core.money import format_rupiah, parse_rupiah
 
 PHONE_WIDGET = forms.TextInput(
     attrs={
@@ -17,15 +20,28 @@ PHONE_WIDGET = forms.TextInput(
 
 
 class RupiahField(forms.CharField):
-    """Whole rupiah typed as people write it (15000, 15.000, Rp 15.000)."""
+    """Whole rupiah typed as people write it (15000, 15.000, Rp 15.000), at most `max_value`
+    (core.limits)."""
 
     widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "Rp"})
+
+    def __init__(self, *args, max_value: int = MAX_AMOUNT, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_value = max_value
 
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
-        return parse_rupiah(value, label=str(self.label))
+        # A long string of digits would first cost int() its time (and past 4300 digits raise).
+        number = parse_rupiah(value, label=str(self.label)) if len(value) <= 40 else None
+        if number is None or number > self.max_value:
+            raise ValidationError(
+                _("%(label)s paling besar %(limit)s.")
+                % {"label": self.label, "limit": format_rupiah(self.max_value)},
+                code="max_value",
+            )
+        return number
 
 
 class DateInput(forms.DateInput):

@@ -1,4 +1,4 @@
-"""Validators for the identifiers people type: NIK, NIP, NIB and phone numbers.
+"""Validators for the identifiers people type: NIK, NIP, NIB and phone numbers, and for free text.
 
 One function per identifier, used by forms, API schemas and spreadsheet imports alike. Each
 `clean_*` takes raw input (spaces, dots and dashes allowed), returns the normalised value (or a
@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Annotated
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 # Province codes of Kemendagri (including the Papua provinces created in 2022).
 _PROVINCES = "11-19 21 31-36 51-53 61-65 71-76 81 82 91-96"
@@ -250,3 +253,54 @@ def mask_nik(nik: str) -> str:
 
 def mask_nip(nip: str) -> str:
     return mask_middle(nip or "", keep_start=4, keep_end=3)
+
+
+# --- free text ----------------------------------------------------------------------------------
+# C0 controls, DEL and C1 controls; multi-line text may keep tab, newline and carriage return.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates: they make a name read differently from
+# what it is ("Toko\u202eabc" shows as "Tokocba").
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: object, *, multiline: bool = False) -> str:
+    """Names and free text people type: no control characters (a multi-line text may hold tab
+    and line breaks) and no bidirectional override or isolate characters."""
+    text = "" if value is None else str(value)
+    if (_CONTROL_MULTILINE if multiline else _CONTROL).search(text):
+        raise ValidationError(
+            _("Teks tidak boleh berisi karakter kontrol (mis. NUL atau tab)."),
+            code="control_character",
+        )
+    if _BIDI.search(text):
+        raise ValidationError(
+            _("Teks tidak boleh berisi karakter pembalik arah tulisan (bidi override)."),
+            code="bidi_character",
+        )
+    return text
+
+
+def validate_line(value: object) -> None:
+    """For forms: a one-line text (a name, a title, a reason)."""
+    clean_text(value)
+
+
+def validate_multiline_text(value: object) -> None:
+    """For forms: a text area (a description, a note)."""
+    clean_text(value, multiline=True)
+
+
+def _pydantic(multiline: bool):
+    def check(value: str) -> str:
+        try:
+            return clean_text(value, multiline=multiline)
+        except ValidationError as exc:
+            raise PydanticCustomError(exc.code or "text", str(exc.messages[0])) from None
+
+    return AfterValidator(check)
+
+
+# For API schemas: `name: SafeLine = Field(..., max_length=120)`.
+SafeLine = Annotated[str, _pydantic(False)]
+SafeText = Annotated[str, _pydantic(True)]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -34,15 +34,59 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_message(status: int, request) -> str:
+    if status == 404:
+        return _("Alamat atau data tidak ditemukan.")
+    if status == 405:
+        return _("Metode %(method)s tidak didukung di alamat ini.") % {"method": request.method}
+    if status == 413:
+        return _("Isi permintaan terlalu besar.")
+    if status == 401:
+        return _("Perlu masuk: kirim token yang berlaku di header Authorization.")
+    if status == 403:
+        return _("Anda tidak berhak melakukan ini.")
+    if status >= 500:
+        return _("Terjadi kesalahan di server. Silakan coba lagi sebentar lagi.")
+    return _("Permintaan tidak valid.")
+
+
+def api_error(request, status: int, *, allow: str | None = None) -> JsonResponse:
+    """The API's one error shape for errors that happen outside our handlers."""
+    response = JsonResponse({"message": str(_api_message(status, request)), "extra": {}})
+    response.status_code = status
+    if allow:
+        response["Allow"] = allow
+    return response
+
+
 def error_403(request, exception=None):
+    if is_api(request):
+        return api_error(request, 403)
     return render(request, "core/error.html", {"code": 403}, status=403)
 
 
 def error_404(request, exception=None):
+    if is_api(request):
+        return api_error(request, 404)
     return render(request, "core/error.html", {"code": 404}, status=404)
 
 
+def error_413(request):
+    if is_api(request):
+        return api_error(request, 413)
+    from django.template import loader
+
+    html = loader.get_template("core/413.html").render()
+    return HttpResponse(html, status=413)
+
+
 def error_500(request):
+    if is_api(request):
+        return api_error(request, 500)
     # No request context: the failure may be the database the context processors would query.
     from django.http import HttpResponseServerError
     from django.template import loader

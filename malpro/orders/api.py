@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field, model_validator
 
+from malpro.core.limits import MAX_QUANTITY, Amount, Page, PageSize
+from malpro.core.validators import SafeLine, SafeText
 from malpro.orders import selectors, services
 from malpro.orders.models import Checkout, Order
 
@@ -15,7 +17,7 @@ router = Router(tags=["orders"])
 class CartItemIn(Schema):
     product_id: int | None = None
     variant_id: int | None = None
-    quantity: int = Field(1, ge=0, le=999)
+    quantity: int = Field(1, ge=0, le=MAX_QUANTITY)
 
     @model_validator(mode="after")
     def one_of(self):
@@ -62,10 +64,10 @@ class CartOut(Schema):
 
 class AddressIn(Schema):
     village_code: str = Field(..., max_length=13)
-    street: str = Field(..., max_length=255)
+    street: SafeLine = Field(..., max_length=255)
     contact_phone: str = Field(..., max_length=32)
-    contact_name: str = Field("", max_length=120)
-    note: str = Field("", max_length=300)
+    contact_name: SafeLine = Field("", max_length=120)
+    note: SafeText = Field("", max_length=300)
 
 
 class SellerChoiceIn(Schema):
@@ -136,21 +138,21 @@ class OrderDetailOut(OrderOut):
 
 class TransitionIn(Schema):
     to: str = Field(..., max_length=16)
-    reason: str = Field("", max_length=500)
-    cash_amount: int | None = Field(None, ge=0)
+    reason: SafeText = Field("", max_length=500)
+    cash_amount: Amount | None = None
 
 
 class ReviewIn(Schema):
     product_id: int
     rating: int = Field(..., ge=1, le=5)
-    text: str = Field("", max_length=2000)
+    text: SafeText = Field("", max_length=2000)
 
 
 class OrdersQuery(Schema):
     role: Literal["buyer", "seller"] = "buyer"
     status: str = Field("", max_length=16)
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=100)
+    page: Page = 1
+    page_size: PageSize = 20
 
 
 def _cart_out(user) -> dict:

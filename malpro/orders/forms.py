@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from malpro.core import validators
 from malpro.core.forms import PHONE_WIDGET, RupiahField
+from malpro.core.validators import validate_line, validate_multiline_text
 from malpro.orders.models import DeliveryMethod, PaymentMethod
 from malpro.orders.services import Address, CheckoutInput
 from malpro.regions.forms import village_choices
@@ -11,13 +12,22 @@ from malpro.regions.forms import village_choices
 
 class CheckoutForm(forms.Form):
     village_code = forms.ChoiceField(label=_("Kelurahan"), choices=())
-    street = forms.CharField(label=_("Alamat (jalan, nomor, RT/RW, patokan)"), max_length=255)
-    contact_name = forms.CharField(label=_("Nama penerima"), max_length=120)
+    street = forms.CharField(
+        label=_("Alamat (jalan, nomor, RT/RW, patokan)"),
+        max_length=255,
+        validators=[validate_line],
+    )
+    contact_name = forms.CharField(
+        label=_("Nama penerima"), max_length=120, validators=[validate_line]
+    )
     contact_phone = forms.CharField(
         label=_("Nomor HP penerima"), max_length=32, widget=PHONE_WIDGET
     )
     note = forms.CharField(
-        label=_("Catatan untuk penjual (opsional)"), required=False, max_length=300
+        label=_("Catatan untuk penjual (opsional)"),
+        required=False,
+        max_length=300,
+        validators=[validate_multiline_text],
     )
     payment_method = forms.ChoiceField(
         label=_("Cara bayar"), widget=forms.RadioSelect, initial="cod", choices=()
@@ -90,6 +100,7 @@ class ReviewForm(forms.Form):
         label=_("Ulasan (opsional)"),
         required=False,
         max_length=2000,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -97,7 +108,10 @@ class ReviewForm(forms.Form):
 class DeliverySettingsForm(forms.Form):
     pickup = forms.BooleanField(label=_("Pembeli boleh ambil di toko"), required=False)
     pickup_note = forms.CharField(
-        label=_("Keterangan pengambilan (jam buka, patokan)"), required=False, max_length=200
+        label=_("Keterangan pengambilan (jam buka, patokan)"),
+        required=False,
+        max_length=200,
+        validators=[validate_multiline_text],
     )
     delivery = forms.BooleanField(label=_("Saya mengantar pesanan"), required=False)
     min_order = RupiahField(label=_("Minimal belanja untuk diantar (Rp)"), required=False)

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from malpro.core.validators import validate_line
+
 
 class BankAccountForm(forms.Form):
     bank_code = forms.CharField(
@@ -12,7 +14,9 @@ class BankAccountForm(forms.Form):
         max_length=20,
         error_messages={"invalid": _("Nomor rekening 6–20 angka.")},
     )
-    account_name = forms.CharField(label=_("Nama pemilik rekening"), max_length=100)
+    account_name = forms.CharField(
+        label=_("Nama pemilik rekening"), max_length=100, validators=[validate_line]
+    )
 
 
 class StaticQRISForm(forms.Form):

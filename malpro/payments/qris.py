@@ -54,6 +54,39 @@ def _ascii(text: str, limit: int) -> str:
     return cleaned[:limit]
 
 
+# The simulator's National Network Switch prefix (9360 + a four-digit institution code) and the
+# postal code used when a shop has none on record (Kota Malang's central post office).
+SIMULATOR_NNS = "93600999"
+DEFAULT_POSTAL_CODE = "65111"
+
+
+def luhn_check_digit(digits: str) -> str:
+    """The Luhn (mod 10) check digit to append to `digits`."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 0:  # doubled: these sit at odd positions once the check digit is added
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def merchant_pan(*, nns: str, merchant_number: str) -> str:
+    """A Merchant PAN as QRIS writes it in a merchant account template (tag 26-45, sub-tag 01):
+    the 8-digit NNS, the merchant's number at the institution, and a Luhn check digit; 16 to 19
+    digits in all."""
+    digits = nns + merchant_number.zfill(16 - len(nns) - 1)
+    if not digits.isdigit() or len(nns) != 8 or not 15 <= len(digits) <= 18:
+        raise QRISError(_("Merchant PAN harus 16–19 angka."))
+    return digits + luhn_check_digit(digits)
+
+
+def pan_from_nmid(nmid: str, *, nns: str = SIMULATOR_NNS) -> str:
+    """A stable Merchant PAN for a merchant known only by its NMID (ID + 13 digits)."""
+    digits = "".join(c for c in nmid if c.isdigit())[-10:]
+    return merchant_pan(nns=nns, merchant_number=digits or "0")
+
+
 def build_dynamic(
     *,
     merchant_name: str,
@@ -63,16 +96,22 @@ def build_dynamic(
     reference: str,
     acquirer: str = "ID.CO.MALPRO.WWW",
     mcc: str = "5499",
-    postal_code: str = "",
-    merchant_id: str = "",
+    postal_code: str = DEFAULT_POSTAL_CODE,
+    pan: str = "",
     criteria: str = "UMI",
 ) -> str:
-    """A dynamic (one payment) QRIS with the amount and a reference to the checkout."""
+    """A dynamic (one payment) QRIS with the amount and a reference to the checkout.
+
+    Tag 26 carries the acquirer's GUID, the numeric Merchant PAN (with its Luhn check digit),
+    the merchant ID and the criteria; tag 51 the national QRIS GUID and the NMID; tag 61 the
+    postal code, which QRIS requires for Indonesia."""
     if amount <= 0:
         raise QRISError(_("Jumlah pembayaran harus lebih dari nol."))
-    merchant_account = (
-        tlv("00", acquirer) + tlv("01", merchant_id or nmid) + tlv("02", nmid) + tlv("03", criteria)
-    )
+    pan = pan or pan_from_nmid(nmid)
+    if not (pan.isdigit() and 16 <= len(pan) <= 19 and luhn_check_digit(pan[:-1]) == pan[-1]):
+        raise QRISError(_("Merchant PAN harus 16–19 angka dengan digit pemeriksa yang benar."))
+    postal = "".join(c for c in postal_code if c.isalnum())[:10] or DEFAULT_POSTAL_CODE
+    merchant_account = tlv("00", acquirer) + tlv("01", pan) + tlv("02", nmid) + tlv("03", criteria)
     qris_account = tlv("00", "ID.CO.QRIS.WWW") + tlv("02", nmid) + tlv("03", criteria)
     parts = [
         tlv("00", "01"),
@@ -85,9 +124,8 @@ def build_dynamic(
         tlv("58", "ID"),
         tlv("59", _ascii(merchant_name, 25) or "MALPRO"),
         tlv("60", _ascii(merchant_city, 15) or "MALANG"),
+        tlv("61", postal),
     ]
-    if postal_code:
-        parts.append(tlv("61", postal_code[:10]))
     parts.append(tlv("62", tlv("01", reference[:25]) + tlv("05", reference[:25])))
     body = "".join(parts) + "6304"
     return body + crc16_ccitt_false(body)
