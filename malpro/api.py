@@ -1,5 +1,7 @@
 """The JSON API under /api/v1/: one NinjaAPI, one router per app, one error shape."""
 
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -34,6 +36,71 @@ def _field_name(loc: list) -> str:
     return ".".join(parts) or "__all__"
 
 
+def _rupiah_or_number(value) -> str:
+    return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
+
+
+# Pydantic's messages are English; people read Indonesian (the ones our own validators raise
+# are Indonesian already and pass through).
+_MESSAGES = {
+    "missing": lambda ctx: _("Wajib diisi."),
+    "less_than_equal": lambda ctx: (
+        _("Paling besar %(limit)s.") % {"limit": _rupiah_or_number(ctx.get("le"))}
+    ),
+    "less_than": lambda ctx: (
+        _("Harus lebih kecil dari %(limit)s.") % {"limit": _rupiah_or_number(ctx.get("lt"))}
+    ),
+    "greater_than_equal": lambda ctx: (
+        _("Paling kecil %(limit)s.") % {"limit": _rupiah_or_number(ctx.get("ge"))}
+    ),
+    "greater_than": lambda ctx: (
+        _("Harus lebih besar dari %(limit)s.") % {"limit": _rupiah_or_number(ctx.get("gt"))}
+    ),
+    "string_too_long": lambda ctx: (
+        _("Paling banyak %(limit)s karakter.") % {"limit": ctx.get("max_length")}
+    ),
+    "string_too_short": lambda ctx: (
+        _("Paling sedikit %(limit)s karakter.") % {"limit": ctx.get("min_length")}
+    ),
+    "too_long": lambda ctx: _("Paling banyak %(limit)s isian.") % {"limit": ctx.get("max_length")},
+    "too_short": lambda ctx: (
+        _("Paling sedikit %(limit)s isian.") % {"limit": ctx.get("min_length")}
+    ),
+    "int_parsing": lambda ctx: _("Harus berupa bilangan bulat."),
+    "int_type": lambda ctx: _("Harus berupa bilangan bulat."),
+    "int_from_float": lambda ctx: _("Harus berupa bilangan bulat."),
+    "bool_parsing": lambda ctx: _("Harus true atau false."),
+    "bool_type": lambda ctx: _("Harus true atau false."),
+    "string_type": lambda ctx: _("Harus berupa teks."),
+    "literal_error": lambda ctx: (
+        _("Pilihan tidak dikenal; yang boleh: %(expected)s.")
+        % {"expected": ctx.get("expected", "")}
+    ),
+    "enum": lambda ctx: (
+        _("Pilihan tidak dikenal; yang boleh: %(expected)s.")
+        % {"expected": ctx.get("expected", "")}
+    ),
+    "date_parsing": lambda ctx: _("Tanggal tidak valid (TTTT-BB-HH)."),
+    "date_from_datetime_parsing": lambda ctx: _("Tanggal tidak valid (TTTT-BB-HH)."),
+    "datetime_parsing": lambda ctx: _("Waktu tidak valid (ISO 8601)."),
+    "datetime_from_date_parsing": lambda ctx: _("Waktu tidak valid (ISO 8601)."),
+    "json_invalid": lambda ctx: _("Isi permintaan bukan JSON yang valid."),
+    "model_attributes_type": lambda ctx: _("Isi permintaan harus berupa objek JSON."),
+    "dict_type": lambda ctx: _("Harus berupa objek JSON."),
+    "list_type": lambda ctx: _("Harus berupa daftar."),
+}
+
+
+def _message(error: dict) -> str:
+    translate = _MESSAGES.get(error.get("type", ""))
+    if translate is not None:
+        try:
+            return str(translate(error.get("ctx") or {}))
+        except (TypeError, ValueError):
+            pass
+    return str(error.get("msg", ""))
+
+
 @api.exception_handler(ApplicationError)
 def _application_error(request, exc: ApplicationError):
     return api.create_response(
@@ -45,7 +112,7 @@ def _application_error(request, exc: ApplicationError):
 def _validation_error(request, exc: NinjaValidationError):
     fields: dict[str, str] = {}
     for error in exc.errors:
-        fields.setdefault(_field_name(list(error.get("loc", []))), str(error.get("msg", "")))
+        fields.setdefault(_field_name(list(error.get("loc", []))), _message(error))
     return api.create_response(
         request,
         {"message": _("Data yang dikirim tidak valid."), "extra": {"fields": fields}},
@@ -69,6 +136,22 @@ def _authentication_error(request, exc):
 def _http_error(request, exc: HttpError):
     return api.create_response(
         request, {"message": str(exc.message), "extra": {}}, status=exc.status_code
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(
+        request, {"message": _("Data tidak ditemukan."), "extra": {}}, status=404
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return api.create_response(
+        request,
+        {"message": _("Isi permintaan terlalu besar."), "extra": {}},
+        status=413,
     )
 
 

@@ -4,6 +4,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from malpro.core import validators
+from malpro.core.limits import MAX_PAGE, MAX_PAGE_SIZE
 from malpro.umkm import access, selectors, services
 from malpro.umkm.models import Business
 from malpro.umkm.schemas import (
@@ -26,8 +27,8 @@ class ListQuery(Schema):
     kelurahan: str = Field("", max_length=13)
     agency: str = Field("", max_length=32)
     status: str = Field("", max_length=12)
-    page: int = Field(1, ge=1)
-    page_size: int = Field(25, ge=1, le=100)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
 
 
 def _out(business: Business, user, *, detail: bool = False) -> dict:
