@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malpro.accounts import services as account_services
-from malpro.core import audit, events, workflow
+from malpro.core import audit, events, throttle, workflow
 from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from malpro.core.money import format_rupiah
 from malpro.core.validators import mask_middle
@@ -208,25 +208,43 @@ def payment_for_buyer(*, user, checkout_id) -> Payment:
 
 
 # --- notifications -------------------------------------------------------------------------------
+REJECTED_NOTIFICATIONS_PER_IP = 60  # an hour; a provider's own mistakes stay far below
+
+
+def _count_rejected(*, provider: str, ip: str) -> None:
+    throttle.hit("webhook-rejected", provider, limit=0, window=3600)
+    throttle.hit("webhook-rejected-ip", ip, limit=REJECTED_NOTIFICATIONS_PER_IP, window=3600)
+
+
+def rejected_notifications(provider: str) -> int:
+    """Unverifiable posts to `provider`'s webhook in the current hour (for operators)."""
+    return throttle.hit("webhook-rejected", provider, limit=0, window=3600, count=False).count
+
+
 def notification_handle(*, provider: str, request) -> tuple[int, dict]:
     """Verifies and applies one provider notification. Forged, unknown or other-amount
     notifications change nothing and are answered 4xx; a repeat is accepted once; a late
     notification never moves a payment backwards."""
+    ip = audit.client_ip(request)
+    # A sender whose posts we could not verify is counted, never stored (its body is anyone's
+    # text), and one that keeps sending them is turned away before we read another.
+    if throttle.hit(
+        "webhook-rejected-ip", ip, limit=REJECTED_NOTIFICATIONS_PER_IP, window=3600, count=False
+    ).exceeded:
+        return 429, {"message": _("Terlalu banyak notifikasi yang ditolak dari alamat ini.")}
     try:
         adapter = gateway(provider)
     except LookupError:
+        _count_rejected(provider="unknown", ip=ip)
         return 404, {"message": _("Penyedia pembayaran tidak dikenal.")}
-    ip = audit.client_ip(request)
-    body = request.body.decode("utf-8", "replace")[:20000]
     try:
         parsed = adapter.verify(request)
     except InvalidNotification as exc:
-        logger.warning("rejected %s notification from %s: %s", provider, ip, exc.message)
-        Notification.objects.create(
-            provider=provider, body=body, result="rejected", detail=exc.message[:300], ip=ip
-        )
+        logger.warning("rejected %s notification: %s", provider, exc.message)
+        _count_rejected(provider=provider, ip=ip)
         status, answer = adapter.acknowledge(None, "rejected")
         return (exc.status if exc.status != 401 else status), answer
+    body = request.body.decode("utf-8", "replace")[:20000]
     payment = (
         Payment.objects.filter(provider=provider).filter(reference=parsed.reference).first()
         or Payment.objects.filter(provider=provider, va_number=parsed.reference).first()
