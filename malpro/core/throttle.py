@@ -187,7 +187,10 @@ class Backoff:
         if n <= self.free:
             return 0
         now = time.time()
-        last = store.stamp(time_key) or 0.0
+        last = store.stamp(time_key)
+        if last is None:
+            # Earlier attempts are still being checked (a parallel burst): wait from now.
+            last = now
         delay = min(self.cap, self.base * 2 ** (n - 1 - self.free))
         wait = last + delay - now
         if wait > 0:
