@@ -11,4 +11,5 @@ BENCHMARKS = {
     "checkout": "bench.checkout",
     "webhooks": "bench.webhooks",
     "asn_report": "bench.asn_report",
+    "nik_lookup": "bench.nik_lookup",
 }

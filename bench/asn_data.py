@@ -397,6 +397,8 @@ def load(conn, *, asn: int, orders: int, businesses: int, citizens: int, agencie
 
     # --- roster -------------------------------------------------------------------------------
     taken: set[str] = set()
+    from malpro.core import crypto  # the child has set Django up
+
     employees = []  # (id, user_id)
     emp0 = loader.next_id("asn_employee")
     emp_agencies = rng.choices(agency_ids, weights=agency_w, k=asn)
@@ -428,14 +430,15 @@ def load(conn, *, asn: int, orders: int, businesses: int, citizens: int, agencie
             employees.append((emp0 + i, user_id, active))
             yield (
                 emp0 + i,
-                nip,
+                crypto.encrypt_text(nip),  # NIP and birth date encrypted at rest, as the app
+                crypto.nip_hash(nip),
                 f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
                 kind,
                 golongan,
                 eselon,
                 tpp,
                 phone(user_id) if user_id else "",
-                birth.isoformat(),
+                crypto.encrypt_text(birth.isoformat()),
                 active,
                 started.isoformat() if started else None,
                 left.isoformat() if left else None,
@@ -447,8 +450,8 @@ def load(conn, *, asn: int, orders: int, businesses: int, citizens: int, agencie
 
     loader.copy(
         "asn_employee",
-        ["id", "nip", "name", "employment_type", "golongan", "eselon", "tpp_class", "phone",
-         "birth_date", "is_active", "started_on", "left_on", "updated_at", "agency_id",
+        ["id", "nip", "nip_hash", "name", "employment_type", "golongan", "eselon", "tpp_class",
+         "phone", "birth_date", "is_active", "started_on", "left_on", "updated_at", "agency_id",
          "user_id", "claimed_at"],
         employee_rows(),
     )  # fmt: skip

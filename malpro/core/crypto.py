@@ -248,6 +248,8 @@ class LookupHashField(models.CharField):
         kwargs.setdefault("blank", True)
         kwargs.setdefault("editable", False)
         kwargs.setdefault("default", "")
+        # Also in the database: rows written by raw SQL without the column hash to "no value".
+        kwargs.setdefault("db_default", "")
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
@@ -258,6 +260,8 @@ class LookupHashField(models.CharField):
                 kwargs.pop(key)
         if kwargs.get("default") == "":
             kwargs.pop("default")
+        if kwargs.get("db_default") == "":
+            kwargs.pop("db_default")
         return name, path, args, kwargs
 
     def pre_save(self, model_instance, add):
