@@ -1,10 +1,16 @@
+import re
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from malpro.core import validators
+from malpro.core.exceptions import ApplicationError
 from malpro.core.limits import MAX_PAGE, MAX_PAGE_SIZE
+from malpro.privacy import records as privacy_records
 from malpro.umkm import access, selectors, services
 from malpro.umkm.models import Business
 from malpro.umkm.schemas import (
@@ -82,30 +88,80 @@ def _out(business: Business, user, *, detail: bool = False) -> dict:
     return data
 
 
-@router.get("", response=BusinessPage, summary="The register, scoped to the caller's role")
-def umkm_list(request: HttpRequest, query: Query[ListQuery]):
+class SearchIn(ListQuery):
+    nik: str = Field("", max_length=24, description="An owner's NIK, matched exactly")
+
+
+# A NIK or NIP (15-18 digits, spaces, dots and dashes ignored) never travels in a URL.
+_IDENTIFIER = re.compile(r"\d{15,18}")
+
+
+def _page_of(request, query: ListQuery, *, nik: str = "") -> dict:
     filters = selectors.RegistryFilters(
         q=query.q,
         kecamatan=query.kecamatan,
         kelurahan=query.kelurahan,
         agency=query.agency.upper(),
         status=query.status,
+        nik=nik,
     )
     queryset = selectors.business_list(user=request.auth, filters=filters)
     total = queryset.count()
     start = (query.page - 1) * query.page_size
     rows = list(queryset[start : start + query.page_size])
-    return {
-        "total": total,
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": [_out(b, request.auth) for b in rows],
-    }
+    results = [_out(b, request.auth) for b in rows]
+    if nik:
+        privacy_records.record_businesses(
+            kind=privacy_records.Kind.SEARCH_NIK, request=request, businesses=rows
+        )
+    _record_full_niks(request, rows)
+    return {"total": total, "page": query.page, "page_size": query.page_size, "results": results}
+
+
+def _record_full_niks(request, rows) -> None:
+    """Every business whose owner's full NIK the answer carries is an access record."""
+    shown = [
+        b for b in rows if b.owner_nik and access.can_view_personal(user=request.auth, business=b)
+    ]
+    if shown:
+        privacy_records.record_businesses(
+            kind=privacy_records.Kind.VIEW_FULL_NIK, request=request, businesses=shown
+        )
+
+
+@router.get("", response=BusinessPage, summary="The register, scoped to the caller's role")
+def umkm_list(request: HttpRequest, query: Query[ListQuery]):
+    """`q` searches names and NIBs. A NIK is refused here (422): it would be written in
+    access logs with the URL; search by NIK with POST /umkm/search."""
+    if _IDENTIFIER.search(re.sub(r"[\s.\-]", "", query.q)):
+        raise ApplicationError.for_field(
+            "q",
+            _(
+                "NIK atau NIP tidak boleh dikirim di alamat (URL). "
+                "Cari dengan NIK lewat POST /api/v1/umkm/search."
+            ),
+            status=422,
+        )
+    return _page_of(request, query)
+
+
+@router.post("/search", response=BusinessPage, summary="Search the register by an owner's NIK")
+def umkm_search(request: HttpRequest, payload: SearchIn):
+    """The same answer as GET /umkm, with the NIK in the body (never in a URL). The match is
+    exact, within the caller's scope; a malformed NIK is a 422."""
+    nik = ""
+    if payload.nik:
+        try:
+            nik = validators.clean_nik(payload.nik).number
+        except DjangoValidationError as exc:
+            raise ApplicationError.for_field("nik", " ".join(exc.messages), status=422) from None
+    return _page_of(request, payload, nik=nik)
 
 
 @router.get("/{int:business_id}", response=BusinessDetailOut)
 def umkm_get(request: HttpRequest, business_id: int):
     business = access.business_get_for_user(user=request.auth, business_id=business_id)
+    _record_full_niks(request, [business])
     return _out(business, request.auth, detail=True)
 
 

@@ -1,12 +1,15 @@
 import csv
 import io
+import re
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +21,7 @@ from malpro.core.exceptions import PermissionDenied as AppPermissionDenied
 from malpro.core.forms import apply_application_error
 from malpro.core.tabular import RowIssue, match_headers, open_table, write_issues_csv
 from malpro.core.views import int_param
+from malpro.privacy import records as privacy_records
 from malpro.umkm import access, exports, importer, selectors, services
 from malpro.umkm.forms import (
     BusinessForm,
@@ -134,14 +138,17 @@ def detail(request, business_id: int):
         return _deny(request, exc)
     user = request.user
     parties = access.business_parties(user, business)
+    show_personal = access.can_view_personal(user=user, business=business, parties=parties)
+    if show_personal and business.owner_nik:
+        privacy_records.record(
+            kind=privacy_records.Kind.VIEW_FULL_NIK, request=request, subject_business=business
+        )
     return render(
         request,
         "umkm/detail.html",
         {
             "business": business,
-            "show_personal": access.can_view_personal(
-                user=user, business=business, parties=parties
-            ),
+            "show_personal": show_personal,
             "can_edit": access.can_edit(user=user, business=business, parties=parties),
             "transitions": [(to, Status(to).label) for to in BUSINESS.targets(user, business)],
             "history": selectors.business_history(business=business),
@@ -168,6 +175,10 @@ def edit(request, business_id: int):
     form = BusinessForm(
         request.POST or None, initial=_initial_from(business), user=request.user, business=business
     )
+    if request.method == "GET" and business.owner_nik:
+        privacy_records.record(
+            kind=privacy_records.Kind.VIEW_FULL_NIK, request=request, subject_business=business
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.business_update(actor=request.user, business=business, data=form.to_input())
@@ -239,6 +250,12 @@ def document_download(request, business_id: int, document_id: int):
         )
     except (NotFound, AppPermissionDenied) as exc:
         return _deny(request, exc)
+    privacy_records.record(
+        kind=privacy_records.Kind.DOWNLOAD_DOCUMENT,
+        request=request,
+        subject_business=document.business,
+        reason=f"{document.kind} #{document.pk}",
+    )
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     response["Content-Disposition"] = f'inline; filename="dokumen-{document.pk}"'
     response["Cache-Control"] = "private, no-store"
@@ -290,35 +307,107 @@ def _official_or_403(request):
     return None
 
 
-@login_required
-def registry(request):
-    if (denied := _official_or_403(request)) is not None:
-        return denied
-    form = RegistryFilterForm(request.GET or None)
-    queryset = selectors.business_registry(user=request.user, filters=form.filters())
-    export = request.GET.get("format")
-    if export == "csv":
+# A NIK, NIP or any 15-18 digit number (spaces, dots and dashes ignored) never travels in a
+# URL: URLs end up in access logs, browser histories and referrers.
+_IDENTIFIER = re.compile(r"\d{15,18}")
+
+
+def _identifier_params(params) -> list[str]:
+    return [
+        key
+        for key, values in params.lists()
+        if any(_IDENTIFIER.search(re.sub(r"[\s.\-]", "", value)) for value in values)
+    ]
+
+
+class NikSearchForm(forms.Form):
+    nik = forms.CharField(
+        label=_("Cari NIK pemilik"),
+        max_length=24,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "type": "search"}
+        ),
+        help_text=_("Dikirim tanpa masuk ke alamat halaman."),
+    )
+
+    def clean_nik(self):
+        return validators.clean_nik(self.cleaned_data["nik"]).number
+
+
+def _registry_export(request, queryset, fmt: str, form):
+    used = {
+        k: v
+        for k, v in (form.cleaned_data if form.is_bound and form.is_valid() else {}).items()
+        if v
+    }
+    privacy_records.record(
+        kind=privacy_records.Kind.EXPORT_REGISTRY,
+        request=request,
+        reason=f"{fmt}, {queryset.count()} baris, filter {used}",
+    )
+    if fmt == "csv":
         response = StreamingHttpResponse(
             exports.csv_stream(queryset), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = 'attachment; filename="umkm.csv"'
         return response
-    if export == "xlsx":
-        response = HttpResponse(
-            exports.xlsx_bytes(queryset),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    response = HttpResponse(
+        exports.xlsx_bytes(queryset),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="umkm.xlsx"'
+    return response
+
+
+@login_required
+def registry(request):
+    """The register for officials. Filters travel in the query string; a search by the
+    owner's NIK is a POST (the NIK never appears in a URL), and a NIK found in the query
+    string is dropped with a message rather than used."""
+    if (denied := _official_or_403(request)) is not None:
+        return denied
+    if keys := _identifier_params(request.GET):
+        query = request.GET.copy()
+        for key in keys:
+            query.pop(key, None)
+        messages.error(
+            request,
+            _(
+                "NIK atau NIP tidak boleh dikirim lewat alamat halaman. "
+                "Pakai kolom \u201cCari NIK pemilik\u201d."
+            ),
         )
-        response["Content-Disposition"] = 'attachment; filename="umkm.xlsx"'
-        return response
+        url = reverse("umkm:registry")
+        return redirect(f"{url}?{query.urlencode()}" if query else url)
+    form = RegistryFilterForm(request.GET or None)
+    filters = form.filters()
+    by_nik = request.method == "POST"
+    nik_form = NikSearchForm(request.POST if by_nik else None)
+    if by_nik and nik_form.is_valid():
+        filters.nik = nik_form.cleaned_data["nik"]
+    queryset = selectors.business_registry(user=request.user, filters=filters)
+    if by_nik and not nik_form.is_valid():
+        queryset = queryset.none()
+    export = None if by_nik else request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        return _registry_export(request, queryset, export, form)
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    if by_nik and filters.nik:
+        privacy_records.record_businesses(
+            kind=privacy_records.Kind.SEARCH_NIK, request=request, businesses=page
+        )
     query = request.GET.copy()
     query.pop("page", None)
-    template = "umkm/partials/registry_rows.html" if request.htmx else "umkm/registry.html"
+    template = (
+        "umkm/partials/registry_rows.html" if request.htmx and not by_nik else "umkm/registry.html"
+    )
     return render(
         request,
         template,
         {
             "form": form,
+            "nik_form": nik_form,
+            "by_nik": by_nik,
             "page": page,
             "query": query.urlencode(),
             "can_import": access.can_import(user=request.user),
