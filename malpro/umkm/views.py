@@ -628,11 +628,16 @@ def claims_review(request):
             else:
                 messages.success(request, _("Keputusan klaim disimpan."))
         return redirect("umkm:claims_review")
-    return render(
-        request,
-        "umkm/claims_review.html",
-        {"claims": selectors.claims_pending_for(user=request.user)},
-    )
+    claims = list(selectors.claims_pending_for(user=request.user))
+    for claim in claims:  # the page shows each claimant's NIK in full
+        if claim.nik:
+            privacy_records.record(
+                kind=privacy_records.Kind.VIEW_FULL_NIK,
+                request=request,
+                subject_user=claim.user,
+                reason=f"klaim #{claim.pk}, usaha #{claim.business_id}",
+            )
+    return render(request, "umkm/claims_review.html", {"claims": claims})
 
 
 # --- public --------------------------------------------------------------------------------------

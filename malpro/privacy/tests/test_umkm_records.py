@@ -84,3 +84,17 @@ def test_registry_exports_are_recorded(web, officer):
     records = AccessRecord.objects.filter(kind="export_registry").order_by("id")
     assert [r.reason.split(",")[0] for r in records] == ["csv", "xlsx"]
     assert all(r.where == "/umkm/registri/" and r.actor == officer for r in records)
+
+
+@pytest.mark.django_db
+def test_the_claims_review_page_records_each_claimants_full_nik(web, officer, buyer):
+    from malpro.umkm.models import Claim
+
+    business = make_business(agencies=("DISKOPINDAG",))
+    claim = Claim.objects.create(business=business, user=buyer, nik="3573051203850042")
+    page = web(officer).get("/umkm/klaim/tinjau/").content.decode()
+    assert "3573051203850042" in page
+    record = AccessRecord.objects.get(kind="view_full_nik", actor=officer)
+    assert (
+        record.subject_user == buyer and record.reason == f"klaim #{claim.pk}, usaha #{business.pk}"
+    )
