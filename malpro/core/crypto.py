@@ -337,3 +337,11 @@ def encrypt_columns(table: str, columns: list[tuple[str, str | None, str | None]
         _run(schema_editor, False)
 
     return forward, backward
+
+
+def constraints_now(apps, schema_editor):
+    """After a data step, before the schema changes of the same migration: PostgreSQL refuses
+    ALTER TABLE while the updates' deferred foreign-key checks are pending."""
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
