@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run serve setup test lint fmt messages bench lock clean
+.PHONY: install run serve setup test fuzz lint fmt messages bench lock clean
 
 install: $(STAMP)
 
@@ -40,6 +40,11 @@ test: install
 	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "make test: no tests were collected (pytest exit 5)" >&2; fi; \
 	  exit $$status
+
+# The API fuzzer (schemathesis, a few minutes): every operation of the OpenAPI schema as a
+# buyer, a seller, an officer and a city admin; any 5xx fails. `make test` leaves it out.
+fuzz: install
+	$(BIN)/pytest -m fuzz malpro/core/tests/test_api_fuzz.py
 
 lint: install
 	$(BIN)/ruff check .
