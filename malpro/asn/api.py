@@ -17,6 +17,7 @@ from malpro.asn.schemas import (
 )
 from malpro.core import validators
 from malpro.core.exceptions import NotFound, PermissionDenied
+from malpro.privacy import records as privacy_records
 
 router = Router(tags=["asn"])
 
@@ -136,6 +137,10 @@ def nip_claims_to_review(request: HttpRequest):
     rows = []
     for claim in shown:
         full = access.can_decide_claim(user=user, obj=claim)
+        if full:
+            privacy_records.record(
+                kind=privacy_records.Kind.VIEW_FULL_NIP, request=request, subject_user=claim.user
+            )
         employee = claim.employee
         rows.append(
             {

@@ -179,6 +179,7 @@ def umkm_update(request: HttpRequest, business_id: int, payload: BusinessIn):
     business = services.business_update(
         actor=request.auth, business=business, data=BusinessInput(**payload.dict())
     )
+    _record_full_niks(request, [business])
     return _out(business, request.auth, detail=True)
 
 
@@ -187,6 +188,7 @@ def _move(request, business_id: int, to: str, reason: str = ""):
     business = services.business_transition(
         actor=request.auth, business_id=business_id, to=to, reason=reason, request=request
     )
+    _record_full_niks(request, [business])
     return _out(business, request.auth, detail=True)
 
 

@@ -98,3 +98,26 @@ def test_the_claims_review_page_records_each_claimants_full_nik(web, officer, bu
     assert (
         record.subject_user == buyer and record.reason == f"klaim #{claim.pk}, usaha #{business.pk}"
     )
+
+
+@pytest.mark.django_db
+def test_an_officers_verification_through_the_api_is_recorded(api, officer, seller):
+    business = make_business(owner=seller, agencies=("DISKOPINDAG",), status="submitted")
+    response = api(officer).post(f"/api/v1/umkm/{business.pk}/verify")
+    assert response.status_code == 200 and response.json()["owner_nik"] == business.owner_nik
+    assert AccessRecord.objects.filter(
+        kind="view_full_nik", actor=officer, subject_business_id=business.pk
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_the_nip_claims_api_records_each_full_nip_shown(api, officer, buyer):
+    from malpro.asn import services
+    from malpro.asn.tests.factories import employee
+
+    employee(agency="DISKOPINDAG", phone="+6281299990000")
+    services.nip_claim(user=buyer, nip="198507122010012003")
+    rows = api(officer).get("/api/v1/asn/claims").json()
+    assert rows[0]["nip"] == "198507122010012003"
+    record = AccessRecord.objects.get(kind="view_full_nip")
+    assert record.actor == officer and record.subject_user == buyer
