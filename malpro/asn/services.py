@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import statistics
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ from malpro.asn import access, bundles, flags, obligation
 from malpro.asn import workflow as flows
 from malpro.asn.models import Bundle, Employee, IntegrityFlag, NipClaim, OfflinePurchase, Policy
 from malpro.catalog.images import prepare
-from malpro.core import audit, crypto, events, throttle, validators, workflow
+from malpro.core import audit, crypto, events, limits, throttle, validators, workflow
 from malpro.core.exceptions import (
     ApplicationError,
     Conflict,
@@ -29,11 +30,20 @@ from malpro.core.exceptions import (
     PermissionDenied,
     RateLimited,
 )
+from malpro.core.models import AuditEvent
+from malpro.core.money import format_rupiah
 from malpro.orders import services as orders
 from malpro.orders.models import Checkout
 from malpro.umkm.models import Business, Status
 
 MAX_RECEIPT_BYTES = 8 * 1024 * 1024
+# An in-person purchase far above the usual needs the seller's confirmation and then an OPD
+# officer's (or the city admin's) review, never one tap: above this multiple of the ASN's
+# obligation for the period, or of the shop's median confirmed in-store sale (once the shop has
+# OFFLINE_MEDIAN_MIN_SALES of them). Past core.limits.MAX_OFFLINE_PURCHASE it is refused.
+OFFLINE_OBLIGATION_MULTIPLE = 2
+OFFLINE_MEDIAN_MULTIPLE = 10
+OFFLINE_MEDIAN_MIN_SALES = 5
 
 
 # --- NIP claims ----------------------------------------------------------------------------------
@@ -289,6 +299,13 @@ def offline_record(
         raise ApplicationError.for_field("business_id", _("Pilih UMKM aktif yang terdaftar."))
     if amount is None or amount <= 0:
         raise ApplicationError.for_field("amount", _("Jumlah harus lebih dari nol."))
+    if amount > limits.MAX_OFFLINE_PURCHASE:
+        raise ApplicationError.for_field(
+            "amount",
+            _("Satu pembelian langsung paling besar %(max)s.")
+            % {"max": format_rupiah(limits.MAX_OFFLINE_PURCHASE)},
+            status=422,
+        )
     today = timezone.localdate()
     if purchased_on > today or purchased_on < today - dt.timedelta(days=60):
         raise ApplicationError.for_field(
@@ -314,7 +331,62 @@ def offline_record(
     workflow.created(
         machine=flows.OFFLINE_PURCHASE, obj=purchase, actor=user, payload=_offline_payload(purchase)
     )
+    reasons = offline_anomalies(
+        employee=employee, business=business, amount=amount, purchased_on=purchased_on
+    )
+    if reasons:
+        audit.record(
+            action=OFFLINE_ANOMALOUS,
+            actor=user,
+            target=purchase,
+            data={"amount": amount, "reasons": reasons},
+        )
     return purchase
+
+
+OFFLINE_ANOMALOUS = "asn.offline_anomalous"
+OFFLINE_SELLER_CONFIRMED = "asn.offline_seller_confirmed"
+
+
+def offline_anomalies(*, employee, business, amount: int, purchased_on: dt.date) -> list[str]:
+    """Why an in-person purchase is far above the usual (empty when it is not)."""
+    reasons = []
+    policy = obligation.policy_in_force(purchased_on.year, purchased_on.month)
+    if policy is not None:
+        required = obligation.required_for(employee, policy, purchased_on.year, purchased_on.month)
+        if required and amount > OFFLINE_OBLIGATION_MULTIPLE * required:
+            reasons.append(
+                _("lebih dari %(n)d× kewajiban periode ini (%(req)s)")
+                % {"n": OFFLINE_OBLIGATION_MULTIPLE, "req": format_rupiah(required)}
+            )
+    usual = list(
+        OfflinePurchase.objects.filter(
+            business=business, state=OfflinePurchase.State.CONFIRMED
+        ).values_list("amount", flat=True)[:500]
+    )
+    if len(usual) >= OFFLINE_MEDIAN_MIN_SALES:
+        median = statistics.median_low(usual)
+        if amount > OFFLINE_MEDIAN_MULTIPLE * median:
+            reasons.append(
+                _("lebih dari %(n)d× belanja langsung yang biasa di toko ini (%(median)s)")
+                % {"n": OFFLINE_MEDIAN_MULTIPLE, "median": format_rupiah(median)}
+            )
+    return [str(r) for r in reasons]
+
+
+def _offline_marked(purchase: OfflinePurchase, action: str) -> bool:
+    return AuditEvent.objects.filter(
+        action=action, target_type=purchase._meta.label_lower, target_id=str(purchase.pk)
+    ).exists()
+
+
+def offline_needs_review(purchase: OfflinePurchase) -> bool:
+    """An anomalous purchase: confirmed only by the seller and then an OPD officer."""
+    return _offline_marked(purchase, OFFLINE_ANOMALOUS)
+
+
+def offline_seller_confirmed(purchase: OfflinePurchase) -> bool:
+    return _offline_marked(purchase, OFFLINE_SELLER_CONFIRMED)
 
 
 @transaction.atomic
@@ -338,6 +410,32 @@ def offline_purchase_transition(
     reason = (reason or "").strip()
     if to in flows.OFFLINE_REASON_REQUIRED and not reason:
         raise ApplicationError.for_field("reason", _("Alasan penolakan wajib diisi."))
+    if to == OfflinePurchase.State.CONFIRMED and offline_needs_review(purchase):
+        parties = access.offline_purchase_parties(actor, purchase)
+        seller_done = offline_seller_confirmed(purchase)
+        if access.SELLER in parties and not seller_done:
+            # The seller's word is recorded; the purchase waits for the OPD's review.
+            audit.record(
+                action=OFFLINE_SELLER_CONFIRMED,
+                actor=actor,
+                target=purchase,
+                data={"amount": purchase.amount},
+            )
+            return purchase
+        if not (parties & {access.GUIDE, access.ADMIN}):
+            raise Conflict(
+                _(
+                    "Pembelian ini jauh di atas kebiasaan: konfirmasi Anda sudah dicatat dan "
+                    "menunggu pemeriksaan petugas OPD."
+                )
+            )
+        if not seller_done:
+            raise Conflict(
+                _(
+                    "Pembelian ini jauh di atas kebiasaan: penjual harus mengonfirmasinya "
+                    "lebih dulu, lalu petugas OPD memeriksanya."
+                )
+            )
     _record_decision(
         purchase,
         machine=flows.OFFLINE_PURCHASE,
