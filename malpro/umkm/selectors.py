@@ -12,8 +12,6 @@ from malpro.core.exceptions import NotFound
 from malpro.umkm import access
 from malpro.umkm.models import Business, Claim, Document, Guidance, ImportJob, Status, halal_valid_q
 
-NIK_DIGITS = 16
-
 
 @dataclass
 class RegistryFilters:
@@ -37,15 +35,10 @@ def business_registry(*, user, filters: RegistryFilters) -> QuerySet[Business]:
     if f.q:
         term = f.q.strip()
         digits = term.replace(" ", "")
-        if digits.isdigit() and len(digits) == NIK_DIGITS:
-            # A whole NIK: the owner's, matched by its keyed hash.
-            qs = qs.filter(Q(owner_nik_hash=crypto.nik_hash(digits)) | Q(nib=digits))
-        else:
-            qs = qs.filter(
-                Q(name__icontains=term) | Q(nib=digits)
-                if digits.isdigit()
-                else Q(name__icontains=term)
-            )
+        # A NIK is searched through `nik` (a POST body, never a URL), not the free text.
+        qs = qs.filter(
+            Q(name__icontains=term) | Q(nib=digits) if digits.isdigit() else Q(name__icontains=term)
+        )
     if f.nik:
         # Within the reader's scope (business_registry_visible) and exact only: a wrong or
         # partial NIK matches nothing.

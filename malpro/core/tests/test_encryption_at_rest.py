@@ -108,8 +108,8 @@ def test_registry_search_by_nik_goes_through_the_hash(personal_data, officer, ci
     make_business(owner_nik="3573051203850043", name="Usaha Lain")
     found = selectors.business_registry(user=city_admin, filters=RegistryFilters(nik=NIK))
     assert list(found) == [business]
-    by_q = selectors.business_registry(user=officer, filters=RegistryFilters(q=NIK))
-    assert list(by_q) == [business]  # the officer's agency guides it
+    by_officer = selectors.business_registry(user=officer, filters=RegistryFilters(nik=NIK))
+    assert list(by_officer) == [business]  # the officer's agency guides it
     partial = selectors.business_registry(user=city_admin, filters=RegistryFilters(nik=NIK[:-1]))
     assert not partial.exists()
 
