@@ -4,8 +4,6 @@ creation of an API LoginSession (an API login: POST /api/v1/auth/login)."""
 
 from __future__ import annotations
 
-import ipaddress
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save
@@ -41,17 +39,12 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 def _api_session_started(sender, instance, created, raw=False, **kwargs):
     if not created or raw or instance.kind != LoginSession.Kind.API:
         return
-    client = ""
-    if instance.ip:
-        address = ipaddress.ip_address(instance.ip)
-        prefix = 24 if address.version == 4 else 48
-        client = str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
     AccessRecord.objects.create(
         kind=records.Kind.LOGIN_SUCCESS,
         actor_id=instance.user_id,
         subject_user_id=instance.user_id,
         where="/api/v1/auth/login",
-        client=client,
+        client=records.mask_address(instance.ip),
         reason=instance.device[:200],
     )
 

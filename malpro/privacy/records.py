@@ -18,10 +18,9 @@ Kind = AccessKind
 OWN_READS_UNRECORDED = {Kind.VIEW_FULL_NIK, Kind.VIEW_FULL_NIP, Kind.DOWNLOAD_DOCUMENT}
 
 
-def masked_client(request) -> str:
-    """The client's network, not its address: an IPv4 /24 or an IPv6 /48 is enough to tell
-    places apart and says little about one household."""
-    value = netaddr.client_ip(request) if request is not None else None
+def mask_address(value: str | None) -> str:
+    """The network of an address, not the address: an IPv4 /24 or an IPv6 /48 is enough to
+    tell places apart and says little about one household."""
     if not value:
         return ""
     try:
@@ -32,6 +31,10 @@ def masked_client(request) -> str:
         address = address.ipv4_mapped
     prefix = 24 if address.version == 4 else 48
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def masked_client(request) -> str:
+    return mask_address(netaddr.client_ip(request) if request is not None else None)
 
 
 def where(request) -> str:

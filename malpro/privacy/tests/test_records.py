@@ -16,8 +16,8 @@ def kinds(**filters) -> list[str]:
 
 @pytest.mark.django_db
 def test_web_login_success_and_failure_are_recorded(web, client, buyer):
-    client.post("/akun/masuk/", {"username": buyer.phone, "password": "salah-sekali-123"})
     web(buyer)
+    client.post("/akun/masuk/", {"username": buyer.phone, "password": "salah-sekali-123"})
     failure = AccessRecord.objects.get(kind="login_failure")
     assert failure.subject_user == buyer and failure.actor is None
     success = AccessRecord.objects.get(kind="login_success")
@@ -27,8 +27,8 @@ def test_web_login_success_and_failure_are_recorded(web, client, buyer):
 
 @pytest.mark.django_db
 def test_api_login_success_and_failure_are_recorded(api, buyer):
-    api().post("/api/v1/auth/login", {"phone": buyer.phone, "password": "salah-sekali-123"})
     api(buyer)
+    api().post("/api/v1/auth/login", {"phone": buyer.phone, "password": "salah-sekali-123"})
     assert sorted(kinds(subject_user=buyer)) == ["login_failure", "login_success"]
     assert AccessRecord.objects.get(kind="login_success").where == "/api/v1/auth/login"
 
@@ -114,3 +114,12 @@ def test_auditors_read_every_record_and_a_person_only_their_own(
     assert mine and all(r["actor"] is None or r["actor"]["id"] == buyer.pk for r in mine)
     assert "Dodi Pembeli" not in web(buyer).get("/data-saya/").content.decode()
     assert api(buyer).get("/api/v1/privacy/access-records").status_code == 403
+
+
+def test_records_keep_the_clients_network_not_its_address():
+    from malpro.privacy.records import mask_address
+
+    assert mask_address("203.0.113.9") == "203.0.113.0/24"
+    assert mask_address("::ffff:203.0.113.9") == "203.0.113.0/24"
+    assert mask_address("2001:db8:1:2::5") == "2001:db8:1::/48"
+    assert mask_address("") == mask_address("bukan-alamat") == ""
