@@ -12,7 +12,9 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Iterator
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -202,11 +204,13 @@ def _csv_table(data: bytes, columns: Columns | None) -> Table:
         text = text.replace("\r", "\n")
     first_line = text[: text.find("\n")] if "\n" in text else text
     delimiter = max([",", ";", "\t", "|"], key=first_line.count)
+    if text.count(delimiter) > MAX_CELLS:  # more separators than cells allowed
+        raise _too_many_cells()
     reader = csv.reader(_lines(text), delimiter=delimiter)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
-            for index, row in enumerate(reader, start=1):
+            for index, row in _bounded(enumerate(reader, start=1)):
                 yield index, [cell.strip() for cell in row]
         except csv.Error as exc:
             raise UnreadableFile(_("Berkas CSV rusak: %(e)s") % {"e": exc}) from None
@@ -214,27 +218,221 @@ def _csv_table(data: bytes, columns: Columns | None) -> Table:
     return _with_header(rows(), columns, text.count("\n") + (not text.endswith("\n")))
 
 
-def _xlsx_table(source: IO[bytes], columns: Columns | None) -> Table:
-    import zipfile
+# --- limits on uploaded spreadsheets ------------------------------------------------------------
+# Checked before a file is parsed, so that a small file that expands enormously (a "zip bomb":
+# an XLSX is a zip of XML) is refused in milliseconds instead of taking the server's memory and
+# minutes of work. The numbers leave room for the city's whole register (80,000 businesses:
+# ~13 MB as CSV, ~8 MB as XLSX expanding to ~60 MB). Past any of them the file is refused with
+# an UnreadableFile (422) saying which limit and what to do.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the file as uploaded (CSV, or the compressed XLSX)
+MAX_EXPANDED_BYTES = 100 * 1024 * 1024  # all parts of an XLSX once unzipped
+MAX_COMPRESSION_RATIO = 100  # expanded/compressed, per part above RATIO_FLOOR_BYTES
+RATIO_FLOOR_BYTES = 1024 * 1024  # small parts (styles, themes) may compress better
+MAX_ZIP_ENTRIES = 1_000  # parts in an XLSX (a normal one has about ten)
+MAX_SHARED_STRINGS_BYTES = 50 * 1024 * 1024  # xl/sharedStrings.xml once unzipped
+MAX_SHARED_STRINGS = 1_000_000  # distinct texts in an XLSX's shared strings
+MAX_ROWS = 200_000  # rows of a sheet or lines of a CSV, the header included
+MAX_CELLS = 5_000_000  # cells of a workbook's sheets, or of a CSV
 
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f}"
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _too_many_rows() -> UnreadableFile:
+    return UnreadableFile(
+        _("Berkas berisi lebih dari %(max)s baris: pecah menjadi beberapa berkas.")
+        % {"max": _count(MAX_ROWS)},
+        {"limit": "rows", "max": MAX_ROWS},
+    )
+
+
+def _too_many_cells() -> UnreadableFile:
+    return UnreadableFile(
+        _("Berkas berisi lebih dari %(max)s sel: pecah menjadi beberapa berkas.")
+        % {"max": _count(MAX_CELLS)},
+        {"limit": "cells", "max": MAX_CELLS},
+    )
+
+
+def _check_upload_size(size: int) -> None:
+    if size > MAX_UPLOAD_BYTES:
+        raise UnreadableFile(
+            _(
+                "Berkas terlalu besar (%(size)s MB): batasnya %(max)s MB. "
+                "Pecah menjadi beberapa berkas."
+            )
+            % {"size": _mb(size), "max": _mb(MAX_UPLOAD_BYTES)},
+            {"limit": "upload_bytes", "max": MAX_UPLOAD_BYTES},
+        )
+
+
+# The opening tags counted, with or without a namespace prefix ("<x:row ..."): plain byte
+# counts, ten times faster than a regular expression. Text cannot hold a raw "<".
+_SHARED_STRING = (b"<si>", b"<si ", b":si>", b":si ")
+_ROW = (b"<row>", b"<row ", b":row>", b":row ")
+_CELL = (b"<c>", b"<c ", b"<c/", b":c>", b":c ", b":c/")
+
+
+def _count_tags(archive, info, checks: list[tuple[tuple[bytes, ...], int, Callable]]) -> list[int]:
+    """Streams one part of the zip counting tags, and raises the error of the first check whose
+    count passes its limit. zipfile never yields more than the part's declared size (a longer
+    stream fails its CRC check)."""
+    counts = [0] * len(checks)
+    tail = b""
+    with archive.open(info) as part:
+        while True:
+            chunk = part.read(1024 * 1024)
+            data = tail + chunk
+            # Up to the last "<": a tag never spans the cut (the patterns hold no "<" but the
+            # first), and the rest waits for the next chunk.
+            cut = data.rfind(b"<") if chunk else len(data)
+            cut = max(cut, 0)
+            head = data[:cut]
+            for i, (tags, limit, error) in enumerate(checks):
+                counts[i] += sum(head.count(tag) for tag in tags)
+                if counts[i] > limit:
+                    raise error()
+            tail = data[cut:]
+            if not chunk:
+                return counts
+
+
+def check_xlsx(data: bytes) -> None:
+    """Refuses an XLSX whose parts are too many, too large once unzipped, unusually
+    compressible, or that holds too many shared strings, rows or cells, before any XML of it
+    is parsed. Sizes come from the zip's directory; counts from one streaming pass over the
+    shared strings and the sheets (regular expressions, no XML parser)."""
+    _check_upload_size(len(data))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableFile(
+            _(
+                "Berkas XLSX tidak dapat dibuka (bukan berkas zip). "
+                "Simpan ulang sebagai .xlsx atau CSV."
+            )
+        ) from None
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ZIP_ENTRIES:
+            raise UnreadableFile(
+                _("Berkas XLSX ini tidak wajar: berisi %(n)s bagian (batasnya %(max)s).")
+                % {"n": _count(len(entries)), "max": _count(MAX_ZIP_ENTRIES)},
+                {"limit": "zip_entries", "max": MAX_ZIP_ENTRIES},
+            )
+        expanded = sum(e.file_size for e in entries)
+        if expanded > MAX_EXPANDED_BYTES:
+            raise UnreadableFile(
+                _(
+                    "Isi berkas XLSX terlalu besar setelah dibuka (%(size)s MB, batasnya "
+                    "%(max)s MB). "
+                    "Pecah menjadi beberapa berkas atau simpan sebagai CSV."
+                )
+                % {"size": _mb(expanded), "max": _mb(MAX_EXPANDED_BYTES)},
+                {"limit": "expanded_bytes", "max": MAX_EXPANDED_BYTES},
+            )
+        for entry in entries:
+            ratio = entry.file_size / max(entry.compress_size, 1)
+            if entry.file_size > RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
+                raise UnreadableFile(
+                    _(
+                        "Berkas XLSX ini tidak wajar: isinya mengembang %(ratio)s kali saat "
+                        "dibuka (batasnya %(max)s kali). Simpan ulang dari Excel atau gunakan CSV."
+                    )
+                    % {"ratio": _count(int(ratio)), "max": MAX_COMPRESSION_RATIO},
+                    {"limit": "compression_ratio", "max": MAX_COMPRESSION_RATIO},
+                )
+        names = {e.filename.lower(): e for e in entries}
+        shared = names.get("xl/sharedstrings.xml")
+        sheets = [
+            e for n, e in names.items() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+        ]
+        try:
+            if shared is not None:
+                if shared.file_size > MAX_SHARED_STRINGS_BYTES:
+                    raise UnreadableFile(
+                        _("Teks berkas XLSX terlalu besar (%(size)s MB, batasnya %(max)s MB).")
+                        % {"size": _mb(shared.file_size), "max": _mb(MAX_SHARED_STRINGS_BYTES)},
+                        {"limit": "shared_strings_bytes", "max": MAX_SHARED_STRINGS_BYTES},
+                    )
+                _count_tags(
+                    archive, shared, [(_SHARED_STRING, MAX_SHARED_STRINGS, _too_many_texts)]
+                )
+            cells = 0
+            for sheet in sheets:
+                # Rows per sheet; cells over the whole workbook.
+                _rows, in_sheet = _count_tags(
+                    archive,
+                    sheet,
+                    [(_ROW, MAX_ROWS, _too_many_rows), (_CELL, MAX_CELLS - cells, _too_many_cells)],
+                )
+                cells += in_sheet
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError):
+            raise UnreadableFile(
+                _("Berkas XLSX rusak. Simpan ulang sebagai .xlsx atau CSV.")
+            ) from None
+
+
+def _too_many_texts() -> UnreadableFile:
+    return UnreadableFile(
+        _("Berkas XLSX memuat terlalu banyak teks berbeda (lebih dari %(max)s).")
+        % {"max": _count(MAX_SHARED_STRINGS)},
+        {"limit": "shared_strings", "max": MAX_SHARED_STRINGS},
+    )
+
+
+def _bounded(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    """Counts rows and cells as they are read, and stops past MAX_ROWS or MAX_CELLS."""
+    cells = 0
+    for number, row in rows:
+        if number > MAX_ROWS:
+            raise _too_many_rows()
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise _too_many_cells()
+        yield number, row
+
+
+def _xlsx_table(data: bytes, columns: Columns | None) -> Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_xlsx(data)
     try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise UnreadableFile(
             _("Berkas XLSX tidak dapat dibuka (%(e)s). Simpan ulang sebagai .xlsx atau CSV.")
             % {"e": exc.__class__.__name__}
         ) from None
     sheet = workbook.active
+    if not hasattr(sheet, "iter_rows"):  # a chart sheet
+        workbook.close()
+        raise UnreadableFile(_("Lembar aktif berkas XLSX bukan tabel."))
+    # The sheet's own <dimension> may be wrong (rows cut off) or huge (every row padded to
+    # column XFD): rows are read as they are in the file.
+    sheet.reset_dimensions()
+
+    def values() -> Iterator[tuple[int, tuple]]:
+        try:
+            yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
+            raise UnreadableFile(
+                _("Berkas XLSX rusak (%(e)s). Simpan ulang sebagai .xlsx atau CSV.")
+                % {"e": exc.__class__.__name__}
+            ) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for index, row in _bounded(values()):
             yield index, [cell_text(c) for c in row]
 
     try:
-        table = _with_header(rows(), columns, sheet.max_row)
+        table = _with_header(rows(), columns, None)
     except UnreadableFile:
         workbook.close()
         raise
@@ -263,19 +461,28 @@ def open_table(
             ) from None
     else:
         handle = source
-    if suffix in (".xlsx", ".xlsm"):
-        data = handle.read()
-        if isinstance(source, str | Path):
-            handle.close()
-        if not data:
-            raise UnreadableFile(_("Berkas kosong: tidak ada baris judul kolom."))
-        return _xlsx_table(io.BytesIO(data), columns)
-    data = handle.read()
+    data = handle.read(MAX_UPLOAD_BYTES + 1)  # no more than the limit is ever read
     if isinstance(source, str | Path):
         handle.close()
+    _check_upload_size(len(data) if len(data) <= MAX_UPLOAD_BYTES else _size_of(source, data))
+    if suffix in (".xlsx", ".xlsm"):
+        if not data:
+            raise UnreadableFile(_("Berkas kosong: tidak ada baris judul kolom."))
+        return _xlsx_table(data, columns)
     if not data.strip():
         raise UnreadableFile(_("Berkas kosong: tidak ada baris judul kolom."))
     return _csv_table(data, columns)
+
+
+def _size_of(source, data: bytes) -> int:
+    """The size of a file larger than the limit, for the message (without reading it)."""
+    size = getattr(source, "size", None)
+    if isinstance(source, str | Path):
+        try:
+            size = Path(source).stat().st_size
+        except OSError:
+            size = None
+    return size if isinstance(size, int) and size > len(data) else len(data)
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -33,9 +33,12 @@ catalog's search index keeps following the `businesses_changed` signal.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import re
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -53,6 +56,7 @@ from malpro.core.money import parse_rupiah
 from malpro.core.tabular import (
     Columns,
     RowIssue,
+    Table,
     UnreadableFile,
     match_headers,
     one_transaction,
@@ -65,6 +69,7 @@ from malpro.umkm.models import (
     Business,
     Guidance,
     ImportJob,
+    ImportRows,
     Sector,
     Status,
     StatusChange,
@@ -433,6 +438,95 @@ def _parse(number: int, record: dict[str, str], lookups: _Lookups, today: dt.dat
     return values, agencies, issues
 
 
+# --- uploads parsed once -------------------------------------------------------------------------
+# The upload page parses a file once, when it arrives (core.tabular checks its size, expanded
+# size, rows and cells first), and keeps the header and the rows on the job: the column mapping
+# page and the run read those rows, never the file again.
+ROWS_PER_CHUNK = 2_000
+
+
+@dataclass
+class ParsedUpload:
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def parse_upload(source, filename: str) -> ParsedUpload:
+    """Reads an uploaded spreadsheet whole (within core.tabular's limits). Blank rows are left
+    out and trailing empty cells trimmed; rows keep their spreadsheet row numbers."""
+    table = open_table(source, filename, COLUMNS)
+    try:
+        rows = []
+        for number, cells in table.rows:
+            if not any(cells):
+                continue
+            cells = list(cells)
+            while cells and not cells[-1]:
+                cells.pop()
+            rows.append((number, cells))
+        return ParsedUpload(headers=table.headers, rows=rows)
+    finally:
+        table.close()
+
+
+def _pack(rows) -> str:
+    """Rows as compressed JSON in base64 (the column encrypts it)."""
+    return base64.b64encode(
+        zlib.compress(json.dumps(rows, ensure_ascii=False).encode(), 1)
+    ).decode()
+
+
+def _unpack(data: str) -> list:
+    return json.loads(zlib.decompress(base64.b64decode(data)))
+
+
+def store_rows(job: ImportJob, parsed: ParsedUpload) -> None:
+    """Keeps a parsed upload on its (saved) job."""
+    chunks = [
+        ImportRows(job=job, index=i, data=_pack(parsed.rows[start : start + ROWS_PER_CHUNK]))
+        for i, start in enumerate(range(0, len(parsed.rows), ROWS_PER_CHUNK))
+    ]
+    ImportRows.objects.bulk_create(chunks, batch_size=10)
+    job.headers, job.row_count = parsed.headers, len(parsed.rows)
+    job.save(update_fields=["headers", "row_count"])
+
+
+def copy_rows(*, source: ImportJob, target: ImportJob) -> None:
+    """The rows of a checked upload for its real run (one slice in memory at a time)."""
+    for chunk in ImportRows.objects.filter(job=source).order_by("index").iterator(chunk_size=1):
+        ImportRows.objects.create(job=target, index=chunk.index, data=chunk.data)
+    target.headers, target.row_count = source.headers, source.row_count
+    target.save(update_fields=["headers", "row_count"])
+
+
+def _stored_rows(job: ImportJob) -> Iterator[tuple[int, list[str]]]:
+    for data in (
+        ImportRows.objects.filter(job=job).order_by("index").values_list("data", flat=True)
+    ).iterator(chunk_size=1):
+        yield from _unpack(data)
+
+
+def stored_table(job: ImportJob) -> Table:
+    """The rows kept at upload, as a Table."""
+    return Table(list(job.headers), _stored_rows(job), job.row_count)
+
+
+def preview(job: ImportJob, limit: int = 5) -> tuple[list[str], list[list[str]]]:
+    """The header and first rows of an upload, from the rows kept at upload (jobs from before
+    rows were kept: from the file, once more)."""
+    if job.row_count is None:
+        with job.file.open("rb") as handle:
+            table = open_table(handle, job.original_name, COLUMNS)
+            try:
+                rows = [cells for _number, cells in zip(range(limit), table.rows, strict=False)]
+            finally:
+                table.close()
+            return table.headers, rows
+    first = ImportRows.objects.filter(job=job, index=0).values_list("data", flat=True).first()
+    rows = _unpack(first)[:limit] if first is not None else []
+    return list(job.headers), [cells for _number, cells in rows]
+
+
 def umkm_import(
     *,
     source: str | IO[bytes],
@@ -447,14 +541,18 @@ def umkm_import(
 ) -> ImportResult:
     """Imports one spreadsheet. Raises UnreadableFile when the file as a whole cannot be used
     (format, encoding, empty, missing required columns); otherwise returns the result. `job`:
-    the upload this run belongs to, the subject of the run's `business.imported` event."""
+    the upload this run belongs to, the subject of the run's `business.imported` event; its rows
+    kept at upload are used instead of `source` when it has them."""
     agency = None
     if agency_code:
         agency = Agency.objects.filter(code__iexact=agency_code.strip()).first()
         if agency is None:
             raise NotFound(_("OPD dengan kode %(code)s tidak ditemukan.") % {"code": agency_code})
     as_admin = _check_may_import(actor, agency)
-    table = open_table(source, filename, COLUMNS)
+    if job is not None and job.row_count is not None:
+        table = stored_table(job)  # parsed once, at upload
+    else:
+        table = open_table(source, filename, COLUMNS)
     try:
         match = match_headers(table.headers, COLUMNS, header_map)
         if match.missing:
@@ -502,6 +600,9 @@ def umkm_import(
                 )
     finally:
         table.close()
+    if job is not None and not dry_run:
+        # Imported for real: the kept rows (personal data) are not needed any more.
+        ImportRows.objects.filter(job=job).delete()
     return result
 
 

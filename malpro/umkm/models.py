@@ -10,7 +10,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from malpro.core.crypto import EncryptedCharField, HashedModel, LookupHashField
+from malpro.core.crypto import (
+    EncryptedCharField,
+    EncryptedMixin,
+    HashedModel,
+    LookupHashField,
+)
 from malpro.umkm.scale import Scale, classify
 
 
@@ -316,6 +321,34 @@ class ImportJob(models.Model):
     issues = models.JSONField(default=list, blank=True)
     message = models.CharField(max_length=500, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The file is parsed once, at upload (within core.tabular's limits): its header row here,
+    # its rows in ImportRows. row_count is None for jobs uploaded before rows were kept.
+    headers = models.JSONField(default=list, blank=True)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class EncryptedRowsField(EncryptedMixin, models.TextField):
+    """A text (here: compressed JSON in base64) stored as a Fernet token, rotated by
+    reencrypt_personal_data like every encrypted column."""
+
+    def _plain_text(self, value) -> str:
+        return "" if value is None else str(value)
+
+
+class ImportRows(models.Model):
+    """A slice of an upload's parsed rows ([row number, [cells]] pairs: JSON, compressed,
+    encrypted, since the cells hold NIKs and phones), so the preview and the run read them
+    instead of parsing the file again. Deleted once the rows are imported for real."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_chunks")
+    index = models.PositiveIntegerField()
+    data = EncryptedRowsField()
+
+    class Meta:
+        ordering = ["job", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "index"], name="umkm_importrows_job_index")
+        ]

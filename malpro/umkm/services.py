@@ -26,8 +26,9 @@ from malpro.core.exceptions import (
     PermissionDenied,
     RateLimited,
 )
+from malpro.core.tabular import UnreadableFile
 from malpro.regions.models import Village
-from malpro.umkm import access
+from malpro.umkm import access, importer
 from malpro.umkm.models import (
     Business,
     Claim,
@@ -651,9 +652,14 @@ def import_job_create(*, actor, upload, agency_code: str | None = None) -> Impor
         raise ApplicationError.for_field("agency", _("Pilih OPD Anda."))
     if agency is None and not access.can_import_without_agency(user=actor):
         raise ApplicationError.for_field("agency", _("Pilih OPD Anda."))
+    try:  # parsed once, here, within core.tabular's limits; the pages reuse the rows
+        parsed = importer.parse_upload(upload, upload.name)
+    except UnreadableFile as exc:
+        raise UnreadableFile.for_field("file", exc.message) from None
     job = ImportJob(original_name=upload.name[-200:], created_by=actor, agency=agency)
     job.file.save(upload.name[-80:], upload, save=False)
     job.save()
+    importer.store_rows(job, parsed)
     return job
 
 
@@ -686,6 +692,8 @@ def import_job_rerun(*, actor, job: ImportJob) -> ImportJob:
         header_map=job.header_map,
         dry_run=False,
     )
+    if job.row_count is not None:
+        importer.copy_rows(source=job, target=again)
     again_id = again.pk
     transaction.on_commit(lambda: run_import.delay(again_id))
     return again

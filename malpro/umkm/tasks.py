@@ -1,3 +1,5 @@
+from contextlib import nullcontext
+
 from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
@@ -24,7 +26,8 @@ def run_import(job_id: int) -> str:
         cache.set(progress_key(job.pk), {"done": done, "total": total or 0}, 3600)
 
     try:
-        with job.file.open("rb") as handle:
+        # Rows kept at upload are read from the database; older jobs read their file.
+        with nullcontext() if job.row_count is not None else job.file.open("rb") as handle:
             result = umkm_import(
                 source=handle,
                 filename=job.original_name,

@@ -1,4 +1,3 @@
-import csv
 import io
 import re
 
@@ -15,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from malpro.accounts import access as accounts_access
 from malpro.accounts.decorators import verified_phone_required
-from malpro.core import hooks, validators
+from malpro.core import hooks, tabular, validators
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.exceptions import PermissionDenied as AppPermissionDenied
 from malpro.core.forms import apply_application_error
-from malpro.core.tabular import RowIssue, match_headers, open_table, write_issues_csv
+from malpro.core.tabular import RowIssue, match_headers, write_issues_csv
 from malpro.core.views import int_param
 from malpro.privacy import records as privacy_records
 from malpro.umkm import access, exports, importer, selectors, services
@@ -455,14 +454,7 @@ def import_job(request, job_id: int):
     headers, preview, match, error = [], [], None, ""
     if job.state == ImportJob.State.UPLOADED:
         try:
-            with job.file.open("rb") as handle:
-                table = open_table(handle, job.original_name, importer.COLUMNS)
-                headers = table.headers
-                for _number, cells in table.rows:
-                    preview.append(cells)
-                    if len(preview) >= 5:
-                        break
-                table.close()
+            headers, preview = importer.preview(job)  # the rows kept at upload
             match = match_headers(headers, importer.COLUMNS, job.header_map)
         except ApplicationError as exc:
             error = exc.message
@@ -539,7 +531,7 @@ def import_report(request, job_id: int):
     job = _job_for(request, job_id)
     out = io.StringIO()
     write_issues_csv([RowIssue(**i) for i in job.issues], out)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(tabular.BOM + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="laporan-impor-{job.pk}.csv"'
     return response
 
@@ -581,30 +573,18 @@ def import_template(request, fmt: str):
         ],
     ]
     if fmt == "xlsx":
-        import openpyxl
-
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        sheet.title = "UMKM"
+        book = tabular.XlsxBook()
+        sheet = book.sheet("UMKM", text_format=True)  # so Excel keeps NIK/NIB/phone digits
         sheet.append(importer.COLUMNS.canonical)
         for row in example:
             sheet.append(row)
-        for column in sheet.columns:  # text format, so Excel keeps NIK/NIB/phone digits
-            for cell in column:
-                cell.number_format = "@"
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(book.to_bytes(), content_type=tabular.XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = 'attachment; filename="templat-impor-umkm.xlsx"'
         return response
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(importer.COLUMNS.canonical)
-    writer.writerows(example)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        tabular.csv_text(importer.COLUMNS.canonical, example),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = 'attachment; filename="templat-impor-umkm.csv"'
     return response
 
