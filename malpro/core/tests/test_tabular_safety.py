@@ -131,3 +131,21 @@ def test_templates_stay_readable(client):
     assert cells[1][2].number_format == "@"
     text = client.get("/jual/produk/templat.csv").content.decode("utf-8-sig")
     assert csv_rows(text)[0][0] == "sku"
+
+
+def test_every_spreadsheet_the_app_writes_goes_through_the_safe_writer():
+    """csv.writer and openpyxl workbooks only in core/tabular.py (tests and fixtures aside)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"csv\.(writer|DictWriter)\(|openpyxl\.Workbook\(|\bWorkbook\(")
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and "e2e" not in path.parts
+        and path.name not in ("tabular.py", "conftest.py")
+        and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
