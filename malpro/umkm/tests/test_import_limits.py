@@ -200,3 +200,16 @@ def test_a_file_of_too_many_rows_is_refused_at_upload(web, officer, tmp_path, mo
         )
     assert "lebih dari 3 baris" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_other_imports_refuse_a_zip_bomb_too(seller):
+    from malpro.asn.importer import roster_import
+    from malpro.catalog.importer import products_import
+    from malpro.umkm.tests.factories import make_business
+
+    with pytest.raises(UnreadableFile, match="tidak wajar"):
+        roster_import(source=io.BytesIO(zip_bomb()), filename="asn.xlsx")
+    shop = make_business(owner=seller)
+    with pytest.raises(UnreadableFile, match="tidak wajar"):
+        products_import(source=io.BytesIO(zip_bomb()), filename="produk.xlsx", business_id=shop.pk)
