@@ -491,12 +491,14 @@ def store_rows(job: ImportJob, parsed: ParsedUpload) -> None:
     job.save(update_fields=["headers", "row_count"])
 
 
-def copy_rows(*, source: ImportJob, target: ImportJob) -> None:
-    """The rows of a checked upload for its real run (one slice in memory at a time)."""
-    for chunk in ImportRows.objects.filter(job=source).order_by("index").iterator(chunk_size=1):
-        ImportRows.objects.create(job=target, index=chunk.index, data=chunk.data)
+def hand_over_rows(*, source: ImportJob, target: ImportJob) -> None:
+    """The rows of a checked upload move to its real run (one UPDATE; they are then deleted
+    when that run ends). The check keeps its file: importing it again reads the file."""
+    ImportRows.objects.filter(job=source).update(job=target)
     target.headers, target.row_count = source.headers, source.row_count
     target.save(update_fields=["headers", "row_count"])
+    source.row_count = None
+    source.save(update_fields=["row_count"])
 
 
 def _stored_rows(job: ImportJob) -> Iterator[tuple[int, list[str]]]:

@@ -693,7 +693,7 @@ def import_job_rerun(*, actor, job: ImportJob) -> ImportJob:
         dry_run=False,
     )
     if job.row_count is not None:
-        importer.copy_rows(source=job, target=again)
+        importer.hand_over_rows(source=job, target=again)
     again_id = again.pk
     transaction.on_commit(lambda: run_import.delay(again_id))
     return again
