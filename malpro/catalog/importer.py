@@ -15,7 +15,7 @@ from malpro.catalog.models import Category, Product, ProductChange, ProductStatu
 from malpro.catalog.search.engine import reindex
 from malpro.catalog.services import stock_moved
 from malpro.catalog.workflow import PRODUCT
-from malpro.core import workflow
+from malpro.core import limits, workflow
 from malpro.core.exceptions import Conflict, PermissionDenied
 from malpro.core.money import parse_rupiah
 from malpro.core.tabular import (
@@ -100,20 +100,26 @@ def _parse(number, record, categories) -> tuple[dict | None, list[RowIssue]]:
         values["price"] = parse_rupiah(get("harga"), label=_("Harga"))
     except ValidationError as exc:
         error("harga", " ".join(exc.messages))
+    else:
+        if values["price"] > limits.MAX_PRICE:
+            error("harga", limits.too_large(_("Harga"), limits.MAX_PRICE, money=True))
     unit = get("satuan").lower() or Unit.PCS.value
     unit = UNIT_ALIASES.get(unit, unit)
     if unit not in Unit.values:
         error("satuan", _("Satuan %(value)s tidak dikenal.") % {"value": get("satuan")})
     values["unit"] = unit
-    for column, key, label in (
-        ("stok", "stock", _("Stok")),
-        ("berat_gram", "weight_grams", _("Berat")),
+    for column, key, label, maximum in (
+        ("stok", "stock", _("Stok"), limits.MAX_STOCK),
+        ("berat_gram", "weight_grams", _("Berat"), limits.MAX_WEIGHT_GRAMS),
     ):
         raw = get(column) or "0"
         try:
             values[key] = parse_rupiah(raw, label=label)
         except ValidationError:
             error(column, _("%(label)s harus bilangan bulat 0 atau lebih.") % {"label": label})
+        else:
+            if values[key] > maximum:
+                error(column, limits.too_large(label, maximum))
     if issues:
         return None, issues
     values["name_key"] = name_key(name)

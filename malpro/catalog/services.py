@@ -23,7 +23,7 @@ from malpro.catalog.models import (
 )
 from malpro.catalog.search.engine import reindex
 from malpro.catalog.workflow import PRODUCT, REASON_REQUIRED
-from malpro.core import audit, events, workflow
+from malpro.core import audit, events, limits, workflow
 from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from malpro.umkm.models import Business, Status
 
@@ -71,10 +71,16 @@ def _clean(data: ProductInput) -> dict:
         errors.update(exc.extra["fields"])
     if data.price is None or data.price < 0:
         errors["price"] = _("Harga harus angka rupiah 0 atau lebih.")
+    elif data.price > limits.MAX_PRICE:
+        errors["price"] = limits.too_large(_("Harga"), limits.MAX_PRICE, money=True)
     if data.stock is None or data.stock < 0:
         errors["stock"] = _("Stok tidak boleh negatif.")
+    elif data.stock > limits.MAX_STOCK:
+        errors["stock"] = limits.too_large(_("Stok"), limits.MAX_STOCK)
     if data.weight_grams is None or data.weight_grams < 0:
         errors["weight_grams"] = _("Berat tidak boleh negatif.")
+    elif data.weight_grams > limits.MAX_WEIGHT_GRAMS:
+        errors["weight_grams"] = limits.too_large(_("Berat (gram)"), limits.MAX_WEIGHT_GRAMS)
     if data.unit not in Unit.values:
         errors["unit"] = _("Satuan %(value)s tidak dikenal.") % {"value": data.unit}
     if errors:
@@ -265,8 +271,12 @@ def _variant_create(
         errors["name"] = _("Nama varian wajib diisi.")
     if price is None or int(price) < 0:
         errors["price"] = _("Harga harus angka rupiah 0 atau lebih.")
+    elif int(price) > limits.MAX_PRICE:
+        errors["price"] = limits.too_large(_("Harga"), limits.MAX_PRICE, money=True)
     if stock is None or int(stock) < 0:
         errors["stock"] = _("Stok tidak boleh negatif.")
+    elif int(stock) > limits.MAX_STOCK:
+        errors["stock"] = limits.too_large(_("Stok"), limits.MAX_STOCK)
     if errors:
         raise ApplicationError(next(iter(errors.values())), {"fields": errors})
     if not access.can_edit_product(user=actor, product=product):
@@ -324,11 +334,17 @@ def variant_update(
     if price is not None:
         if price < 0:
             raise ApplicationError.for_field("price", _("Harga harus angka rupiah 0 atau lebih."))
+        if price > limits.MAX_PRICE:
+            raise ApplicationError.for_field(
+                "price", limits.too_large(_("Harga"), limits.MAX_PRICE, money=True)
+            )
         _log(product, "price", variant.price, price, actor, variant, reason)
         variant.price = price
     if stock is not None:
         if stock < 0:
             raise ApplicationError.for_field("stock", _("Stok tidak boleh negatif."))
+        if stock > limits.MAX_STOCK:
+            raise ApplicationError.for_field("stock", limits.too_large(_("Stok"), limits.MAX_STOCK))
         _log(product, "stock", variant.stock, stock, actor, variant, reason)
         variant.stock = stock
     if is_active is not None:
@@ -350,8 +366,14 @@ def stock_set(
         raise Conflict(_("Produk ini memakai varian: ubah stok dan harga per varian."))
     if stock is None or stock < 0:
         raise ApplicationError.for_field("stock", _("Stok tidak boleh negatif."))
+    if stock > limits.MAX_STOCK:
+        raise ApplicationError.for_field("stock", limits.too_large(_("Stok"), limits.MAX_STOCK))
     if price is not None and price < 0:
         raise ApplicationError.for_field("price", _("Harga harus angka rupiah 0 atau lebih."))
+    if price is not None and price > limits.MAX_PRICE:
+        raise ApplicationError.for_field(
+            "price", limits.too_large(_("Harga"), limits.MAX_PRICE, money=True)
+        )
     old_stock = product.stock
     _log(product, "stock", product.stock, stock, actor, reason=reason)
     product.stock = stock

@@ -39,3 +39,13 @@ WeightGrams = Annotated[int, Field(ge=0, le=MAX_WEIGHT_GRAMS)]
 Page = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def too_large(label: str, maximum: int, *, money: bool = False) -> str:
+    """The message for a number past its maximum ("Harga paling besar Rp1.000.000.000.")."""
+    from django.utils.translation import gettext as _
+
+    from malpro.core.money import format_rupiah
+
+    shown = format_rupiah(maximum) if money else f"{maximum:,}".replace(",", ".")
+    return _("%(label)s paling besar %(max)s.") % {"label": label, "max": shown}

@@ -15,7 +15,9 @@ from malpro.umkm.services import BusinessInput
 
 
 class BusinessForm(forms.Form):
-    name = forms.CharField(label=_("Nama usaha"), max_length=150)
+    name = forms.CharField(
+        label=_("Nama usaha"), max_length=150, validators=[validators.validate_line]
+    )
     sector = forms.ChoiceField(
         label=_("Sektor"), choices=[("", _("— pilih sektor —")), *Sector.choices]
     )
@@ -23,9 +25,14 @@ class BusinessForm(forms.Form):
         label=_("Deskripsi singkat"),
         required=False,
         max_length=2000,
+        validators=[validators.validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    owner_name = forms.CharField(label=_("Nama pemilik (sesuai KTP)"), max_length=120)
+    owner_name = forms.CharField(
+        label=_("Nama pemilik (sesuai KTP)"),
+        max_length=120,
+        validators=[validators.validate_line],
+    )
     owner_nik = forms.CharField(
         label=_("NIK pemilik"),
         max_length=24,
@@ -34,7 +41,10 @@ class BusinessForm(forms.Form):
     phone = forms.CharField(label=_("Nomor HP usaha"), max_length=32, widget=PHONE_WIDGET)
     village_code = forms.ChoiceField(label=_("Kelurahan"), choices=())
     address = forms.CharField(
-        label=_("Alamat (jalan, nomor, RT/RW)"), required=False, max_length=255
+        label=_("Alamat (jalan, nomor, RT/RW)"),
+        required=False,
+        max_length=255,
+        validators=[validators.validate_line],
     )
     nib = forms.CharField(
         label=_("NIB (jika ada)"),

@@ -3,16 +3,18 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from malpro.core.validators import SafeLine, SafeText
+
 
 class BusinessIn(Schema):
-    name: str = Field(..., max_length=150)
-    owner_name: str = Field(..., max_length=120)
+    name: SafeLine = Field(..., max_length=150)
+    owner_name: SafeLine = Field(..., max_length=120)
     owner_nik: str = Field(..., max_length=24)
     phone: str = Field(..., max_length=32)
     village_code: str = Field(..., max_length=13, examples=["35.73.05.1003"])
     sector: str = Field(..., examples=["makanan_minuman"])
-    address: str = Field("", max_length=255)
-    description: str = Field("", max_length=2000)
+    address: SafeLine = Field("", max_length=255)
+    description: SafeText = Field("", max_length=2000)
     nib: str = Field("", max_length=24)
     halal_number: str = Field("", max_length=40)
     halal_issued_on: dt.date | None = None

@@ -162,3 +162,34 @@ def test_an_oversized_form_post_is_a_413_page(client):
     response = client.post("/akun/masuk/", {"username": "x" * (11 * 1024 * 1024)})
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_the_catalog_services_refuse_numbers_past_the_maxima_whoever_calls_them(seller):
+    from malpro.catalog import services
+    from malpro.catalog.tests.factories import product
+    from malpro.core.exceptions import ApplicationError
+
+    business = shop(seller)
+    item = product(business, "Keripik", price=10000, stock=5)
+    with pytest.raises(ApplicationError) as info:
+        services.stock_set(actor=seller, product_id=item.pk, stock=1, price=BIGINT_MAX)
+    assert "price" in info.value.extra["fields"]
+    with pytest.raises(ApplicationError):
+        services.stock_set(actor=seller, product_id=item.pk, stock=MAX_STOCK + 1)
+    with pytest.raises(ApplicationError):
+        services.variant_add(actor=seller, product=item, name="Besar", price=MAX_PRICE + 1)
+    item.refresh_from_db()
+    assert (item.price, item.stock) == (10000, 5)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["Keripik\x00Sanan", "Keripik \u202eSanan"])
+def test_a_business_name_with_nul_or_bidi_override_is_refused(api, seller, name):
+    from malpro.umkm.models import Business
+    from malpro.umkm.tests.test_api import PAYLOAD
+
+    response = api(seller).post("/api/v1/umkm", {**PAYLOAD, "name": name})
+    assert response.status_code == 422
+    assert "name" in response.json()["extra"]["fields"]
+    assert not Business.objects.filter(name__startswith="Keripik").exists()
