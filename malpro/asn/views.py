@@ -148,7 +148,7 @@ def offline_inbox(request):
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:
-                services.offline_purchase_transition(
+                purchase = services.offline_purchase_transition(
                     actor=request.user,
                     purchase_id=_number(request.POST.get("purchase_id")),
                     to=OfflinePurchase.State.CONFIRMED
@@ -156,11 +156,27 @@ def offline_inbox(request):
                     else OfflinePurchase.State.REJECTED,
                     reason=form.cleaned_data["reason"],
                 )
-                messages.success(request, _("Keputusan disimpan."))
+                if purchase.state == OfflinePurchase.State.PENDING:
+                    # An unusually large purchase: the seller's yes is recorded, an officer
+                    # of the guiding OPD decides.
+                    messages.info(
+                        request,
+                        _(
+                            "Konfirmasi Anda tercatat. Pembelian sebesar ini juga diperiksa "
+                            "petugas OPD pembina sebelum dihitung."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Keputusan disimpan."))
             except ApplicationError as exc:
                 messages.error(request, exc.message)
         return redirect("asn:offline_inbox")
-    pending = access.offline_purchases_to_decide(user=request.user)
+    pending = list(access.offline_purchases_to_decide(user=request.user))
+    for purchase in pending:
+        purchase.needs_review = services.offline_needs_review(purchase)
+        purchase.seller_confirmed = purchase.needs_review and services.offline_seller_confirmed(
+            purchase
+        )
     return render(request, "asn/offline_inbox.html", {"purchases": pending})
 
 

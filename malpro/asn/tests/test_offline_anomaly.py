@@ -84,3 +84,14 @@ def test_the_in_store_purchase_form_refuses_an_absurd_amount(asn_user, seller, w
     )
     assert response.status_code in (200, 302)
     assert not OfflinePurchase.objects.filter(amount__gt=MAX_OFFLINE_PURCHASE).exists()
+
+
+@pytest.mark.django_db
+def test_the_inbox_tells_seller_and_officer_that_the_opd_reviews_it(asn_user, seller, officer, web):
+    purchase = offline_purchase(asn=asn_user, seller=seller, amount=2_500_000)
+    page = web(seller).post(
+        "/jual/pembelian-asn/", {"purchase_id": purchase.pk, "decision": "yes"}, follow=True
+    )
+    assert "juga diperiksa petugas OPD pembina" in page.content.decode()
+    inbox = web(officer).get("/jual/pembelian-asn/").content.decode()
+    assert "perlu pemeriksaan OPD" in inbox and "penjual sudah konfirmasi" in inbox
