@@ -220,6 +220,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=5, minute=0),
     },
     "asn-daily-reminders": {"task": "asn.remind", "schedule": crontab(hour=8, minute=0)},
+    "purge-import-rows": {
+        "task": "umkm.purge_import_rows",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- auth -------------------------------------------------------------------------------------

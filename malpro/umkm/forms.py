@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from malpro.accounts.models import Agency
-from malpro.core import validators
+from malpro.core import tabular, validators
 from malpro.core.forms import PHONE_WIDGET, DateInput, RupiahField
 from malpro.regions.forms import village_choices
 from malpro.regions.selectors import city_villages
@@ -254,6 +254,9 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx", ".txt", ".xlsm")):
             raise ValidationError(_("Unggah berkas .csv atau .xlsx."))
-        if upload.size > 50 * 1024 * 1024:
-            raise ValidationError(_("Berkas terlalu besar (maksimal 50 MB)."))
+        if upload.size > tabular.MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                _("Berkas terlalu besar (maksimal %(mb)d MB).")
+                % {"mb": tabular.MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
         return upload

@@ -51,3 +51,16 @@ def run_import(job_id: int) -> str:
     job.finished_at = timezone.now()
     job.save()
     return job.state
+
+
+@shared_task(name="umkm.purge_import_rows")
+def purge_import_rows(keep_days: int = 30) -> int:
+    """Parsed rows of uploads never imported for real (a dry run, then nothing) are deleted
+    `keep_days` after the upload: they hold NIKs and phones (docs/privacy.md)."""
+    from datetime import timedelta
+
+    from malpro.umkm.models import ImportRows
+
+    cutoff = timezone.now() - timedelta(days=keep_days)
+    deleted, _ = ImportRows.objects.filter(job__created_at__lt=cutoff).delete()
+    return deleted

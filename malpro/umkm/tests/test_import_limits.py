@@ -8,10 +8,12 @@ import zipfile
 
 import pytest
 from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from malpro.core import tabular
 from malpro.core.tabular import UnreadableFile, open_table
+from malpro.umkm import services
 from malpro.umkm.models import Business, ImportJob, ImportRows
 from malpro.umkm.tests.test_import import HEADER, ROWS, write_csv
 
@@ -213,3 +215,22 @@ def test_the_other_imports_refuse_a_zip_bomb_too(seller):
     shop = make_business(owner=seller)
     with pytest.raises(UnreadableFile, match="tidak wajar"):
         products_import(source=io.BytesIO(zip_bomb()), filename="produk.xlsx", business_id=shop.pk)
+
+
+@pytest.mark.django_db
+def test_rows_of_an_upload_never_imported_are_purged_after_30_days(officer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from malpro.umkm.tasks import purge_import_rows
+
+    upload = SimpleUploadedFile(
+        "u.csv", b"nama_usaha,nama_pemilik\nWarung Bu Sri,Sri\n", content_type="text/csv"
+    )
+    job = services.import_job_create(actor=officer, upload=upload, agency_code="DISKOPINDAG")
+    assert ImportRows.objects.filter(job=job).exists()
+    assert purge_import_rows.apply().get() == 0
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(days=31))
+    assert purge_import_rows.apply().get() >= 1
+    assert not ImportRows.objects.filter(job=job).exists()
