@@ -22,6 +22,11 @@ def test_citizen_signs_up_logs_out_logs_in_and_changes_password(phone_page):
     page.get_by_label("Kata sandi", exact=True).fill("kopi-tubruk-malang")
     page.get_by_label("Ulangi kata sandi").fill("kopi-tubruk-malang")
     page.get_by_role("button", name="Daftar").click()
+    expect(page.get_by_text("Setujui Pemberitahuan Privasi untuk mendaftar.")).to_be_visible()
+    page.get_by_label("Kata sandi", exact=True).fill("kopi-tubruk-malang")
+    page.get_by_label("Ulangi kata sandi").fill("kopi-tubruk-malang")
+    page.get_by_label("Saya sudah membaca dan menyetujui Pemberitahuan Privasi").check()
+    page.get_by_role("button", name="Daftar").click()
     expect(page.get_by_text("Selamat datang, Eka!")).to_be_visible()
     # The number is proved at once, with the code the SMS brings.
     expect(page.locator("h1")).to_have_text("Verifikasi nomor HP")

@@ -373,7 +373,7 @@ def registry(request):
             request,
             _(
                 "NIK atau NIP tidak boleh dikirim lewat alamat halaman. "
-                "Pakai kolom \u201cCari NIK pemilik\u201d."
+                "Pakai kolom “Cari NIK pemilik”."
             ),
         )
         url = reverse("umkm:registry")
