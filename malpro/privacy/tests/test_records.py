@@ -2,7 +2,7 @@
 recorded; auditors read them all, a person reads those about them; nobody changes them."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from malpro.conftest import make_user
 from malpro.privacy.models import AccessRecord, AppendOnlyError
@@ -78,7 +78,12 @@ def test_records_cannot_be_changed_or_deleted(buyer):
     with pytest.raises(AppendOnlyError):
         AccessRecord.objects.all().delete()
     # Below the ORM, the database refuses too.
-    with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
+    # (in a savepoint: PostgreSQL aborts the transaction that hit the error)
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE privacy_accessrecord SET reason = 'x'")
     assert AccessRecord.objects.get(pk=record.pk).reason == ""
 
