@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
@@ -29,20 +28,11 @@ from malpro.accounts.forms import (
 from malpro.core import validators
 from malpro.core.exceptions import ApplicationError
 from malpro.core.forms import apply_application_error
-from malpro.core.views import redirect_next
+from malpro.core.views import redirect_next, safe_next
 from malpro.privacy import records as privacy_records
 
 _RESET_PHONE = "malpro_reset_phone"
 _RESET_TICKET = "malpro_reset_ticket"
-
-
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
 
 
 def _verify_url(next_url: str) -> str:
@@ -66,7 +56,7 @@ def register(request):
                 % {"name": user.get_short_name()},
             )
             # The number is proved right away, while the phone is in hand.
-            return redirect(_verify_url(_safe_next(request) or reverse("accounts:profile")))
+            return redirect(_verify_url(safe_next(request) or reverse("accounts:profile")))
     return render(request, "accounts/register.html", {"form": form})
 
 
@@ -139,7 +129,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 def verify_phone(request):
     user = request.user
-    next_url = _safe_next(request)
+    next_url = safe_next(request)
     if user.phone_verified_at is not None:
         if next_url:
             return redirect(next_url)

@@ -127,14 +127,22 @@ def int_param(value) -> int | None:
     return int(text) if _INT.match(text) else None
 
 
-def redirect_next(request, fallback, *args, **kwargs):
-    """Redirects to the request's `next` (POST, then GET) when it is a page of this site, else
-    to `fallback` (a URL name or path, with args for reverse): a form's `next` must not send
-    people to another site (an open redirect)."""
+def safe_next(request) -> str:
+    """The request's `next` (POST, then GET) when it is a page of this site, else "": a form's
+    `next` must not send people to another site (an open redirect)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
+        return target
+    return ""
+
+
+def redirect_next(request, fallback, *args, **kwargs):
+    """Redirects to the request's safe `next`, else to `fallback` (a URL name or path, with
+    args for reverse)."""
+    target = safe_next(request)
+    if target:
         return redirect(target)
     return redirect(fallback, *args, **kwargs)
 
