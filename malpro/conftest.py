@@ -20,6 +20,7 @@ from malpro.accounts import services as account_services
 from malpro.accounts.roles import Role
 from malpro.celery import app as celery_app
 from malpro.notifications import sms
+from malpro.notifications.channels.base import memory_outbox
 
 PASSWORD = "rahasia-kuat-123"
 
@@ -62,7 +63,11 @@ def _fresh_state(request, settings, tmp_path):
     # Rate-limit counters live in the cache; media files go to a per-test folder.
     cache.clear()
     sms.outbox.clear()
+    memory_outbox.clear()
     settings.MALPRO_SMS_BACKEND = "memory"
+    settings.MALPRO_WHATSAPP_BACKEND = "memory"
+    # Tests that are about quiet hours turn them on; the others must not depend on the clock.
+    settings.MALPRO_QUIET_HOURS = ""
     settings.PASSWORD_HASHERS = ["malpro.conftest.QuickArgon2"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {

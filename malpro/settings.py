@@ -220,6 +220,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=5, minute=0),
     },
     "asn-daily-reminders": {"task": "asn.remind", "schedule": crontab(hour=8, minute=0)},
+    "send-due-messages": {"task": "notifications.send_due", "schedule": 30},
+    "officers-daily-digest": {
+        "task": "notifications.daily_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "purge-import-rows": {
         "task": "umkm.purge_import_rows",
         "schedule": crontab(hour=3, minute=30),
@@ -273,6 +278,51 @@ if (
         "One-time codes need a real channel in production: MALPRO_SMS_BACKEND=http with "
         "MALPRO_SMS_HTTP_URL (or MALPRO_ALLOW_CONSOLE_SMS=1 for a pilot without SMS)."
     )
+# --- messaging (notifications) ------------------------------------------------------------------
+# Links in WhatsApp, SMS and email point here.
+MALPRO_PUBLIC_URL = (env.get_str("MALPRO_PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+# WhatsApp Business Cloud API: "console" (printed, the embedded default), "memory" (tests) or
+# "cloud" with the phone number id, a system user's access token, and the app secret that
+# signs the status webhooks (X-Hub-Signature-256) plus the token Meta echoes when the
+# webhook is registered.
+MALPRO_WHATSAPP_BACKEND = env.get_choice(
+    "MALPRO_WHATSAPP_BACKEND", ("console", "memory", "cloud"), "console"
+)
+MALPRO_WHATSAPP_API_URL = (
+    env.get_str("MALPRO_WHATSAPP_API_URL", "https://graph.facebook.com/v21.0") or ""
+)
+MALPRO_WHATSAPP_PHONE_NUMBER_ID = env.get_str("MALPRO_WHATSAPP_PHONE_NUMBER_ID", "") or ""
+MALPRO_WHATSAPP_TOKEN = env.get_str("MALPRO_WHATSAPP_TOKEN", "") or ""
+MALPRO_WHATSAPP_APP_SECRET = env.get_str("MALPRO_WHATSAPP_APP_SECRET", "") or ""
+MALPRO_WHATSAPP_VERIFY_TOKEN = env.get_str("MALPRO_WHATSAPP_VERIFY_TOKEN", "") or ""
+if MALPRO_WHATSAPP_BACKEND == "cloud" and not (
+    MALPRO_WHATSAPP_PHONE_NUMBER_ID and MALPRO_WHATSAPP_TOKEN and MALPRO_WHATSAPP_APP_SECRET
+):
+    raise ImproperlyConfigured(
+        "MALPRO_WHATSAPP_BACKEND=cloud needs MALPRO_WHATSAPP_PHONE_NUMBER_ID, "
+        "MALPRO_WHATSAPP_TOKEN and MALPRO_WHATSAPP_APP_SECRET."
+    )
+# One-time codes: the channels tried in order ("sms", or "whatsapp,sms": WhatsApp's
+# authentication template first, SMS when WhatsApp cannot take it).
+MALPRO_OTP_CHANNELS = env.get_list("MALPRO_OTP_CHANNELS", ["sms"])
+# Nothing but one-time codes between these hours, Jakarta time ("" turns quiet hours off).
+MALPRO_QUIET_HOURS = env.get_str("MALPRO_QUIET_HOURS", "21-6") or ""
+# A worker holds a message it is sending this long; past it the sweep takes it back (after
+# the provider's status callbacks had time to say it was sent after all).
+MALPRO_MESSAGE_LEASE_SECONDS = env.get_int("MALPRO_MESSAGE_LEASE_SECONDS", 120)
+MALPRO_MESSAGE_MAX_ATTEMPTS = env.get_int("MALPRO_MESSAGE_MAX_ATTEMPTS", 8)
+# Email: Django's backends. The console backend prints mails in the embedded default.
+EMAIL_BACKEND = env.get_str(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+) or "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = env.get_str("EMAIL_HOST", "localhost") or "localhost"
+EMAIL_PORT = env.get_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env.get_str("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 15)
+DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "Malpro <noreply@localhost>") or ""
+
 # The client's address: REMOTE_ADDR, unless the peer is one of these proxies (addresses or
 # networks); then the forwarding header below, read from the right.
 MALPRO_TRUSTED_PROXIES = env.get_list("MALPRO_TRUSTED_PROXIES", [])

@@ -107,6 +107,14 @@ class User(AbstractBaseUser, PermissionsMixin, HashedModel):
     )
     # Moved to a new number by a recovery at the desk: where money goes is held for a few days.
     recovered_at = models.DateTimeField(_("dipulihkan petugas"), null=True, blank=True)
+    # The language the person reads messages in (WhatsApp, SMS, email, the bell); Indonesian,
+    # the city's language, unless they chose English.
+    language = models.CharField(
+        _("bahasa"),
+        max_length=5,
+        choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+        default="id",
+    )
 
     objects = UserManager()
 

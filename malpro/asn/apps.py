@@ -8,9 +8,11 @@ class AsnConfig(AppConfig):
     verbose_name = _("Program belanja ASN")
 
     def ready(self):
-        from malpro.asn import access, consumers, receivers  # noqa: F401
+        from malpro.asn import access, consumers, messages, receivers  # noqa: F401
         from malpro.core import events, nav
+        from malpro.notifications import kinds
 
+        kinds.register(*messages.KINDS)
         events.subscribe(
             consumers.STANDINGS,
             consumers.STANDINGS_KINDS,

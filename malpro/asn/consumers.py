@@ -19,13 +19,11 @@ key), so a replay counts nothing twice.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from malpro.asn import flags, obligation, periods
 from malpro.asn.models import Employee, NipClaim, OfflinePurchase
 from malpro.core.models import Event
 from malpro.core.money import format_rupiah
-from malpro.notifications.services import notify
+from malpro.notifications.services import send
 from malpro.orders.models import Order, OrderStatus
 
 STANDINGS = "asn.standings"
@@ -108,32 +106,19 @@ def notices(event: Event) -> None:
         _offline_notice(event)
 
 
-def _key(event: Event) -> str:
-    return f"asn:{event.uid}"
-
-
 def _claim_notice(event: Event) -> None:
     claim = NipClaim.objects.select_related("employee", "user").filter(pk=event.subject_id)
     claim = claim.first()
     if claim is None:
         return
-    if event.kind == "nip_claim.approved":
-        title = _("NIP Anda terverifikasi")
-        body = _("Akun Anda sekarang terhubung ke data ASN %(name)s.") % {
-            "name": claim.employee.name
-        }
-    else:
-        title = _("Klaim NIP Anda ditolak")
-        body = _("Alasan: %(reason)s. Hubungi OPD Anda bila ini keliru.") % {
-            "reason": (event.payload or {}).get("reason") or claim.reason
-        }
-    notify(
+    send(
         user=claim.user,
         kind=f"asn.claim_{event.kind.partition('.')[2]}",
-        title=title,
-        body=body,
-        link="/asn/",
-        dedupe_key=_key(event),
+        context={
+            "name": claim.employee.name,
+            "reason": (event.payload or {}).get("reason") or claim.reason,
+        },
+        event=event,
     )
 
 
@@ -154,30 +139,19 @@ def _offline_notice(event: Event) -> None:
         "reason": payload.get("reason") or purchase.reason,
     }
     if event.kind == "offline_purchase.pending":
-        if purchase.business.owner is None:
-            return
-        notify(
-            user=purchase.business.owner,
-            kind="asn.offline_to_confirm",
-            title=_("Konfirmasi pembelian langsung"),
-            body=_("%(name)s mencatat belanja %(amount)s di %(shop)s pada %(date)s.") % facts,
-            link="/jual/pembelian-asn/",
-            dedupe_key=_key(event),
-        )
+        if purchase.business.owner is not None:
+            send(
+                user=purchase.business.owner,
+                kind="asn.offline_to_confirm",
+                context=facts,
+                event=event,
+            )
         return
     if purchase.employee.user is None:
         return
-    if event.kind == "offline_purchase.confirmed":
-        title = _("Pembelian langsung dikonfirmasi")
-        body = _("%(shop)s mengonfirmasi belanja %(amount)s pada %(date)s; kini dihitung.") % facts
-    else:
-        title = _("Pembelian langsung ditolak")
-        body = _("%(shop)s menolak catatan belanja %(amount)s pada %(date)s: %(reason)s") % facts
-    notify(
+    send(
         user=purchase.employee.user,
         kind=f"asn.offline_{event.kind.partition('.')[2]}",
-        title=title,
-        body=body,
-        link="/asn/",
-        dedupe_key=_key(event),
+        context=facts,
+        event=event,
     )

@@ -1,14 +1,14 @@
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from malpro.asn import obligation, periods, reports
 from malpro.asn.models import Standing
 from malpro.core.money import format_rupiah
-from malpro.notifications.services import notify
+from malpro.notifications import services as messaging
 
 
 def send(*, year: int, month: int) -> int:
-    """In-app reminders to every ASN below target; through notify(), the one sending function."""
+    """Reminders to every ASN below target, with the amount left; through send(), the one
+    sending function (the bell, and the channels each chose)."""
     period = obligation.period_get(year, month)
     reports.ensure_standings(period)
     sent = 0
@@ -19,19 +19,16 @@ def send(*, year: int, month: int) -> int:
         if standing.counted >= standing.required:
             continue
         left = standing.required - standing.counted
-        note = notify(
+        note = messaging.send(
             user=standing.employee.user,
             kind="asn.reminder",
-            title=_("Belanja UMKM bulan ini belum mencapai target"),
-            body=_("Kewajiban %(p)s: %(req)s, sudah dihitung %(got)s. Kurang %(left)s.")
-            % {
-                "p": label,
-                "req": format_rupiah(standing.required),
-                "got": format_rupiah(standing.counted),
+            context={
+                "period": label,
+                "required": format_rupiah(standing.required),
+                "counted": format_rupiah(standing.counted),
                 "left": format_rupiah(left),
             },
-            link="/asn/",
-            dedupe_key=f"asn-reminder:{label}:{standing.employee_id}",
+            key=f"asn-reminder:{year}-{month:02d}:{standing.employee_id}",
         )
         sent += note is not None
     return sent

@@ -13,6 +13,9 @@ POINTS = {
     "catalog.product_sections": "template shown below the seller on a product page "
     "(orders: reviews)",
     "catalog.product_context": "product -> extra context for those templates (orders: reviews)",
+    "notifications.digest": "user -> list of (label, count, path) of work waiting for that "
+    "person (umkm: submissions to verify, claims to decide; asn: NIP claims), for the daily "
+    "digest",
     "orders.after_checkout": "checkout -> a URL to send the buyer to, or None "
     "(payments: the payment page of a cashless checkout)",
 }

@@ -36,9 +36,9 @@ PERMISSIONS = [
 
 
 def _make(objects) -> dict:
-    from malpro.notifications.services import notify
+    from malpro.notifications.services import send
 
-    note = notify(user=objects["buyer"], kind="test", title="Pesanan Anda dikirim")
+    note = send(user=objects["buyer"], kind="work.digest", context={}, key="access-case")
     return {"notification": note}
 
 

@@ -9,8 +9,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from malpro.core import nav
-        from malpro.notifications import access
+        from malpro.notifications import access, kinds, messages
 
+        kinds.register(*messages.KINDS)
         nav.register(
             _("Notifikasi"),
             "notifications:list",

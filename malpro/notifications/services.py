@@ -1,34 +1,411 @@
-"""Every message to a person goes through notify(), whatever the channel will be."""
+"""Every message to a person goes through `send()`; a worker sends the outbox (`dispatch`).
+
+- `send(user=, kind=, context=, event= or key=)` writes the in-app notification at once and
+  queues one `Message` per outside channel the person chose for the kind's category and can
+  be reached on. It runs inside the caller's transaction (an event consumer's): the rows
+  exist exactly when the consumer's work does, and the hand-over to the worker happens after
+  the commit. Each row is unique per (event or key, recipient, template, channel), so a
+  consumer that runs twice queues nothing twice.
+- `dispatch()` (the worker) claims due messages (SKIP LOCKED on PostgreSQL, so two workers
+  never take the same one), renders each in the recipient's language, sends it and records
+  the try. A temporary failure is retried with exponential back-off; a permanent one fails
+  the message (and a number without WhatsApp gets the message by SMS instead).
+- A worker killed mid-batch leaves its claimed messages SENDING. The sweep takes them back
+  once their lease has passed; by then the provider's status callback has marked those it
+  had received (by our id, echoed back), so each is sent once.
+- `send_code()` sends a one-time code now (no outbox, no quiet hours), and keeps a row
+  without the code.
+
+Phone numbers, addresses and message texts never go into logs.
+"""
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+import datetime as dt
+import logging
+import time
+import uuid
+from dataclasses import dataclass
 
-from malpro.notifications.models import Notification
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+
+from malpro.notifications import channels, kinds, preferences, quiet
+from malpro.notifications.channels.base import Outgoing, Refused, Retry
+from malpro.notifications.models import Message, MessageAttempt, Notification
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_CAP_SECONDS = 60 * 60
+ORDER = {s: i for i, s in enumerate(["pending", "sending", "sent", "delivered", "read"])}
 
 
-def notify(
-    *, user, kind: str, title: str, body: str = "", link: str = "", dedupe_key: str | None = None
+def _base_key(event, key: str | None) -> str:
+    if key:
+        return key
+    if event is not None:
+        return str(event.uid)
+    raise ValueError("send() needs an event or a key: that is what makes it idempotent")
+
+
+def absolute(link: str) -> str:
+    if not link or link.startswith(("http://", "https://")):
+        return link
+    return f"{settings.MALPRO_PUBLIC_URL}{link}"
+
+
+def send(
+    *,
+    user,
+    kind: str,
+    context: dict | None = None,
+    event=None,
+    key: str | None = None,
+    channels_only: tuple[str, ...] | None = None,
 ) -> Notification | None:
-    """Queues a message for `user`; with a dedupe_key, sending the same one twice is a no-op
-    (returns None)."""
+    """Tells `user` about something: the bell now, their chosen outside channels through the
+    outbox. Returns the in-app notification (None when this one was already sent)."""
+    template = kinds.get(kind)
+    context = dict(context or {})
+    base = f"{_base_key(event, key)}:{user.pk}:{kind}"
+    rendered = template.render(context, user.language)
+    note = None
     try:
         with transaction.atomic():
-            return Notification.objects.create(
+            note = Notification.objects.create(
                 user=user,
                 kind=kind,
-                title=title[:150],
-                body=body[:2000],
-                link=link[:300],
-                dedupe_key=dedupe_key,
+                title=rendered.title,
+                body=rendered.body,
+                link=rendered.link,
+                event=event,
+                dedupe_key=f"{base}:in_app"[:150],
             )
     except IntegrityError:
         return None
+    wanted = preferences.channels_for(user, template.category)
+    if channels_only is not None:
+        wanted = [ch for ch in wanted if ch in channels_only]
+    now = timezone.now()
+    due = quiet.next_allowed(now) if template.quiet else now
+    rows = [
+        Message(
+            user=user,
+            template=kind,
+            channel=ch,
+            event=event,
+            dedupe_key=f"{base}:{ch}"[:190],
+            uid=uuid.uuid4().hex,
+            context=context,
+            language=user.language,
+            next_attempt_at=due,
+        )
+        for ch in wanted
+    ]
+    if rows:
+        Message.objects.bulk_create(rows, ignore_conflicts=True)
+        keys = [r.dedupe_key for r in rows]
+        if due <= now:
+            transaction.on_commit(lambda: _hand_over(keys), robust=True)
+    return note
 
 
+def _hand_over(keys: list[str]) -> None:
+    from malpro.notifications import tasks  # the task module imports this one
+
+    ids = list(
+        Message.objects.filter(dedupe_key__in=keys, state=Message.State.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    if not ids:
+        return
+    try:
+        tasks.send_messages.delay(ids)
+    except Exception:  # broker down: the sweep sends them
+        log.warning("messages %s: hand-over to the worker failed; the sweep sends them", ids)
+
+
+# --- the worker ----------------------------------------------------------------------------------
+@dataclass
+class Dispatched:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    def __add__(self, other):
+        return Dispatched(
+            self.sent + other.sent, self.retrying + other.retrying, self.failed + other.failed
+        )
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(
+        seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
+    )
+
+
+def claim(*, ids=None, limit: int = 100, now=None) -> list[Message]:
+    """Takes up to `limit` due messages for this worker (SENDING, with a lease)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        qs = Message.objects.filter(state=Message.State.PENDING, next_attempt_at__lte=now)
+        if ids is not None:
+            qs = qs.filter(pk__in=list(ids))
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        picked = list(qs.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+        if not picked:
+            return []
+        Message.objects.filter(pk__in=picked).update(
+            state=Message.State.SENDING,
+            claimed_until=now + dt.timedelta(seconds=settings.MALPRO_MESSAGE_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+        )
+    return list(Message.objects.filter(pk__in=picked).select_related("user").order_by("pk"))
+
+
+def outgoing(message: Message) -> Outgoing | None:
+    """The message as its channel takes it, or None when the person cannot be reached."""
+    channel = channels.get(message.channel)
+    to = channel.address(message.user)
+    if not to:
+        return None
+    template = kinds.get(message.template)
+    rendered = template.render(message.context, message.language)
+    link = absolute(rendered.link)
+    text = f"{rendered.title}\n{rendered.body}" + (f"\n{link}" if link else "")
+    return Outgoing(
+        to=to,
+        title=rendered.title,
+        text=text,
+        template=template.whatsapp_name,
+        params=rendered.params,
+        language=message.language,
+        uid=message.uid,
+        link=link,
+    )
+
+
+def _finish(message: Message, *, ok: bool, started: float, error: str = "", **fields) -> None:
+    """Records a try and the message's new state (unless a status callback moved it on)."""
+    MessageAttempt.objects.create(
+        message=message,
+        ok=ok,
+        error=error[:300],
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
+    Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
+        claimed_until=None, last_error=error[:300], **fields
+    )
+    if ok and fields.get("provider_id"):
+        # The callback may have come first (it found the row by our id): keep its state, add
+        # the provider's id.
+        Message.objects.filter(pk=message.pk, provider_id="").update(
+            provider_id=fields["provider_id"]
+        )
+
+
+def send_one(message: Message, *, now=None) -> str:
+    """Sends one claimed message; returns "sent", "retrying" or "failed"."""
+    started = time.monotonic()
+    try:
+        out = outgoing(message)
+    except Exception as exc:  # a template or context that cannot render: a bug, not a retry
+        _finish(message, ok=False, started=started, error=f"render: {type(exc).__name__}",
+                state=Message.State.FAILED)
+        return "failed"
+    if out is None:
+        _finish(message, ok=False, started=started, error="no address on this channel",
+                state=Message.State.SKIPPED)
+        return "failed"
+    try:
+        provider_id = channels.get(message.channel).send(out)
+    except Refused as exc:
+        _finish(message, ok=False, started=started, error=f"refused: {exc}",
+                state=Message.State.FAILED)
+        if exc.fallback and message.channel == kinds.WHATSAPP:
+            _fall_back_to_sms(message)
+        return "failed"
+    except Exception as exc:  # Retry, or anything unexpected from a provider library
+        reason = str(exc) if isinstance(exc, Retry) else type(exc).__name__
+        if message.attempts >= settings.MALPRO_MESSAGE_MAX_ATTEMPTS:
+            _finish(message, ok=False, started=started, error=f"gave up: {reason}",
+                    state=Message.State.FAILED)
+            return "failed"
+        later = quiet.next_allowed((now or timezone.now()) + backoff(message.attempts))
+        _finish(message, ok=False, started=started, error=reason,
+                state=Message.State.PENDING, next_attempt_at=later)
+        return "retrying"
+    _finish(message, ok=True, started=started, state=Message.State.SENT,
+            sent_at=timezone.now(), provider_id=provider_id or "")
+    return "sent"
+
+
+def _fall_back_to_sms(message: Message) -> None:
+    if message.user is None or Message.objects.filter(
+        dedupe_key=message.dedupe_key.rsplit(":", 1)[0] + ":sms"
+    ).exists():
+        return
+    Message.objects.bulk_create(
+        [
+            Message(
+                user=message.user,
+                template=message.template,
+                channel=kinds.SMS,
+                event_id=message.event_id,
+                dedupe_key=message.dedupe_key.rsplit(":", 1)[0] + ":sms",
+                uid=uuid.uuid4().hex,
+                context=message.context,
+                language=message.language,
+                next_attempt_at=quiet.next_allowed(timezone.now()),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def dispatch(*, ids=None, limit: int = 100, now=None) -> Dispatched:
+    """One batch: claims due messages and sends them, one after another."""
+    done = Dispatched()
+    for message in claim(ids=ids, limit=limit, now=now):
+        outcome = send_one(message, now=now)
+        done += Dispatched(
+            sent=outcome == "sent", retrying=outcome == "retrying", failed=outcome == "failed"
+        )
+    return done
+
+
+def reclaim(*, now=None) -> int:
+    """Messages whose worker stopped holding them (killed mid-batch) are due again, unless
+    the provider said in the meantime that it had them."""
+    now = now or timezone.now()
+    return Message.objects.filter(state=Message.State.SENDING, claimed_until__lt=now).update(
+        state=Message.State.PENDING,
+        claimed_until=None,
+        next_attempt_at=now,
+        last_error="worker stopped while sending; sending again",
+    )
+
+
+def send_due(*, now=None, batch: int = 200, max_batches: int = 50) -> Dispatched:
+    """The periodic sweep: takes back stale claims, then sends what is due."""
+    reclaim(now=now)
+    total = Dispatched()
+    for _ in range(max_batches):
+        done = dispatch(limit=batch, now=now)
+        total += done
+        if done.sent + done.retrying + done.failed < batch:
+            break
+    return total
+
+
+# --- status callbacks ----------------------------------------------------------------------------
+def status_update(
+    *, channel: str, status: str, provider_id: str = "", uid: str = "", at=None, error: str = ""
+) -> bool:
+    """A provider says what became of a message (sent, delivered, read, failed). Found by our
+    id when the provider echoes it, else by the provider's id. States only move forward.
+    Returns whether a message was found."""
+    at = at or timezone.now()
+    qs = Message.objects.filter(channel=channel)
+    if uid:
+        qs = qs.filter(uid=uid)
+    elif provider_id:
+        qs = qs.filter(provider_id=provider_id)
+    else:
+        return False
+    message = qs.first()
+    if message is None:
+        return False
+    fields: dict = {}
+    if provider_id and not message.provider_id:
+        fields["provider_id"] = provider_id[:128]
+    if status == "failed":
+        if message.state in (Message.State.SENDING, Message.State.SENT):
+            fields.update(state=Message.State.FAILED, last_error=f"provider: {error}"[:300])
+    elif status in ("sent", "delivered", "read"):
+        if ORDER.get(message.state, -1) < ORDER[status] or message.state == Message.State.FAILED:
+            fields["state"] = status
+            fields["claimed_until"] = None
+        if message.sent_at is None:
+            fields["sent_at"] = at
+        if status in ("delivered", "read") and message.delivered_at is None:
+            fields["delivered_at"] = at
+        if status == "read" and message.read_at is None:
+            fields["read_at"] = at
+    if fields:
+        Message.objects.filter(pk=message.pk).update(**fields)
+    return True
+
+
+# --- one-time codes ------------------------------------------------------------------------------
+class CodeNotSent(Exception):
+    """No channel took the code."""
+
+
+def send_code(*, phone: str, text: str, purpose: str, code: str, user=None, language="id"):
+    """Sends a one-time code now, through MALPRO_OTP_CHANNELS in order (WhatsApp's
+    authentication template takes the code as its one value). Keeps a row per try without
+    the code. Raises CodeNotSent when every channel refused."""
+    template = f"otp.{purpose}"
+    for name in settings.MALPRO_OTP_CHANNELS:
+        if name not in (kinds.WHATSAPP, kinds.SMS):
+            continue
+        uid = uuid.uuid4().hex
+        message = Message.objects.create(
+            user=user,
+            template=template,
+            channel=name,
+            dedupe_key=f"otp:{uid}:{name}",
+            uid=uid,
+            language=language,
+            state=Message.State.SENDING,
+            attempts=1,
+        )
+        out = Outgoing(
+            to=phone,
+            title="",
+            text=text,
+            template=f"malpro_otp_{purpose}",
+            params=(code,),
+            language=language,
+            uid=uid,
+        )
+        started = time.monotonic()
+        try:
+            provider_id = channels.get(name).send(out)
+        except (Retry, Refused) as exc:
+            _finish(message, ok=False, started=started, error=str(exc),
+                    state=Message.State.FAILED)
+            continue
+        _finish(message, ok=True, started=started, state=Message.State.SENT,
+                sent_at=timezone.now(), provider_id=provider_id or "")
+        return message
+    raise CodeNotSent()
+
+
+# --- the bell ------------------------------------------------------------------------------------
 def mark_read(*, user, notification_ids=None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     return qs.update(read_at=timezone.now())
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def language_set(*, user, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(language)
+    user.language = language
+    user.save(update_fields=["language"])
+
+
+def translation_for(user):
+    return translation.override(getattr(user, "language", "id") or "id")

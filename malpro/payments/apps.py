@@ -8,10 +8,11 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Pembayaran")
 
     def ready(self):
-
         from malpro.core import events, hooks, nav
-        from malpro.payments import access, consumers, services
+        from malpro.notifications import kinds
+        from malpro.payments import access, consumers, messages, services
 
+        kinds.register(*messages.KINDS)
         # A cashless checkout's payment is made in the checkout's own transaction: the buyer
         # is sent straight to its page, and a provider's notification always finds it.
         events.within_transaction(

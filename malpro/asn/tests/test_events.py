@@ -143,7 +143,8 @@ def test_claim_decisions_are_told_to_the_claimant_once(buyer, officer):
     consumers.notices(event)  # delivered again: nothing new
     note = Notification.objects.get(user=buyer)
     assert note.title == "Klaim NIP Anda ditolak" and "Bukan" in note.body
-    assert note.dedupe_key == f"asn:{event.uid}"
+    assert note.dedupe_key == f"{event.uid}:{buyer.pk}:asn.claim_rejected:in_app"
+    assert note.event == event
     assert event.payload["claim_id"] == claim.pk and "nip" not in event.payload
     assert NipClaim.objects.get().state == "rejected"
 

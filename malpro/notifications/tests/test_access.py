@@ -1,22 +1,26 @@
 import pytest
 
 from malpro.notifications import access
-from malpro.notifications.services import notify
+from malpro.notifications.services import send
+
+
+def notify(*, user, title):
+    return send(user=user, kind="work.digest", context={"total": title}, key=title)
 
 
 @pytest.mark.django_db
 def test_the_list_shows_only_ones_own_messages(web, buyer, other_buyer):
-    notify(user=buyer, kind="test", title="Pesanan Citra dikirim")
-    notify(user=other_buyer, kind="test", title="Pesanan Dodi dikirim")
+    notify(user=buyer, title="Citra-1")
+    notify(user=other_buyer, title="Dodi-2")
     page = web(buyer).get("/notifikasi/").content.decode()
-    assert "Pesanan Citra dikirim" in page and "Pesanan Dodi dikirim" not in page
+    assert "Citra-1" in page and "Dodi-2" not in page
     assert web().get("/notifikasi/").status_code == 302
 
 
 @pytest.mark.django_db
 def test_marking_all_read_touches_only_ones_own(web, buyer, other_buyer):
-    mine = notify(user=buyer, kind="test", title="Satu")
-    theirs = notify(user=other_buyer, kind="test", title="Dua")
+    mine = notify(user=buyer, title="Satu")
+    theirs = notify(user=other_buyer, title="Dua")
     web(buyer).post("/notifikasi/dibaca/")
     mine.refresh_from_db(), theirs.refresh_from_db()
     assert mine.read_at is not None and theirs.read_at is None
