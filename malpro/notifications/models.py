@@ -83,6 +83,7 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     # While SENDING: a worker holds it until then; past it, the sweep takes it back.
     claimed_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True)  # the claiming batch's token
     provider_id = models.CharField(max_length=128, blank=True, db_index=True)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -149,8 +149,11 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def claim(*, ids=None, limit: int = 100, now=None) -> list[Message]:
-    """Takes up to `limit` due messages for this worker (SENDING, with a lease)."""
+    """Takes up to `limit` due messages for this worker (SENDING, with a lease). The rows are
+    marked with this batch's token under the condition that they are still pending, so even
+    where SKIP LOCKED does not exist (SQLite) two workers never take the same message."""
     now = now or timezone.now()
+    token = uuid.uuid4().hex
     with transaction.atomic():
         qs = Message.objects.filter(state=Message.State.PENDING, next_attempt_at__lte=now)
         if ids is not None:
@@ -160,12 +163,17 @@ def claim(*, ids=None, limit: int = 100, now=None) -> list[Message]:
         picked = list(qs.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
         if not picked:
             return []
-        Message.objects.filter(pk__in=picked).update(
+        Message.objects.filter(pk__in=picked, state=Message.State.PENDING).update(
             state=Message.State.SENDING,
             claimed_until=now + dt.timedelta(seconds=settings.MALPRO_MESSAGE_LEASE_SECONDS),
+            claimed_by=token,
             attempts=F("attempts") + 1,
         )
-    return list(Message.objects.filter(pk__in=picked).select_related("user").order_by("pk"))
+    return list(
+        Message.objects.filter(pk__in=picked, claimed_by=token, state=Message.State.SENDING)
+        .select_related("user")
+        .order_by("pk")
+    )
 
 
 def outgoing(message: Message) -> Outgoing | None:

@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('claimed_until', models.DateTimeField(blank=True, null=True)),
+                ('claimed_by', models.CharField(blank=True, max_length=32)),
                 ('provider_id', models.CharField(blank=True, db_index=True, max_length=128)),
                 ('last_error', models.CharField(blank=True, max_length=300)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
