@@ -79,6 +79,7 @@ def django_env(*, var_dir: Path, database_url: str | None = None, **extra: str) 
         # A single-process measurement: no Redis, no SMS gateway.
         MALPRO_ALLOW_NO_REDIS="1",
         MALPRO_ALLOW_CONSOLE_SMS="1",
+        MALPRO_ALLOW_CONSOLE_WHATSAPP="1",
     )
     if database_url:
         env["DATABASE_URL"] = database_url

@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "malpro.core.context_processors.site",
+                "malpro.notifications.context_processors.bell",
             ],
             "builtins": ["malpro.core.templatetags.malpro"],
         },
@@ -209,6 +210,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-payments": {"task": "payments.expire", "schedule": 60},
     "deliver-due-events": {"task": "events.deliver_due", "schedule": 60},
     "autocomplete-orders": {"task": "orders.autocomplete", "schedule": 60 * 60},
+    "cancel-unaccepted-orders": {"task": "orders.cancel_unaccepted", "schedule": 60 * 60},
+    "remind-expiring-payments": {"task": "payments.remind_expiring", "schedule": 5 * 60},
     "asn-nightly-flags": {"task": "asn.nightly", "schedule": crontab(hour=2, minute=0)},
     "purge-api-tokens": {
         "task": "accounts.api_tokens_purge",
@@ -301,6 +304,17 @@ if MALPRO_WHATSAPP_BACKEND == "cloud" and not (
     raise ImproperlyConfigured(
         "MALPRO_WHATSAPP_BACKEND=cloud needs MALPRO_WHATSAPP_PHONE_NUMBER_ID, "
         "MALPRO_WHATSAPP_TOKEN and MALPRO_WHATSAPP_APP_SECRET."
+    )
+if (
+    PRODUCTION
+    and MALPRO_WHATSAPP_BACKEND != "cloud"
+    and not env.get_bool("MALPRO_ALLOW_CONSOLE_WHATSAPP", False)
+):
+    # In Indonesia a marketplace that does not reach its sellers on WhatsApp does not reach
+    # them at all: a city's deployment sends through the Cloud API.
+    raise ImproperlyConfigured(
+        "Messages need WhatsApp in production: MALPRO_WHATSAPP_BACKEND=cloud with its "
+        "settings (or MALPRO_ALLOW_CONSOLE_WHATSAPP=1 for a pilot without WhatsApp)."
     )
 # One-time codes: the channels tried in order ("sms", or "whatsapp,sms": WhatsApp's
 # authentication template first, SMS when WhatsApp cannot take it).
@@ -429,6 +443,10 @@ LOGGING = {
 # --- marketplace ------------------------------------------------------------------------------
 # Delivered orders the buyer does not confirm complete by themselves after this many days.
 MALPRO_ORDER_AUTOCOMPLETE_DAYS = env.get_int("MALPRO_ORDER_AUTOCOMPLETE_DAYS", 3)
+# Orders a seller neither accepts nor rejects within this many hours are cancelled by the system.
+MALPRO_ORDER_ACCEPT_HOURS = env.get_int("MALPRO_ORDER_ACCEPT_HOURS", 24)
+# A sale that brings a product's stock to this or below tells its seller (once per crossing).
+MALPRO_LOW_STOCK = env.get_int("MALPRO_LOW_STOCK", 3)
 MALPRO_PAYMENT_METHODS = env.get_list(
     "MALPRO_PAYMENT_METHODS", ["cod"] if PRODUCTION else ["cod", "qris", "va"]
 )

@@ -18,6 +18,7 @@ def _start(env_overrides):
         "MALPRO_ENV",
         "REDIS_URL",
         "MALPRO_SMS_BACKEND",
+        "MALPRO_WHATSAPP_BACKEND",
         "MALPRO_TRUSTED_PROXIES",
         "MALPRO_BEHIND_PROXY",
         "MALPRO_DATA_KEYS",
@@ -58,6 +59,10 @@ PRODUCTION = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "MALPRO_SMS_BACKEND": "http",
     "MALPRO_SMS_HTTP_URL": "https://sms.example/send",
+    "MALPRO_WHATSAPP_BACKEND": "cloud",
+    "MALPRO_WHATSAPP_PHONE_NUMBER_ID": "109876543210",
+    "MALPRO_WHATSAPP_TOKEN": "wa-token",
+    "MALPRO_WHATSAPP_APP_SECRET": "wa-secret",
     "MALPRO_TRUSTED_PROXIES": "127.0.0.1",
     "MALPRO_DATA_KEYS": "pZ3s2D3Yq8bqV0mXhQ2m8Xy0pTQn1c2VbKq9wE4rT6s=",
     "MALPRO_LOOKUP_KEY": "lookup-" + "zyxwvutsrqponmlkjihgfedcba9876543210",
@@ -132,3 +137,20 @@ def test_local_mode_runs_with_no_variables_on_sqlite_in_wal_mode(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "wal"
+
+
+def test_production_requires_whatsapp_for_messages():
+    """Sellers are reached on WhatsApp: production refuses to print messages on a console."""
+    result = _start({k: v for k, v in PRODUCTION.items() if k != "MALPRO_WHATSAPP_BACKEND"})
+    assert result.returncode != 0 and "MALPRO_WHATSAPP_BACKEND" in result.stderr
+    allowed = {
+        **{k: v for k, v in PRODUCTION.items() if k != "MALPRO_WHATSAPP_BACKEND"},
+        "MALPRO_ALLOW_CONSOLE_WHATSAPP": "1",
+    }
+    assert "started" in _start(allowed).stdout
+
+
+def test_the_cloud_backend_needs_its_credentials():
+    partial = {**PRODUCTION, "MALPRO_WHATSAPP_APP_SECRET": ""}
+    result = _start(partial)
+    assert result.returncode != 0 and "MALPRO_WHATSAPP_APP_SECRET" in result.stderr
