@@ -9,10 +9,11 @@ class AsnConfig(AppConfig):
 
     def ready(self):
         from malpro.asn import access, consumers, messages, receivers  # noqa: F401
-        from malpro.core import events, nav
+        from malpro.core import events, hooks, nav
         from malpro.notifications import kinds
 
         kinds.register(*messages.KINDS)
+        hooks.register("notifications.digest", consumers.waiting_for)
         events.subscribe(
             consumers.STANDINGS,
             consumers.STANDINGS_KINDS,

@@ -155,3 +155,21 @@ def _offline_notice(event: Event) -> None:
         context=facts,
         event=event,
     )
+
+
+# --- the officers' daily digest (notifications.digest) -------------------------------------------
+def waiting_for(user) -> list[tuple[str, int, str]]:
+    """NIP claims waiting for a decision that `user` may take: those of their own OPD (an
+    officer), every OPD's (the city admin)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from malpro.accounts import access as accounts_access
+    from malpro.asn import access
+
+    waiting = access.nip_claims_to_review(user=user)
+    if not accounts_access.is_city_admin(user=user):
+        waiting = waiting.filter(
+            employee__agency_id__in=accounts_access.officer_agency_ids(user=user)
+        )
+    return [(_("Klaim NIP ASN menunggu keputusan"), waiting.count(), reverse("asn:claims"))]

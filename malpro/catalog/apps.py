@@ -8,9 +8,18 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Katalog")
 
     def ready(self):
-        from malpro.catalog import access, consumers, receivers  # noqa: F401
+        from malpro.catalog import access, consumers, messages, receivers  # noqa: F401
         from malpro.catalog.views import storefront_context
         from malpro.core import events, hooks, nav
+        from malpro.notifications import kinds
+
+        kinds.register(*messages.KINDS)
+        events.subscribe(
+            consumers.MESSAGES,
+            consumers.MESSAGES_KINDS,
+            consumers.messages,
+            label=_("Katalog: pesan ke penjual (produk disembunyikan, stok menipis atau habis)"),
+        )
 
         hooks.register("umkm.profile_context", storefront_context)
         events.subscribe(

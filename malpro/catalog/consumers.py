@@ -13,6 +13,7 @@ from django.db.models import F
 
 from malpro.catalog.models import Product, SearchDoc
 from malpro.core.models import Event
+from malpro.notifications.services import send
 
 SALES = "catalog.sales"
 SALES_KINDS = ("order.completed", "review.added")
@@ -53,3 +54,33 @@ def sales(event: Event) -> None:
         _count_sold(event.payload)
     elif event.kind == "review.added":
         _count_review(event.payload)
+
+
+# --- messages to the seller ----------------------------------------------------------------------
+MESSAGES = "catalog.messages"
+MESSAGES_KINDS = ("product.hidden", "product.stock_low", "product.stock_out")
+
+
+def messages(event: Event) -> None:
+    """A product hidden by a moderator (with the reason), or brought low or out of stock by a
+    sale: its business's owner is told, once per event. A seller's own edit that empties the
+    stock is not announced back to them."""
+    product = Product.objects.select_related("business__owner").filter(pk=event.subject_id)
+    product = product.first()
+    if product is None or product.business.owner is None:
+        return
+    owner = product.business.owner
+    payload = event.payload or {}
+    if event.kind == "product.stock_out" and "reason" in payload:
+        return  # an edit of the stock (catalog.services.stock_moved), not a sale
+    send(
+        user=owner,
+        kind=f"{event.kind}_for_seller",
+        context={
+            "product_id": product.pk,
+            "product": product.name,
+            "reason": payload.get("reason") or product.hidden_reason,
+            "stock": int(payload.get("stock", product.stock)),
+        },
+        event=event,
+    )

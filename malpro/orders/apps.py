@@ -8,12 +8,23 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Pesanan")
 
     def ready(self):
-        from malpro.core import hooks, nav
+        from malpro.core import events, hooks, nav
+        from malpro.notifications import kinds
         from malpro.orders import (
             access,
+            consumers,
+            messages,
             receivers,  # noqa: F401
         )
         from malpro.orders.views import product_reviews_context
+
+        kinds.register(*messages.KINDS)
+        events.subscribe(
+            consumers.MESSAGES,
+            consumers.MESSAGES_KINDS,
+            consumers.messages,
+            label=_("Pesanan: pesan ke penjual dan pembeli"),
+        )
 
         hooks.register("catalog.product_actions", "orders/partials/add_to_cart.html")
         hooks.register("catalog.product_sections", "orders/partials/product_reviews.html")

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -477,6 +478,10 @@ def _place(buyer, items: list, data: CheckoutInput, key, request_hash, request) 
         user_agent=(request.headers.get("User-Agent", "")[:200] if request else ""),
     )
     sold_out: dict[int, int] = {}  # product id -> business id, for product.stock_out
+    # product id -> (business id, stock left), for product.stock_low: the sale that brought
+    # the stock to MALPRO_LOW_STOCK or below (the UPDATE's RETURNING tells which one crossed).
+    low_stock: dict[int, tuple[int, int]] = {}
+    low = settings.MALPRO_LOW_STOCK
     orders: list[Order] = []
     births: list[dict] = []  # the checkout's events, written in one INSERT at the end
     for business, method, lines, items_total, fee in plans:
@@ -503,8 +508,11 @@ def _place(buyer, items: list, data: CheckoutInput, key, request_hash, request) 
         order.save(update_fields=["number"])
         order_lines = []
         for item in lines:
-            if _take_stock(item) == 0:
+            left = _take_stock(item)
+            if left == 0:
                 sold_out[item.product_id] = item.product.business_id
+            elif left <= low < left + item.quantity:
+                low_stock[item.product_id] = (item.product.business_id, left)
             price = item.variant.price if item.variant else item.product.price
             order_lines.append(
                 OrderLine(
@@ -555,6 +563,16 @@ def _place(buyer, items: list, data: CheckoutInput, key, request_hash, request) 
             payload={"business_id": business_id},
         )
         for product_id, business_id in sorted(sold_out.items())
+    ]
+    births += [
+        dict(
+            kind="product.stock_low",
+            subject=Product(pk=product_id, business_id=business_id),
+            actor=buyer,
+            payload={"business_id": business_id, "stock": left, "threshold": low},
+        )
+        for product_id, (business_id, left) in sorted(low_stock.items())
+        if product_id not in sold_out
     ]
     events.record_many(births)
     cart_item_ids = [i.pk for i in items if i.pk is not None]
@@ -818,6 +836,35 @@ def orders_autocomplete(*, days: int | None = None, now=None) -> int:
             continue
         except ApplicationError:
             log.warning("orders_autocomplete: order %s was not completed", order_id)
+            continue
+        done += 1
+    return done
+
+
+def orders_cancel_unaccepted(*, hours: int | None = None, now=None) -> int:
+    """Cancels orders that reached their seller (placed, or paid) more than `hours` ago and
+    were neither accepted nor rejected: the buyer is not left waiting, the stock returns, and
+    a paid order is owed back (the ledger's refund due). One order that cannot be cancelled
+    (moved meanwhile) never stops the others."""
+    hours = settings.MALPRO_ORDER_ACCEPT_HOURS if hours is None else hours
+    cutoff = (now or timezone.now()) - timedelta(hours=hours)
+    late = Order.objects.filter(status=OrderStatus.PLACED).filter(
+        Q(paid_at__isnull=True, placed_at__lte=cutoff) | Q(paid_at__lte=cutoff)
+    )
+    done = 0
+    for order_id in list(late.order_by("pk").values_list("pk", flat=True)):
+        try:
+            order_transition(
+                actor=None,
+                order_id=order_id,
+                to=OrderStatus.CANCELLED,
+                reason=_("Dibatalkan otomatis: penjual tidak menanggapi dalam %(h)d jam.")
+                % {"h": hours},
+            )
+        except Conflict:  # accepted or rejected meanwhile
+            continue
+        except ApplicationError:
+            log.warning("orders_cancel_unaccepted: order %s was not cancelled", order_id)
             continue
         done += 1
     return done

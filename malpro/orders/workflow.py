@@ -18,7 +18,9 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (S.PENDING_PAYMENT, S.CANCELLED): {BUYER, SYSTEM, ADMIN},
     (S.PLACED, S.ACCEPTED): {SELLER},
     (S.PLACED, S.REJECTED): {SELLER},
-    (S.PLACED, S.CANCELLED): {BUYER, ADMIN},
+    # The system cancels an order its seller did not accept in time (orders_cancel_unaccepted);
+    # a paid one is then owed back to the buyer (the ledger's refund due).
+    (S.PLACED, S.CANCELLED): {BUYER, ADMIN, SYSTEM},
     (S.ACCEPTED, S.READY): {SELLER},
     (S.ACCEPTED, S.REJECTED): {SELLER},  # accepted, then cannot fulfil after all
     (S.ACCEPTED, S.CANCELLED): {ADMIN},

@@ -26,6 +26,13 @@ class PaymentsConfig(AppConfig):
             label=_("Pembayaran: notifikasi perubahan rekening dan QRIS ke pemilik usaha"),
         )
 
+        events.subscribe(
+            consumers.MESSAGES,
+            consumers.MESSAGES_KINDS,
+            consumers.messages,
+            label=_("Pembayaran: tagihan, pengembalian dana dan pencairan ke pembeli dan penjual"),
+        )
+
         hooks.register("orders.after_checkout", services.payment_page_url)
 
         nav.register(

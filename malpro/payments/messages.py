@@ -26,4 +26,41 @@ KINDS = [
         ),
         link="%(path)s",
     ),
+    Kind(
+        "payment.due",
+        "payments",
+        _("Bayar %(amount)s sebelum %(deadline)s"),
+        _(
+            "Pesanan %(numbers)s menunggu pembayaran %(amount)s (%(method)s). Bayar sebelum "
+            "%(deadline)s; lewat dari itu pesanan dibatalkan."
+        ),
+        link="%(path)s",
+    ),
+    Kind(
+        "payment.expiring",
+        "payments",
+        _("Pembayaran %(amount)s segera kedaluwarsa"),
+        _(
+            "Pembayaran %(amount)s untuk pesanan %(numbers)s berakhir pukul %(deadline)s. "
+            "Bayar sekarang agar pesanan tidak dibatalkan."
+        ),
+        link="%(path)s",
+    ),
+    Kind(
+        "refund.due",
+        "payments",
+        _("Dana %(amount)s akan dikembalikan"),
+        _(
+            "Pesanan %(number)s di %(shop)s tidak jadi (%(reason)s) padahal sudah dibayar. "
+            "%(amount)s akan dikembalikan kepada Anda."
+        ),
+        link="/pesanan/%(order_id)s/",
+    ),
+    Kind(
+        "payout.sent",
+        "payments",
+        _("Dana %(amount)s sudah ditransfer"),
+        _("Pencairan %(amount)s untuk %(shop)s sudah ditransfer ke rekening %(bank)s Anda."),
+        link="%(path)s",
+    ),
 ]

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from malpro.payments import services, settlements
+from malpro.payments import consumers, services, settlements
 
 
 @shared_task(name="payments.expire")
@@ -15,3 +15,8 @@ def daily_payout_batch() -> int:
         if settlements.batch_create(actor=None, provider=provider) is not None:
             made += 1
     return made
+
+
+@shared_task(name="payments.remind_expiring")
+def remind_expiring() -> int:
+    return consumers.remind_expiring()

@@ -8,8 +8,18 @@ class UmkmConfig(AppConfig):
     verbose_name = _("Registri UMKM")
 
     def ready(self):
-        from malpro.core import nav
-        from malpro.umkm import access
+        from malpro.core import events, hooks, nav
+        from malpro.notifications import kinds
+        from malpro.umkm import access, consumers, messages
+
+        kinds.register(*messages.KINDS)
+        events.subscribe(
+            consumers.MESSAGES,
+            consumers.MESSAGES_KINDS,
+            consumers.messages,
+            label=_("UMKM: pesan verifikasi ke pemilik usaha dan petugas"),
+        )
+        hooks.register("notifications.digest", consumers.waiting_for)
 
         # Every account: a citizen registers a first business or claims one from here.
         nav.register(

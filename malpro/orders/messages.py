@@ -1,0 +1,106 @@
+"""The orders' message templates (notifications.kinds): what the seller and the buyer of an
+order are told, each with the order's page (/pesanan/<id>/, both parties act there)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from malpro.notifications.kinds import Kind
+
+ORDER_PAGE = "/pesanan/%(order_id)s/"
+
+KINDS = [
+    # --- to the seller ---
+    Kind(
+        "order.new_for_seller",
+        "orders",
+        _("Pesanan baru %(number)s"),
+        _(
+            "%(buyer)s memesan %(items)s (%(total)s, %(delivery)s, bayar %(payment)s). "
+            "Terima atau tolak sebelum %(deadline)s."
+        ),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "order.paid_for_seller",
+        "orders",
+        _("Pesanan baru %(number)s sudah dibayar"),
+        _(
+            "%(buyer)s memesan %(items)s dan sudah membayar %(total)s (%(delivery)s). "
+            "Terima atau tolak sebelum %(deadline)s."
+        ),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "order.completed_cod_for_seller",
+        "payments",
+        _("Pesanan %(number)s selesai"),
+        _("Pembeli sudah menerima pesanan; pembayaran tunai %(total)s tercatat."),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "order.completed_paid_for_seller",
+        "payments",
+        _("Dana %(total)s masuk ke saldo Anda"),
+        _(
+            "Pesanan %(number)s selesai; %(total)s masuk ke saldo %(shop)s dan dicairkan pada "
+            "pencairan berikutnya."
+        ),
+        link="%(path)s",
+    ),
+    Kind(
+        "order.auto_cancelled_for_seller",
+        "orders",
+        _("Pesanan %(number)s dibatalkan otomatis"),
+        _("%(reason)s Stok barangnya sudah dikembalikan."),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "review.added_for_seller",
+        "shop",
+        _("Ulasan baru untuk %(product)s"),
+        _("%(buyer)s memberi nilai %(rating)s/5: %(text)s"),
+        link=ORDER_PAGE,
+    ),
+    # --- to the buyer ---
+    Kind(
+        "order.accepted_for_buyer",
+        "orders",
+        _("Pesanan %(number)s diterima penjual"),
+        _("%(shop)s menerima pesanan Anda dan sedang menyiapkannya."),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "order.rejected_for_buyer",
+        "orders",
+        _("Pesanan %(number)s ditolak penjual"),
+        _("%(shop)s menolak pesanan Anda. Alasan: %(reason)s"),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "order.ready_pickup_for_buyer",
+        "orders",
+        _("Pesanan %(number)s siap diambil"),
+        _("Pesanan Anda siap diambil di %(shop)s, %(address)s. Total %(total)s."),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "order.ready_delivery_for_buyer",
+        "orders",
+        _("Pesanan %(number)s sedang diantar"),
+        _("%(shop)s sedang mengantar pesanan Anda. Total %(total)s."),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "order.delivered_for_buyer",
+        "orders",
+        _("Pesanan %(number)s sudah diterima"),
+        _("Pesanan dari %(shop)s sudah diserahkan. Konfirmasi selesai dan beri ulasan."),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "order.auto_cancelled_for_buyer",
+        "orders",
+        _("Pesanan %(number)s dibatalkan"),
+        _("Pesanan Anda di %(shop)s dibatalkan otomatis. %(reason)s"),
+        link=ORDER_PAGE,
+    ),
+]
