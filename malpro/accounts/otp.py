@@ -1,9 +1,11 @@
 """One-time codes: the proof that a person holds a phone.
 
 `send_otp` creates a 6-digit code (only its keyed hash is stored), valid for a few minutes and a
-few tries, and sends it through the SMS channel (notifications.sms). A new code replaces the
-previous one; another may be asked for only after a pause, and a phone and an address get only
-so many an hour. `check_otp` spends one try and uses the code when it is right.
+few tries, and sends it through the channels of MALPRO_OTP_CHANNELS (notifications.services.
+send_code: SMS by default; "whatsapp,sms" tries WhatsApp's authentication template first, then
+SMS). A new code replaces the previous one; another may be asked for only after a pause, and a
+phone and an address get only so many an hour. `check_otp` spends one try and uses the code
+when it is right.
 
 Counters (tries, sends) are written outside any transaction of the caller's, so a refused
 attempt still counts.
@@ -26,7 +28,7 @@ from django.utils.translation import ngettext
 from malpro.accounts.models import OneTimeCode, User
 from malpro.core import audit, netaddr, throttle, validators
 from malpro.core.exceptions import ApplicationError, RateLimited
-from malpro.notifications import sms
+from malpro.notifications import services as messages
 
 CODE_DIGITS = 6
 _PER_IP_PER_HOUR = 30
@@ -127,8 +129,15 @@ def send_otp(*, phone: str, purpose: str, user: User | None, request=None) -> Se
             ip=audit.client_ip(request),
         )
     try:
-        sms.send_text(phone=phone, text=_text(purpose, code))
-    except sms.SendFailed:
+        messages.send_code(
+            phone=phone,
+            text=_text(purpose, code),
+            purpose=purpose,
+            code=code,
+            user=user,
+            language=user.language or "id",
+        )
+    except messages.CodeNotSent:
         OneTimeCode.objects.filter(pk=row.pk).update(used_at=timezone.now())
         throttle.reset(f"otp-pause-{purpose}", pair, window=pause)
         raise ApplicationError(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from malpro.core.exceptions import (
     PermissionDenied,
     RateLimited,
 )
-from malpro.notifications import sms
+from malpro.notifications import services as notices
 from malpro.regions.models import District, Village
 
 
@@ -447,8 +446,7 @@ def _tell_old_number(old: str, new: str) -> None:
         "Akun %(site)s untuk nomor ini dipindah petugas ke nomor %(new)s. Bila bukan Anda yang "
         "meminta, segera hubungi admin kota."
     ) % {"site": settings.MALPRO_SITE_NAME, "new": validators.mask_phone(new)}
-    with contextlib.suppress(sms.SendFailed):
-        sms.send_text(phone=old, text=text)
+    notices.send_text_now(phone=old, text=text, template="account.recovered_old_number")
 
 
 def payout_hold_until(user: User):

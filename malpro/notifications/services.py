@@ -223,40 +223,69 @@ def send_one(message: Message, *, now=None) -> str:
     try:
         out = outgoing(message)
     except Exception as exc:  # a template or context that cannot render: a bug, not a retry
-        _finish(message, ok=False, started=started, error=f"render: {type(exc).__name__}",
-                state=Message.State.FAILED)
+        _finish(
+            message,
+            ok=False,
+            started=started,
+            error=f"render: {type(exc).__name__}",
+            state=Message.State.FAILED,
+        )
         return "failed"
     if out is None:
-        _finish(message, ok=False, started=started, error="no address on this channel",
-                state=Message.State.SKIPPED)
+        _finish(
+            message,
+            ok=False,
+            started=started,
+            error="no address on this channel",
+            state=Message.State.SKIPPED,
+        )
         return "failed"
     try:
         provider_id = channels.get(message.channel).send(out)
     except Refused as exc:
-        _finish(message, ok=False, started=started, error=f"refused: {exc}",
-                state=Message.State.FAILED)
+        _finish(
+            message, ok=False, started=started, error=f"refused: {exc}", state=Message.State.FAILED
+        )
         if exc.fallback and message.channel == kinds.WHATSAPP:
             _fall_back_to_sms(message)
         return "failed"
     except Exception as exc:  # Retry, or anything unexpected from a provider library
         reason = str(exc) if isinstance(exc, Retry) else type(exc).__name__
         if message.attempts >= settings.MALPRO_MESSAGE_MAX_ATTEMPTS:
-            _finish(message, ok=False, started=started, error=f"gave up: {reason}",
-                    state=Message.State.FAILED)
+            _finish(
+                message,
+                ok=False,
+                started=started,
+                error=f"gave up: {reason}",
+                state=Message.State.FAILED,
+            )
             return "failed"
         later = quiet.next_allowed((now or timezone.now()) + backoff(message.attempts))
-        _finish(message, ok=False, started=started, error=reason,
-                state=Message.State.PENDING, next_attempt_at=later)
+        _finish(
+            message,
+            ok=False,
+            started=started,
+            error=reason,
+            state=Message.State.PENDING,
+            next_attempt_at=later,
+        )
         return "retrying"
-    _finish(message, ok=True, started=started, state=Message.State.SENT,
-            sent_at=timezone.now(), provider_id=provider_id or "")
+    _finish(
+        message,
+        ok=True,
+        started=started,
+        state=Message.State.SENT,
+        sent_at=timezone.now(),
+        provider_id=provider_id or "",
+    )
     return "sent"
 
 
 def _fall_back_to_sms(message: Message) -> None:
-    if message.user is None or Message.objects.filter(
-        dedupe_key=message.dedupe_key.rsplit(":", 1)[0] + ":sms"
-    ).exists():
+    if (
+        message.user is None
+        or Message.objects.filter(dedupe_key=message.dedupe_key.rsplit(":", 1)[0] + ":sms").exists()
+    ):
         return
     Message.objects.bulk_create(
         [
@@ -313,11 +342,19 @@ def send_due(*, now=None, batch: int = 200, max_batches: int = 50) -> Dispatched
 
 # --- status callbacks ----------------------------------------------------------------------------
 def status_update(
-    *, channel: str, status: str, provider_id: str = "", uid: str = "", at=None, error: str = ""
+    *,
+    channel: str,
+    status: str,
+    provider_id: str = "",
+    uid: str = "",
+    at=None,
+    error: str = "",
+    fallback: bool = False,
 ) -> bool:
     """A provider says what became of a message (sent, delivered, read, failed). Found by our
     id when the provider echoes it, else by the provider's id. States only move forward.
-    Returns whether a message was found."""
+    `fallback` (a WhatsApp failure because the number has no WhatsApp) queues the message by
+    SMS instead. Returns whether a message was found."""
     at = at or timezone.now()
     qs = Message.objects.filter(channel=channel)
     if uid:
@@ -335,6 +372,8 @@ def status_update(
     if status == "failed":
         if message.state in (Message.State.SENDING, Message.State.SENT):
             fields.update(state=Message.State.FAILED, last_error=f"provider: {error}"[:300])
+            if fallback and channel == kinds.WHATSAPP:
+                _fall_back_to_sms(message)
     elif status in ("sent", "delivered", "read"):
         if ORDER.get(message.state, -1) < ORDER[status] or message.state == Message.State.FAILED:
             fields["state"] = status
@@ -355,25 +394,45 @@ class CodeNotSent(Exception):
     """No channel took the code."""
 
 
+def _send_now(*, channel: str, out: Outgoing, template: str, user, language: str) -> Message:
+    """Sends `out` on `channel` at once (no outbox, no quiet hours) and keeps a row of it
+    without its text; the row is SENT or FAILED afterwards."""
+    message = Message.objects.create(
+        user=user,
+        template=template,
+        channel=channel,
+        dedupe_key=f"now:{out.uid}:{channel}",
+        uid=out.uid,
+        language=language,
+        state=Message.State.SENDING,
+        attempts=1,
+    )
+    started = time.monotonic()
+    try:
+        provider_id = channels.get(channel).send(out)
+    except (Retry, Refused) as exc:
+        _finish(message, ok=False, started=started, error=str(exc), state=Message.State.FAILED)
+        message.state = Message.State.FAILED
+        return message
+    _finish(
+        message,
+        ok=True,
+        started=started,
+        state=Message.State.SENT,
+        sent_at=timezone.now(),
+        provider_id=provider_id or "",
+    )
+    message.state = Message.State.SENT
+    return message
+
+
 def send_code(*, phone: str, text: str, purpose: str, code: str, user=None, language="id"):
     """Sends a one-time code now, through MALPRO_OTP_CHANNELS in order (WhatsApp's
     authentication template takes the code as its one value). Keeps a row per try without
     the code. Raises CodeNotSent when every channel refused."""
-    template = f"otp.{purpose}"
     for name in settings.MALPRO_OTP_CHANNELS:
         if name not in (kinds.WHATSAPP, kinds.SMS):
             continue
-        uid = uuid.uuid4().hex
-        message = Message.objects.create(
-            user=user,
-            template=template,
-            channel=name,
-            dedupe_key=f"otp:{uid}:{name}",
-            uid=uid,
-            language=language,
-            state=Message.State.SENDING,
-            attempts=1,
-        )
         out = Outgoing(
             to=phone,
             title="",
@@ -381,19 +440,29 @@ def send_code(*, phone: str, text: str, purpose: str, code: str, user=None, lang
             template=f"malpro_otp_{purpose}",
             params=(code,),
             language=language,
-            uid=uid,
+            uid=uuid.uuid4().hex,
         )
-        started = time.monotonic()
-        try:
-            provider_id = channels.get(name).send(out)
-        except (Retry, Refused) as exc:
-            _finish(message, ok=False, started=started, error=str(exc),
-                    state=Message.State.FAILED)
-            continue
-        _finish(message, ok=True, started=started, state=Message.State.SENT,
-                sent_at=timezone.now(), provider_id=provider_id or "")
-        return message
+        message = _send_now(
+            channel=name, out=out, template=f"otp.{purpose}", user=user, language=language
+        )
+        if message.state == Message.State.SENT:
+            return message
     raise CodeNotSent()
+
+
+def send_text_now(*, phone: str, text: str, template: str, user=None, language="id"):
+    """A notice by SMS, now, to a number that is not (or no longer) an account's: the text
+    goes out, the row keeps only `template` and the outcome. Returns the Message."""
+    out = Outgoing(
+        to=phone,
+        title="",
+        text=text,
+        template="",
+        params=(),
+        language=language,
+        uid=uuid.uuid4().hex,
+    )
+    return _send_now(channel=kinds.SMS, out=out, template=template, user=user, language=language)
 
 
 # --- the bell ------------------------------------------------------------------------------------

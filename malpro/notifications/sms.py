@@ -1,12 +1,15 @@
 """Short text messages to a phone: the channel one-time codes go through.
 
-One function, `send_text(phone, text)`, behind a backend chosen by MALPRO_SMS_BACKEND:
+One function, `send_text(phone, text, reference="")`, behind a backend chosen by MALPRO_SMS_BACKEND:
 
 - "console" (the embedded default): the message is printed on the server's console with the
   number masked, so `make run` shows the code without any account;
 - "memory": kept in `outbox` (tests read codes from it);
-- "http": a generic SMS gateway. POST {"to", "text", "sender"} as JSON to MALPRO_SMS_HTTP_URL
-  with `Authorization: Bearer MALPRO_SMS_HTTP_TOKEN`; any 2xx answer is accepted.
+- "http": a generic SMS gateway. POST {"to", "text", "sender", "reference"} as JSON to
+  MALPRO_SMS_HTTP_URL with `Authorization: Bearer MALPRO_SMS_HTTP_TOKEN`; any 2xx answer is
+  accepted, and an "id" in its JSON answer is kept as the provider's id. `reference` is our
+  message id: the gateway's delivery reports (POST /api/v1/notifications/webhooks/sms, the
+  same bearer token) name it as "uid", or the gateway's own id as "id".
 
 Numbers and texts never go into logs (a text may hold a code).
 """
@@ -33,21 +36,24 @@ class SendFailed(Exception):
 class Sent:
     phone: str
     text: str
+    reference: str = ""
 
 
 outbox: list[Sent] = []
 
 
-def _console(phone: str, text: str) -> None:
+def _console(phone: str, text: str, reference: str) -> str:
     sys.stdout.write(f"[SMS to {validators.mask_phone(phone)}] {text}\n")
     sys.stdout.flush()
+    return ""
 
 
-def _memory(phone: str, text: str) -> None:
-    outbox.append(Sent(phone=phone, text=text))
+def _memory(phone: str, text: str, reference: str) -> str:
+    outbox.append(Sent(phone=phone, text=text, reference=reference))
+    return ""
 
 
-def _http(phone: str, text: str) -> None:
+def _http(phone: str, text: str, reference: str) -> str:
     url = settings.MALPRO_SMS_HTTP_URL
     if not url.startswith(("https://", "http://")):
         raise SendFailed("MALPRO_SMS_HTTP_URL is not an http(s) URL")
@@ -55,6 +61,8 @@ def _http(phone: str, text: str) -> None:
     if settings.MALPRO_SMS_HTTP_TOKEN:
         headers["Authorization"] = f"Bearer {settings.MALPRO_SMS_HTTP_TOKEN}"
     payload = {"to": phone, "text": text, "sender": settings.MALPRO_SMS_SENDER}
+    if reference:
+        payload["reference"] = reference
     try:
         response = requests.post(url, json=payload, headers=headers, timeout=10)
     except requests.RequestException as exc:
@@ -63,11 +71,17 @@ def _http(phone: str, text: str) -> None:
     if not 200 <= response.status_code < 300:
         logger.warning("SMS gateway refused a message: HTTP %s", response.status_code)
         raise SendFailed(f"gateway answered {response.status_code}")
+    try:
+        answer = response.json()
+    except ValueError:
+        return ""
+    return str(answer.get("id") or "")[:128] if isinstance(answer, dict) else ""
 
 
 _BACKENDS = {"console": _console, "memory": _memory, "http": _http}
 
 
-def send_text(*, phone: str, text: str) -> None:
-    """Sends `text` to `phone` (E.164) now; raises SendFailed when the channel refuses."""
-    _BACKENDS[settings.MALPRO_SMS_BACKEND](phone, text)
+def send_text(*, phone: str, text: str, reference: str = "") -> str:
+    """Sends `text` to `phone` (E.164) now; returns the gateway's id for it ("" when it gives
+    none). Raises SendFailed when the channel refuses."""
+    return _BACKENDS[settings.MALPRO_SMS_BACKEND](phone, text, reference)

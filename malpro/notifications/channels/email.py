@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -28,6 +27,6 @@ class EmailChannel(Channel):
             mail.send(fail_silently=False)
         except smtplib.SMTPRecipientsRefused:
             raise Refused("recipient refused") from None
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise Retry(type(exc).__name__) from None
         return ""

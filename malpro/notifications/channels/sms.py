@@ -14,7 +14,6 @@ class SmsChannel(Channel):
 
     def send(self, out: Outgoing) -> str:
         try:
-            sms.send_text(phone=out.to, text=out.text)
+            return sms.send_text(phone=out.to, text=out.text, reference=out.uid)
         except sms.SendFailed as exc:
             raise Retry(str(exc)) from None
-        return ""

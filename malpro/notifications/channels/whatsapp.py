@@ -20,7 +20,14 @@ import requests
 from django.conf import settings
 
 from malpro.core import validators
-from malpro.notifications.channels.base import Channel, Kept, Outgoing, Refused, Retry, memory_outbox
+from malpro.notifications.channels.base import (
+    Channel,
+    Kept,
+    Outgoing,
+    Refused,
+    Retry,
+    memory_outbox,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +54,26 @@ def _to(phone: str) -> str:
     return phone.lstrip("+")
 
 
+OTP_PREFIX = "malpro_otp_"  # authentication templates: the code is the one value
+
+
+def _components(out: Outgoing) -> list[dict]:
+    components = [
+        {"type": "body", "parameters": [{"type": "text", "text": p or "-"} for p in out.params]}
+    ]
+    if out.template.startswith(OTP_PREFIX) and out.params:
+        # An authentication template's copy-code button takes the code again.
+        components.append(
+            {
+                "type": "button",
+                "sub_type": "url",
+                "index": "0",
+                "parameters": [{"type": "text", "text": out.params[0]}],
+            }
+        )
+    return components
+
+
 def _payload(out: Outgoing) -> dict:
     return {
         "messaging_product": "whatsapp",
@@ -56,12 +83,7 @@ def _payload(out: Outgoing) -> dict:
         "template": {
             "name": out.template,
             "language": {"code": out.language or "id"},
-            "components": [
-                {
-                    "type": "body",
-                    "parameters": [{"type": "text", "text": p or "-"} for p in out.params],
-                }
-            ],
+            "components": _components(out),
         },
         "biz_opaque_callback_data": out.uid,
     }
@@ -106,8 +128,7 @@ def _session() -> requests.Session:
 
 def _console(out: Outgoing) -> str:
     sys.stdout.write(
-        f"[WhatsApp to {validators.mask_phone(out.to)}] {out.template}: {out.title}\n"
-        f"{out.text}\n"
+        f"[WhatsApp to {validators.mask_phone(out.to)}] {out.template}: {out.title}\n{out.text}\n"
     )
     sys.stdout.flush()
     return ""
