@@ -110,7 +110,10 @@ class FakeWhatsApp:
                 "status": status,
                 "timestamp": now,
                 "recipient_id": payload["to"],
-                "conversation": {"id": "c-" + payload["_wamid"][-8:], "origin": {"type": "utility"}},
+                "conversation": {
+                    "id": "c-" + payload["_wamid"][-8:],
+                    "origin": {"type": "utility"},
+                },
                 "pricing": {"billable": True, "pricing_model": "CBP", "category": "utility"},
             }
             if payload.get("biz_opaque_callback_data"):
