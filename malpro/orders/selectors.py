@@ -1,11 +1,22 @@
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from malpro.core.money import format_rupiah
 from malpro.orders import access, services, workflow
-from malpro.orders.models import Cart, CartItem, DeliveryFee, Order, OrderStatus, Review
+from malpro.orders.models import (
+    Cart,
+    CartItem,
+    DeliveryFee,
+    DeliveryMethod,
+    Order,
+    OrderStatus,
+    Review,
+)
+from malpro.umkm.models import Business
 
 
 @dataclass
@@ -137,3 +148,94 @@ def reviews_public(*, product_id: int, limit: int = 10) -> list[dict]:
         }
         for row in rows
     ]
+
+
+# --- reaching each other -------------------------------------------------------------------------
+@dataclass
+class Contact:
+    """The other party of an order as one of its parties sees it: a name and a WhatsApp
+    click-to-chat link with the order's reference (no link without a phone)."""
+
+    role: str  # "seller" (what the buyer sees) or "buyer" (what the seller sees)
+    name: str
+    whatsapp: str = ""
+
+
+@dataclass
+class Pickup:
+    """Where a pickup order is collected: the shop's address, opening hours and a map."""
+
+    address: str
+    village: str
+    district: str
+    opening_hours: str
+    map_url: str
+
+
+def whatsapp_link(phone: str, text: str) -> str:
+    """https://wa.me/<international digits>?text=<the prefilled message>; "" without a
+    phone. wa.me takes the number without + or leading zeros (+62812... -> 62812...)."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    if not digits:
+        return ""
+    return f"https://wa.me/{digits}?text={quote(text, safe='')}"
+
+
+def order_contacts(*, user, order: Order) -> dict:
+    """What `user` sees to reach the other party of `order`: for its buyer the shop's name and
+    WhatsApp (the business's phone, else its owner's) and, for a pickup order, the shop's
+    address, opening hours and a map link; for its seller the buyer's name and WhatsApp (the
+    order's contact phone). Nobody else (an admin, an auditor) gets these phones."""
+    parties = access.order_parties(user, order)
+    out: dict = {"contacts": [], "pickup": None}
+    if not parties & {access.BUYER, access.SELLER}:
+        return out
+    reference = order.number or str(order.pk)
+    site = settings.MALPRO_SITE_NAME
+    business = (
+        Business.objects.select_related("owner", "village__district__regency")
+        .filter(pk=order.business_id)
+        .first()
+    )
+    if access.BUYER in parties and business is not None:
+        phone = business.phone or (business.owner.phone if business.owner else "")
+        text = _("Halo %(shop)s, saya menanyakan pesanan %(number)s di %(site)s.") % {
+            "shop": business.name,
+            "number": reference,
+            "site": site,
+        }
+        out["contacts"].append(Contact("seller", business.name, whatsapp_link(phone, text)))
+        if order.delivery_method == DeliveryMethod.PICKUP:
+            village = business.village
+            district = village.district
+            city = _city_name(district.regency.name if district.regency_id else "")
+            place = ", ".join(
+                part
+                for part in (business.address, village.name, f"Kec. {district.name}", city)
+                if part
+            )
+            out["pickup"] = Pickup(
+                address=business.address,
+                village=village.name,
+                district=district.name,
+                opening_hours=business.opening_hours,
+                map_url="https://www.google.com/maps/search/?api=1&query=" + quote(place, safe=""),
+            )
+    if access.SELLER in parties:
+        name = order.contact_name or order.buyer.name
+        text = _("Halo %(name)s, ini %(shop)s di %(site)s, tentang pesanan %(number)s.") % {
+            "name": name,
+            "shop": order.seller_name,
+            "number": reference,
+            "site": site,
+        }
+        phone = order.contact_phone or order.buyer.phone
+        out["contacts"].append(Contact("buyer", name, whatsapp_link(phone, text)))
+    return out
+
+
+def _city_name(regency: str) -> str:
+    # The register spells regencies in capitals ("KOTA MALANG"); a map search reads either.
+    return regency.title() if regency.isupper() else regency

@@ -172,6 +172,7 @@ def order_detail(request, order_id: int):
             "reviewed": reviewed,
             "reviews": reviews,
             "show_phone": access.can_see_contact_phone(user=request.user, order=order),
+            **selectors.order_contacts(user=request.user, order=order),
         },
     )
 

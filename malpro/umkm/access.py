@@ -48,7 +48,7 @@ CLAIM_PARTY_LABELS = {
 # Fields the owner may still change once the business is verified; the rest (identity, permits)
 # would need verifying again, so only the guiding officer or the city admin edits them.
 OWNER_EDITABLE_AFTER_VERIFICATION = frozenset(
-    {"description", "address", "phone", "sector", "capital", "annual_sales"}
+    {"description", "address", "opening_hours", "phone", "sector", "capital", "annual_sales"}
 )
 # Scans of a person's identity card: the auditor sees that one was filed, not the scan (the NIK
 # on the auditor's screens is masked too).

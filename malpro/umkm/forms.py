@@ -46,6 +46,16 @@ class BusinessForm(forms.Form):
         max_length=255,
         validators=[validators.validate_line],
     )
+    opening_hours = forms.CharField(
+        label=_("Jam buka"),
+        required=False,
+        max_length=120,
+        validators=[validators.validate_line],
+        help_text=_(
+            "Ditunjukkan kepada pembeli yang mengambil pesanan di toko, bersama alamat dan "
+            "peta. Contoh: Senin–Sabtu 08.00–16.00."
+        ),
+    )
     nib = forms.CharField(
         label=_("NIB (jika ada)"),
         required=False,

@@ -68,6 +68,8 @@ class Business(HashedModel):
     owner_nik_hash = LookupHashField(source="owner_nik", kind="nik", db_index=True)
     phone = models.CharField(_("nomor HP usaha"), max_length=16, blank=True)
     address = models.CharField(_("alamat"), max_length=255, blank=True)
+    # Shown to buyers of a pickup order with the address; free text ("Senin–Sabtu 08.00–16.00").
+    opening_hours = models.CharField(_("jam buka"), max_length=120, blank=True)
     village = models.ForeignKey(
         "regions.Village", verbose_name=_("kelurahan"), on_delete=models.PROTECT
     )

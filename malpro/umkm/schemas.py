@@ -14,6 +14,7 @@ class BusinessIn(Schema):
     village_code: str = Field(..., max_length=13, examples=["35.73.05.1003"])
     sector: str = Field(..., examples=["makanan_minuman"])
     address: SafeLine = Field("", max_length=255)
+    opening_hours: SafeLine = Field("", max_length=120)
     description: SafeText = Field("", max_length=2000)
     nib: str = Field("", max_length=24)
     halal_number: str = Field("", max_length=40)

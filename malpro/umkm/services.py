@@ -69,6 +69,7 @@ class BusinessInput:
     village_code: str
     sector: str
     address: str = ""
+    opening_hours: str = ""
     description: str = ""
     nib: str = ""
     halal_number: str = ""
@@ -111,6 +112,7 @@ def _clean(data: BusinessInput, *, instance: Business | None = None) -> dict:
         errors["sector"] = _("Pilih sektor usaha.")
     values["sector"] = data.sector
     values["address"] = (data.address or "").strip()[:255]
+    values["opening_hours"] = " ".join((data.opening_hours or "").split())[:120]
     values["description"] = (data.description or "").strip()[:2000]
     values["nib"] = None
     if (data.nib or "").strip():

@@ -53,6 +53,7 @@ def _initial_from(business) -> dict:
         "phone": business.phone,
         "village_code": business.village_id,
         "address": business.address,
+        "opening_hours": business.opening_hours,
         "nib": business.nib or "",
         "halal_number": business.halal_number,
         "halal_issued_on": business.halal_issued_on,
