@@ -4,11 +4,15 @@ reference, its id kept), email by SMTP to a tiny local server; and nothing perso
 
 from __future__ import annotations
 
+import io
+import json
 import logging
+import re
 import socketserver
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils.translation import gettext_lazy as _
 
@@ -237,3 +241,59 @@ def test_no_number_or_text_in_logs_when_sending_and_failing(fake, person, caplog
     assert caplog.records  # something was logged: the test would see a leak
     for secret in ("6281233300001", "81233300001", "Dapur Bu Sari", "P-0001", "Rp82.000"):
         assert secret not in caplog.text
+
+
+# --- templates to register with Meta ------------------------------------------------------------
+def _listed() -> list[dict]:
+    out = io.StringIO()
+    call_command("whatsapp_templates", "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_whatsapp_templates_lists_every_kind_and_the_codes():
+    listed = {t["name"]: t for t in _listed()}
+    for kind in kinds.all_kinds():
+        entry = listed[kind.whatsapp_name]
+        assert entry["category"] == "UTILITY" and entry["parameters"] == list(kind.placeholders)
+        for language in ("id", "en"):
+            body = entry["languages"][language]["body"]
+            assert sorted(set(re.findall(r"\{\{(\d+)\}\}", body)), key=int) == [
+                str(n) for n in range(1, len(kind.placeholders) + 1)
+            ]
+            assert "%(" not in body
+    mine = listed["malpro_test_order_ready"]
+    assert mine["languages"]["id"]["body"] == "Pesanan {{1}} dari {{2}} siap diambil. Total {{3}}."
+    assert "header" not in mine["languages"]["id"]  # the title has a value: no fixed header
+    asn = listed["malpro_asn_claim_approved"]
+    assert asn["languages"]["en"] == {
+        "header": "Your NIP is verified",
+        "body": "Your account is now linked to the civil servant record of {{1}}.",
+    }
+    for purpose in ("verify", "reset"):
+        otp = listed[f"malpro_otp_{purpose}"]
+        assert otp["category"] == "AUTHENTICATION" and otp["parameters"] == ["code"]
+        assert otp["languages"]["en"]["buttons"] == [{"type": "OTP", "otp_type": "COPY_CODE"}]
+
+
+def test_the_listed_templates_are_the_ones_the_worker_sends(settings, person):
+    """A fake that knows only the listed templates (name and number of values) takes what the
+    worker sends, codes included."""
+    approved = {t["name"]: len(t["parameters"]) for t in _listed()}
+    with FakeWhatsApp(templates=approved) as fake:
+        for name, value in fake.settings().items():
+            setattr(settings, name, value)
+        settings.MALPRO_OTP_CHANNELS = ["whatsapp", "sms"]
+        services.send(user=person, kind=TEST_KIND.key, context=CONTEXT, key="k1")
+        services.send(user=person, kind="asn.claim_approved", context={"name": "Sari"}, key="k2")
+        services.send_code(phone=person.phone, text="-", purpose="reset", code="123456")
+    assert fake.refused == [] and len(fake.received) == 3
+    assert fake.received[-1]["template"]["name"] == "malpro_otp_reset"
+
+
+def test_whatsapp_templates_prints_a_readable_list():
+    out = io.StringIO()
+    call_command("whatsapp_templates", stdout=out)
+    text = out.getvalue()
+    assert "malpro_test_order_ready  [UTILITY]" in text
+    assert "{{1}}=number, {{2}}=shop, {{3}}=total" in text
+    assert "malpro_otp_verify  [AUTHENTICATION]" in text
