@@ -69,6 +69,7 @@ def _out(business: Business, user, *, detail: bool = False) -> dict:
         data.update(
             {
                 "address": business.address,
+                "opening_hours": business.opening_hours,
                 "description": business.description,
                 "capital": business.capital,
                 "annual_sales": business.annual_sales,

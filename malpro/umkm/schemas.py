@@ -69,6 +69,7 @@ class HistoryOut(Schema):
 
 class BusinessDetailOut(BusinessOut):
     address: str
+    opening_hours: str
     description: str
     capital: int | None
     annual_sales: int | None

@@ -102,3 +102,9 @@ def test_the_owner_of_a_verified_shop_changes_its_opening_hours(web, seller, sho
     assert response.status_code == 302, response.content.decode()[-3000:]
     shop.refresh_from_db()
     assert shop.opening_hours == "Setiap hari 07.00–21.00"
+
+
+@pytest.mark.django_db
+def test_the_api_reads_back_the_opening_hours(api, seller, shop):
+    body = api(seller).get(f"/api/v1/umkm/{shop.pk}").json()
+    assert body["opening_hours"] == "Senin–Sabtu 08.00–16.00"
