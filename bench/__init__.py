@@ -12,4 +12,5 @@ BENCHMARKS = {
     "webhooks": "bench.webhooks",
     "asn_report": "bench.asn_report",
     "nik_lookup": "bench.nik_lookup",
+    "messages": "bench.messages",
 }

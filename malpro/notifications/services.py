@@ -199,22 +199,24 @@ def outgoing(message: Message) -> Outgoing | None:
 
 
 def _finish(message: Message, *, ok: bool, started: float, error: str = "", **fields) -> None:
-    """Records a try and the message's new state (unless a status callback moved it on)."""
-    MessageAttempt.objects.create(
-        message=message,
-        ok=ok,
-        error=error[:300],
-        duration_ms=int((time.monotonic() - started) * 1000),
-    )
-    Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
-        claimed_until=None, last_error=error[:300], **fields
-    )
-    if ok and fields.get("provider_id"):
-        # The callback may have come first (it found the row by our id): keep its state, add
-        # the provider's id.
-        Message.objects.filter(pk=message.pk, provider_id="").update(
-            provider_id=fields["provider_id"]
+    """Records a try and the message's new state (unless a status callback moved it on), in
+    one commit right after the provider's answer (one disk flush per message, not three)."""
+    with transaction.atomic():
+        MessageAttempt.objects.create(
+            message=message,
+            ok=ok,
+            error=error[:300],
+            duration_ms=int((time.monotonic() - started) * 1000),
         )
+        moved = Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
+            claimed_until=None, last_error=error[:300], **fields
+        )
+        if not moved and ok and fields.get("provider_id"):
+            # The callback came first (it found the row by our id): keep its state, add the
+            # provider's id.
+            Message.objects.filter(pk=message.pk, provider_id="").update(
+                provider_id=fields["provider_id"]
+            )
 
 
 def send_one(message: Message, *, now=None) -> str:
