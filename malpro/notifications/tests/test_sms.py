@@ -96,3 +96,9 @@ def test_a_code_the_gateway_refused_is_not_left_usable_and_may_be_asked_again(ga
     gateway.status = 200
     assert client.post("/api/v1/auth/otp/request", {"purpose": "verify"}).status_code == 200
     assert gateway.received[-1]["body"]["to"] == user.phone
+
+
+def test_our_reference_goes_along_and_the_gateways_id_comes_back(gateway):
+    provider_id = sms.send_text(phone="+6281234567890", text="Pesanan siap", reference="ab12")
+    assert gateway.received[-1]["body"]["reference"] == "ab12"
+    assert provider_id == "abc"
