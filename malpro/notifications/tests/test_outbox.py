@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from malpro.conftest import make_user
 from malpro.notifications import channels, kinds, preferences, quiet, services, sms
+from malpro.notifications.channels.base import Retry
 from malpro.notifications.models import Message, MessageAttempt, Notification
 from malpro.notifications.tests.fake_whatsapp import FakeWhatsApp
 
@@ -215,3 +216,28 @@ def test_sending_twice_with_one_key_writes_once_and_dispatching_twice_sends_once
     _send(person, key="order-2")
     assert Notification.objects.filter(user=person).count() == 2
     assert len(fake.received) == 2
+
+
+def test_an_answer_lost_after_meta_got_the_message_is_not_resent_once_the_callback_came(
+    fake, person, monkeypatch
+):
+    whatsapp = channels.get("whatsapp")
+    real_send = whatsapp.send
+
+    def answer_lost(out):
+        real_send(out)
+        raise Retry("unreachable: ReadTimeout")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(whatsapp, "send", answer_lost)
+        _send(person)
+    message = _whatsapp(person)
+    assert message.state == "pending" and len(fake.received) == 1
+    body, signature = fake.callback(fake.statuses_for("sent"))
+    Client().post(
+        WEBHOOK, body, content_type="application/json", headers={"X-Hub-Signature-256": signature}
+    )
+    services.send_due(now=_later(10))
+    message.refresh_from_db()
+    assert message.state == "sent" and message.provider_id == fake.received[0]["_wamid"]
+    assert len(fake.received) == 1
