@@ -14,8 +14,8 @@ KINDS = [
         "orders",
         _("Pesanan baru %(number)s"),
         _(
-            "%(buyer)s memesan %(items)s (%(total)s, %(delivery)s, bayar %(payment)s). "
-            "Terima atau tolak sebelum %(deadline)s."
+            "Pesanan %(number)s dari %(buyer)s: %(items)s (%(total)s, %(delivery)s, bayar "
+            "%(payment)s). Terima atau tolak sebelum %(deadline)s."
         ),
         link=ORDER_PAGE,
     ),
@@ -24,8 +24,8 @@ KINDS = [
         "orders",
         _("Pesanan baru %(number)s sudah dibayar"),
         _(
-            "%(buyer)s memesan %(items)s dan sudah membayar %(total)s (%(delivery)s). "
-            "Terima atau tolak sebelum %(deadline)s."
+            "Pesanan %(number)s dari %(buyer)s: %(items)s, sudah dibayar %(total)s "
+            "(%(delivery)s). Terima atau tolak sebelum %(deadline)s."
         ),
         link=ORDER_PAGE,
     ),
@@ -33,7 +33,7 @@ KINDS = [
         "order.completed_cod_for_seller",
         "payments",
         _("Pesanan %(number)s selesai"),
-        _("Pembeli sudah menerima pesanan; pembayaran tunai %(total)s tercatat."),
+        _("Pesanan %(number)s selesai: pembeli sudah menerimanya, tunai %(total)s tercatat."),
         link=ORDER_PAGE,
     ),
     Kind(
@@ -50,14 +50,14 @@ KINDS = [
         "order.auto_cancelled_for_seller",
         "orders",
         _("Pesanan %(number)s dibatalkan otomatis"),
-        _("%(reason)s Stok barangnya sudah dikembalikan."),
+        _("Pesanan %(number)s dibatalkan otomatis. %(reason)s Stok barangnya dikembalikan."),
         link=ORDER_PAGE,
     ),
     Kind(
         "review.added_for_seller",
         "shop",
         _("Ulasan baru untuk %(product)s"),
-        _("%(buyer)s memberi nilai %(rating)s/5: %(text)s"),
+        _("%(buyer)s memberi nilai %(rating)s/5 untuk %(product)s: %(text)s"),
         link=ORDER_PAGE,
     ),
     # --- to the buyer ---
@@ -65,42 +65,42 @@ KINDS = [
         "order.accepted_for_buyer",
         "orders",
         _("Pesanan %(number)s diterima penjual"),
-        _("%(shop)s menerima pesanan Anda dan sedang menyiapkannya."),
+        _("%(shop)s menerima pesanan %(number)s dan sedang menyiapkannya."),
         link=ORDER_PAGE,
     ),
     Kind(
         "order.rejected_for_buyer",
         "orders",
         _("Pesanan %(number)s ditolak penjual"),
-        _("%(shop)s menolak pesanan Anda. Alasan: %(reason)s"),
+        _("%(shop)s menolak pesanan %(number)s. Alasan: %(reason)s"),
         link=ORDER_PAGE,
     ),
     Kind(
         "order.ready_pickup_for_buyer",
         "orders",
         _("Pesanan %(number)s siap diambil"),
-        _("Pesanan Anda siap diambil di %(shop)s, %(address)s. Total %(total)s."),
+        _("Pesanan %(number)s siap diambil di %(shop)s, %(address)s. Total %(total)s."),
         link=ORDER_PAGE,
     ),
     Kind(
         "order.ready_delivery_for_buyer",
         "orders",
         _("Pesanan %(number)s sedang diantar"),
-        _("%(shop)s sedang mengantar pesanan Anda. Total %(total)s."),
+        _("%(shop)s sedang mengantar pesanan %(number)s. Total %(total)s."),
         link=ORDER_PAGE,
     ),
     Kind(
         "order.delivered_for_buyer",
         "orders",
         _("Pesanan %(number)s sudah diterima"),
-        _("Pesanan dari %(shop)s sudah diserahkan. Konfirmasi selesai dan beri ulasan."),
+        _("Pesanan %(number)s dari %(shop)s sudah diserahkan. Konfirmasi selesai dan beri ulasan."),
         link=ORDER_PAGE,
     ),
     Kind(
         "order.auto_cancelled_for_buyer",
         "orders",
         _("Pesanan %(number)s dibatalkan"),
-        _("Pesanan Anda di %(shop)s dibatalkan otomatis. %(reason)s"),
+        _("Pesanan %(number)s di %(shop)s dibatalkan otomatis. %(reason)s"),
         link=ORDER_PAGE,
     ),
 ]

@@ -107,7 +107,8 @@ def test_a_cod_order_from_placed_to_completed_tells_each_party_once(buyer, selle
     # Orders, payments and shop messages all default to WhatsApp.
     assert_exactly(buyer, seller, expected, [wa(who, key) for who, key in expected])
     sent = next(m for m in memory_outbox if m.out.template == "malpro_order_new_for_seller")
-    assert sent.out.to == seller.phone and sent.out.params[0] == buyer.name
+    assert sent.out.to == seller.phone
+    assert sent.out.params[:2] == (order.number, buyer.name)
 
     replay_everything(since)
     assert_exactly(buyer, seller, expected, [wa(who, key) for who, key in expected])
