@@ -8,18 +8,22 @@ Backends (MALPRO_WHATSAPP_BACKEND):
   `biz_opaque_callback_data` so that status callbacks (notifications.webhooks) find the row
   even when the answer to the send was lost.
 
-Business-initiated messages must be approved templates (`manage.py whatsapp_templates`).
+Business-initiated messages must be approved templates (`manage.py whatsapp_templates`): the
+body takes the message's values; a template whose message has a link has an "open" URL
+button, whose value (when the link has values) is the link's end.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 import requests
 from django.conf import settings
 
 from malpro.core import validators
+from malpro.notifications import kinds
 from malpro.notifications.channels.base import (
     Channel,
     Kept,
@@ -55,12 +59,49 @@ def _to(phone: str) -> str:
 
 
 OTP_PREFIX = "malpro_otp_"  # authentication templates: the code is the one value
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def url_button(link: str) -> tuple[str, bool] | None:
+    """A template's link as its URL button: (the URL as registered with Meta, whether it ends
+    in a value). A link with values is registered as "<site><fixed part up to its last
+    slash>{{1}}"; the rest of the rendered link is the button's value. None without a link."""
+    if not link:
+        return None
+    base = settings.MALPRO_PUBLIC_URL
+    first = _PLACEHOLDER.search(link)
+    if first is None:
+        return f"{base}{link}", False
+    fixed = link[: first.start()]
+    fixed = fixed[: fixed.rfind("/") + 1] or "/"
+    return f"{base}{fixed}{{{{1}}}}", True
+
+
+def _link_value(out: Outgoing) -> str | None:
+    """The value of the message's URL button, or None when its template has none to fill."""
+    kind = next((k for k in kinds.all_kinds() if k.whatsapp_name == out.template), None)
+    button = url_button(kind.link) if kind is not None else None
+    if button is None or not button[1]:
+        return None
+    prefix = button[0].removesuffix("{{1}}")
+    return out.link[len(prefix) :] if out.link.startswith(prefix) else "-"
 
 
 def _components(out: Outgoing) -> list[dict]:
     components = [
         {"type": "body", "parameters": [{"type": "text", "text": p or "-"} for p in out.params]}
     ]
+    value = _link_value(out)
+    if value is not None:
+        # The template's "open" button: the page where the person acts.
+        components.append(
+            {
+                "type": "button",
+                "sub_type": "url",
+                "index": "0",
+                "parameters": [{"type": "text", "text": value or "-"}],
+            }
+        )
     if out.template.startswith(OTP_PREFIX) and out.params:
         # An authentication template's copy-code button takes the code again.
         components.append(

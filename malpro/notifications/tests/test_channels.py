@@ -12,6 +12,7 @@ import socketserver
 import threading
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +72,14 @@ def test_the_cloud_request_is_a_template_message_with_the_values_in_order(fake, 
                 {"type": "text", "text": "Dapur Bu Sari"},
                 {"type": "text", "text": "Rp82.000"},
             ],
-        }
+        },
+        # The "open" button: registered as <site>/pesanan/{{1}}, the value is the link's end.
+        {
+            "type": "button",
+            "sub_type": "url",
+            "index": "0",
+            "parameters": [{"type": "text", "text": "P-0001/"}],
+        },
     ]
     assert payload["biz_opaque_callback_data"] == message.uid
     assert message.state == "sent" and message.provider_id == payload["_wamid"]
@@ -264,10 +272,16 @@ def test_whatsapp_templates_lists_every_kind_and_the_codes():
     mine = listed["malpro_test_order_ready"]
     assert mine["languages"]["id"]["body"] == "Pesanan {{1}} dari {{2}} siap diambil. Total {{3}}."
     assert "header" not in mine["languages"]["id"]  # the title has a value: no fixed header
+    [button] = mine["languages"]["en"]["buttons"]
+    assert button["type"] == "URL" and button["text"] == "Open"
+    assert button["url"] == f"{django_settings.MALPRO_PUBLIC_URL}/pesanan/{{{{1}}}}"
     asn = listed["malpro_asn_claim_approved"]
     assert asn["languages"]["en"] == {
         "header": "Your NIP is verified",
         "body": "Your account is now linked to the civil servant record of {{1}}.",
+        "buttons": [
+            {"type": "URL", "text": "Open", "url": f"{django_settings.MALPRO_PUBLIC_URL}/asn/"}
+        ],
     }
     for purpose in ("verify", "reset"):
         otp = listed[f"malpro_otp_{purpose}"]

@@ -4,8 +4,10 @@ Management API) before turning on MALPRO_WHATSAPP_BACKEND=cloud.
 Every message template (notifications.kinds) is a UTILITY template `malpro_<key>` whose body
 takes the template's values as {{1}}, {{2}}, ... in the order they appear in the Indonesian
 body (the order the worker sends them in); one-time codes are AUTHENTICATION templates
-`malpro_otp_<purpose>` with the code as their one value and a copy-code button. Each comes in
-Indonesian ("id") and English ("en").
+`malpro_otp_<purpose>` with the code as their one value and a copy-code button. A template
+whose message has a link gets an "open" URL button (with a value when the link has values:
+the worker sends the link's end). Each comes in Indonesian ("id") and English ("en").
+The URLs use MALPRO_PUBLIC_URL: run this with the city's own setting.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from malpro.notifications import kinds
+from malpro.notifications.channels.whatsapp import url_button
 
 LANGUAGES = ("id", "en")
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 # Meta's fixed wording of authentication templates (only the code, the security
 # recommendation and the expiry are chosen when registering them).
+_BUTTON_TEXT = {"id": "Buka", "en": "Open"}
 _OTP_BODY = {
     "id": "*{{1}}* adalah kode verifikasi Anda.",
     "en": "*{{1}}* is your verification code.",
@@ -55,6 +59,12 @@ def kind_template(kind: kinds.Kind) -> dict:
         entry = {"body": body}
         if not _PLACEHOLDER.search(title):
             entry["header"] = title.replace("%%", "%")  # a fixed header; else none
+        button = url_button(kind.link)
+        if button is not None:
+            url, takes_value = button
+            entry["buttons"] = [{"type": "URL", "text": _BUTTON_TEXT[language], "url": url}]
+            if takes_value:
+                entry["buttons"][0]["example"] = [url.replace("{{1}}", "contoh/1/")]
         languages[language] = entry
         warnings += [f"{language}: {w}" for w in _warnings(body)]
     return {
@@ -120,6 +130,9 @@ class Command(BaseCommand):
                 if entry.get("header"):
                     self.stdout.write(f"  {language} header: {entry['header']}")
                 self.stdout.write(f"  {language} body:   {entry['body']}")
+                for button in entry.get("buttons", []):
+                    target = button.get("url", button.get("otp_type", ""))
+                    self.stdout.write(f"  {language} button: {button['type']} {target}")
             for warning in t["warnings"]:
                 self.stdout.write(self.style.WARNING(f"  warning: {warning}"))
             self.stdout.write("")
