@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from malpro.core.money import format_rupiah
 from malpro.notifications.services import send, translation_for
-from malpro.orders.models import Order, PaymentMethod
+from malpro.orders.models import Order, OrderStatus, PaymentMethod
 from malpro.payments.models import Payment, PaymentStatus, PayoutLine
 from malpro.umkm.models import Business
 
@@ -92,6 +93,14 @@ def remind_expiring(*, now=None) -> int:
             status__in=[PaymentStatus.CREATED, PaymentStatus.PENDING],
             expires_at__gt=now,
             expires_at__lte=now + EXPIRING_WITHIN,
+        )
+        # A checkout its buyer dropped keeps its payment open until it expires: no reminder.
+        .filter(
+            Exists(
+                Order.objects.filter(
+                    checkout_id=OuterRef("checkout_id"), status=OrderStatus.PENDING_PAYMENT
+                )
+            )
         )
         .select_related("checkout__buyer")
         .order_by("pk")

@@ -40,6 +40,11 @@ def test_the_expiring_reminder_is_sent_once_per_payment(buyer, seller):
     notify(paid)
     paid.refresh_from_db()
     assert consumers.remind_expiring(now=paid.expires_at - dt.timedelta(minutes=5)) == 0
+    # Nor one whose buyer dropped the checkout (the payment stays open until it expires).
+    dropped, open_payment, _ = cashless_checkout(buyer, seller, key="p-3")
+    services.buyer_cancel(user=buyer, checkout_id=dropped.pk)
+    open_payment.refresh_from_db()
+    assert consumers.remind_expiring(now=open_payment.expires_at - dt.timedelta(minutes=5)) == 0
 
 
 @pytest.mark.django_db
