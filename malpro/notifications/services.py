@@ -32,6 +32,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
+from malpro.core import throttle
 from malpro.notifications import channels, kinds, preferences, quiet
 from malpro.notifications.channels.base import Outgoing, Refused, Retry
 from malpro.notifications.models import Message, MessageAttempt, Notification
@@ -375,7 +376,11 @@ def status_update(
         if message.state in (Message.State.SENDING, Message.State.SENT):
             fields.update(state=Message.State.FAILED, last_error=f"provider: {error}"[:300])
             if fallback and channel == kinds.WHATSAPP:
-                _fall_back_to_sms(message)
+                if message.dedupe_key.startswith("now:"):
+                    # A code: it exists nowhere any more; the next one goes by SMS.
+                    _no_whatsapp(message.user.phone if message.user else "")
+                else:
+                    _fall_back_to_sms(message)
     elif status in ("sent", "delivered", "read"):
         if ORDER.get(message.state, -1) < ORDER[status] or message.state == Message.State.FAILED:
             fields["state"] = status
@@ -396,6 +401,15 @@ class CodeNotSent(Exception):
     """No channel took the code."""
 
 
+NO_WHATSAPP_DAYS = 30
+
+
+def _no_whatsapp(phone: str) -> None:
+    """Remembers (keyed hash only) that WhatsApp said this number has no account."""
+    if phone:
+        throttle.remember("no-whatsapp", phone, days=NO_WHATSAPP_DAYS)
+
+
 def _send_now(*, channel: str, out: Outgoing, template: str, user, language: str) -> Message:
     """Sends `out` on `channel` at once (no outbox, no quiet hours) and keeps a row of it
     without its text; the row is SENT or FAILED afterwards."""
@@ -414,6 +428,8 @@ def _send_now(*, channel: str, out: Outgoing, template: str, user, language: str
         provider_id = channels.get(channel).send(out)
     except (Retry, Refused) as exc:
         _finish(message, ok=False, started=started, error=str(exc), state=Message.State.FAILED)
+        if isinstance(exc, Refused) and exc.fallback and channel == kinds.WHATSAPP:
+            _no_whatsapp(out.to)
         message.state = Message.State.FAILED
         return message
     _finish(
@@ -431,9 +447,12 @@ def _send_now(*, channel: str, out: Outgoing, template: str, user, language: str
 def send_code(*, phone: str, text: str, purpose: str, code: str, user=None, language="id"):
     """Sends a one-time code now, through MALPRO_OTP_CHANNELS in order (WhatsApp's
     authentication template takes the code as its one value). Keeps a row per try without
-    the code. Raises CodeNotSent when every channel refused."""
+    the code. Raises CodeNotSent when every channel refused. A number WhatsApp said has no
+    account (at once, or later in a status callback) gets its codes by SMS for a while."""
     for name in settings.MALPRO_OTP_CHANNELS:
         if name not in (kinds.WHATSAPP, kinds.SMS):
+            continue
+        if name == kinds.WHATSAPP and throttle.known("no-whatsapp", phone):
             continue
         out = Outgoing(
             to=phone,

@@ -9,6 +9,7 @@ import logging
 import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from malpro.accounts.models import User
@@ -142,3 +143,27 @@ def test_the_old_number_is_told_of_a_recovery_by_sms_and_the_row_keeps_no_text(w
     row = Message.objects.get(template="account.recovered_old_number")
     assert (row.channel, row.state, row.context) == ("sms", "sent", {})
     assert told.reference == row.uid
+
+
+def test_a_code_whatsapp_later_reports_undeliverable_makes_the_next_one_go_by_sms(fake, api):
+    """Meta often accepts a message and only then reports that the number has no WhatsApp:
+    that code is lost (it exists nowhere in clear), and the next code goes by SMS."""
+    user = make_user("081266600007", "Eko", verified=False)
+    assert api(user).post("/api/v1/auth/otp/request", {"purpose": "verify"}).status_code == 200
+    assert len(fake.received) == 1 and sms.outbox == []
+    failed = fake.statuses_for("failed")
+    failed[0]["errors"] = [{"code": 131026, "title": "Message undeliverable."}]
+    body, signature = fake.callback(failed)
+    response = Client().post(
+        "/api/v1/notifications/webhooks/whatsapp",
+        body,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": signature},
+    )
+    assert response.status_code == 200
+    assert Message.objects.get(channel="whatsapp").state == "failed"
+    assert not Message.objects.filter(channel="sms").exists()  # no code to send again
+    again = api().post("/api/v1/auth/otp/request", {"purpose": "reset", "phone": user.phone})
+    assert again.status_code == 200
+    assert len(fake.received) == 1 and len(sms.outbox) == 1
+    assert Message.objects.filter(channel="sms", template="otp.reset", state="sent").exists()
