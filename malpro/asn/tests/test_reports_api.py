@@ -131,7 +131,7 @@ def test_reminders_go_to_asn_below_target_once(programme):
     call_command("asn_remind", "--force", stdout=out)
     assert out.getvalue().strip() == "reminders=1"  # Budi; Dina has no account
     call_command("asn_remind", "--force", stdout=io.StringIO())
-    note = Notification.objects.get()
+    note = Notification.objects.get(kind="asn.reminder")  # the programme's orders have theirs
     assert note.user == programme["budi"].user and "Kurang Rp30.000" in note.body
 
 
@@ -152,7 +152,8 @@ def test_the_daily_reminder_task_sends_only_near_the_period_end(programme):
     from malpro.asn import tasks
 
     assert tasks.remind.delay(days=0).get() == 0  # a period always has at least one day left
-    assert not Notification.objects.exists()
+    reminders = Notification.objects.filter(kind="asn.reminder")
+    assert not reminders.exists()
     assert tasks.remind.delay(days=31).get() == 1  # every day of a month is within 31 days
     assert tasks.remind.delay(days=31).get() == 0  # once per ASN per period
-    assert Notification.objects.get().user == programme["budi"].user
+    assert reminders.get().user == programme["budi"].user
