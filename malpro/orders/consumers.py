@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from malpro.core.models import Event
 from malpro.core.money import format_rupiah
@@ -123,7 +124,23 @@ def messages(event: Event) -> None:
                 context={**facts, "path": path},
                 event=event,
             )
-    elif to == OrderStatus.CANCELLED and event.actor_id is None:
+    elif to == OrderStatus.CANCELLED and event.actor_id is not None:
+        # A person's cancellation: the buyer's (the seller stops preparing it) or the city
+        # admin's (both parties are told why). An unpaid order never reached the seller.
+        reached_seller = frm != OrderStatus.PENDING_PAYMENT
+        by_buyer = event.actor_id == order.buyer_id
+        if owner is not None and reached_seller and event.actor_id != owner.pk:
+            with translation_for(owner):
+                by = str(_("pembeli") if by_buyer else _("admin kota"))
+            send(
+                user=owner,
+                kind="order.cancelled_for_seller",
+                context={**facts, "by": by},
+                event=event,
+            )
+        if not by_buyer:
+            send(user=buyer, kind="order.cancelled_for_buyer", context=facts, event=event)
+    elif to == OrderStatus.CANCELLED:
         # The system's cancellations: not accepted in time, or the payment expired (that
         # order never reached the seller).
         send(user=buyer, kind="order.auto_cancelled_for_buyer", context=facts, event=event)

@@ -60,6 +60,13 @@ KINDS = [
         _("%(buyer)s memberi nilai %(rating)s/5 untuk %(product)s: %(text)s"),
         link=ORDER_PAGE,
     ),
+    Kind(
+        "order.cancelled_for_seller",
+        "orders",
+        _("Pesanan %(number)s dibatalkan"),
+        _("Pesanan %(number)s dibatalkan oleh %(by)s. %(reason)s Jangan dikirim."),
+        link=ORDER_PAGE,
+    ),
     # --- to the buyer ---
     Kind(
         "order.accepted_for_buyer",
@@ -101,6 +108,13 @@ KINDS = [
         "orders",
         _("Pesanan %(number)s dibatalkan"),
         _("Pesanan %(number)s di %(shop)s dibatalkan otomatis. %(reason)s"),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "order.cancelled_for_buyer",
+        "orders",
+        _("Pesanan %(number)s dibatalkan admin"),
+        _("Pesanan %(number)s di %(shop)s dibatalkan oleh admin kota. Alasan: %(reason)s"),
         link=ORDER_PAGE,
     ),
 ]

@@ -234,3 +234,20 @@ def test_a_buyer_cancelling_is_not_an_automatic_cancellation(buyer, seller):
     move(buyer, order, "cancelled")
     assert not Notification.objects.filter(kind__startswith="order.auto_cancelled").exists()
     assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
+    # The seller stops preparing it; the buyer, who cancelled, is not told their own move.
+    (note,) = Notification.objects.filter(user=seller, kind="order.cancelled_for_seller")
+    assert "oleh pembeli" in note.body
+    assert not Notification.objects.filter(user=buyer, kind__contains="cancelled").exists()
+
+
+@pytest.mark.django_db
+def test_an_admin_cancellation_tells_both_parties_why(buyer, seller, city_admin):
+    item = product(delivering_shop(seller), "Keripik Tempe", price=15000, stock=10)
+    fill_cart(buyer, (item, 1))
+    order = place(buyer, {item.business_id: "pickup"})[0].orders.get()
+    move(seller, order, "accepted")
+    move(city_admin, order, "cancelled", reason="Laporan penipuan")
+    to_seller = Notification.objects.get(user=seller, kind="order.cancelled_for_seller")
+    to_buyer = Notification.objects.get(user=buyer, kind="order.cancelled_for_buyer")
+    assert "oleh admin kota" in to_seller.body and "Laporan penipuan" in to_seller.body
+    assert "Laporan penipuan" in to_buyer.body
