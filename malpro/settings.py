@@ -326,9 +326,10 @@ MALPRO_QUIET_HOURS = env.get_str("MALPRO_QUIET_HOURS", "21-6") or ""
 MALPRO_MESSAGE_LEASE_SECONDS = env.get_int("MALPRO_MESSAGE_LEASE_SECONDS", 120)
 MALPRO_MESSAGE_MAX_ATTEMPTS = env.get_int("MALPRO_MESSAGE_MAX_ATTEMPTS", 8)
 # Email: Django's backends. The console backend prints mails in the embedded default.
-EMAIL_BACKEND = env.get_str(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-) or "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = (
+    env.get_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    or "django.core.mail.backends.console.EmailBackend"
+)
 EMAIL_HOST = env.get_str("EMAIL_HOST", "localhost") or "localhost"
 EMAIL_PORT = env.get_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER", "") or ""

@@ -23,21 +23,27 @@ KINDS = [
         "asn.offline_to_confirm",
         "orders",
         _("Konfirmasi pembelian langsung"),
-        _("%(name)s mencatat belanja %(amount)s di %(shop)s pada %(date)s. Konfirmasi bila benar."),
+        _(
+            "ASN %(name)s mencatat belanja %(amount)s di %(shop)s pada %(date)s. "
+            "Konfirmasi bila benar."
+        ),
         link="/jual/pembelian-asn/",
     ),
     Kind(
         "asn.offline_confirmed",
         "asn",
         _("Pembelian langsung dikonfirmasi"),
-        _("%(shop)s mengonfirmasi belanja %(amount)s pada %(date)s; kini dihitung."),
+        _("Toko %(shop)s mengonfirmasi belanja %(amount)s pada %(date)s; kini dihitung."),
         link="/asn/",
     ),
     Kind(
         "asn.offline_rejected",
         "asn",
         _("Pembelian langsung ditolak"),
-        _("%(shop)s menolak catatan belanja %(amount)s pada %(date)s: %(reason)s"),
+        _(
+            "Toko %(shop)s menolak catatan belanja %(amount)s pada %(date)s. Alasan: "
+            "%(reason)s. Hubungi toko bila ini keliru."
+        ),
         link="/asn/",
     ),
     Kind(

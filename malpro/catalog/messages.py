@@ -29,7 +29,7 @@ KINDS = [
         "product.stock_out_for_seller",
         "shop",
         _("Stok %(product)s habis"),
-        _("%(product)s habis terjual dan tidak bisa dibeli sampai stoknya ditambah."),
+        _("Produk %(product)s habis terjual dan tidak bisa dibeli sampai stoknya ditambah."),
         link=PRODUCT_EDIT,
     ),
 ]

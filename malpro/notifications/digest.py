@@ -27,9 +27,7 @@ def send_digests(*, today=None) -> int:
     today = today or timezone.localdate()
     sent = 0
     people = (
-        User.objects.filter(is_active=True, roles__role__in=STAFF_ROLES)
-        .distinct()
-        .order_by("pk")
+        User.objects.filter(is_active=True, roles__role__in=STAFF_ROLES).distinct().order_by("pk")
     )
     for user in people.iterator(chunk_size=200):
         lines = waiting_for(user)
@@ -50,4 +48,3 @@ def send_digests(*, today=None) -> int:
         )
         sent += note is not None
     return sent
-

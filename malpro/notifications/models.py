@@ -135,6 +135,4 @@ class Preference(models.Model):
     email = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "category"], name="preference_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "category"], name="preference_once")]

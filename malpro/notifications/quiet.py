@@ -38,4 +38,4 @@ def next_allowed(at: dt.datetime) -> dt.datetime:
     morning = local.replace(hour=end, minute=0, second=0, microsecond=0)
     if morning <= local:
         morning += dt.timedelta(days=1)
-    return morning.astimezone(dt.timezone.utc)
+    return morning.astimezone(dt.UTC)

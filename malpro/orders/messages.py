@@ -57,7 +57,10 @@ KINDS = [
         "review.added_for_seller",
         "shop",
         _("Ulasan baru untuk %(product)s"),
-        _("%(buyer)s memberi nilai %(rating)s/5 untuk %(product)s: %(text)s"),
+        _(
+            'Pembeli %(buyer)s memberi nilai %(rating)s/5 untuk %(product)s: "%(text)s". '
+            "Anda dapat membalasnya."
+        ),
         link=ORDER_PAGE,
     ),
     Kind(
@@ -72,14 +75,17 @@ KINDS = [
         "order.accepted_for_buyer",
         "orders",
         _("Pesanan %(number)s diterima penjual"),
-        _("%(shop)s menerima pesanan %(number)s dan sedang menyiapkannya."),
+        _("Toko %(shop)s menerima pesanan %(number)s dan sedang menyiapkannya."),
         link=ORDER_PAGE,
     ),
     Kind(
         "order.rejected_for_buyer",
         "orders",
         _("Pesanan %(number)s ditolak penjual"),
-        _("%(shop)s menolak pesanan %(number)s. Alasan: %(reason)s"),
+        _(
+            "Toko %(shop)s menolak pesanan %(number)s. Alasan: %(reason)s. Lihat rinciannya di "
+            "halaman pesanan."
+        ),
         link=ORDER_PAGE,
     ),
     Kind(
@@ -93,7 +99,7 @@ KINDS = [
         "order.ready_delivery_for_buyer",
         "orders",
         _("Pesanan %(number)s sedang diantar"),
-        _("%(shop)s sedang mengantar pesanan %(number)s. Total %(total)s."),
+        _("Toko %(shop)s sedang mengantar pesanan %(number)s. Total %(total)s."),
         link=ORDER_PAGE,
     ),
     Kind(
@@ -107,14 +113,20 @@ KINDS = [
         "order.auto_cancelled_for_buyer",
         "orders",
         _("Pesanan %(number)s dibatalkan"),
-        _("Pesanan %(number)s di %(shop)s dibatalkan otomatis. %(reason)s"),
+        _(
+            "Pesanan %(number)s di %(shop)s dibatalkan otomatis. %(reason)s Lihat rinciannya "
+            "di halaman pesanan."
+        ),
         link=ORDER_PAGE,
     ),
     Kind(
         "order.cancelled_for_buyer",
         "orders",
         _("Pesanan %(number)s dibatalkan admin"),
-        _("Pesanan %(number)s di %(shop)s dibatalkan oleh admin kota. Alasan: %(reason)s"),
+        _(
+            "Pesanan %(number)s di %(shop)s dibatalkan oleh admin kota. Alasan: %(reason)s. "
+            "Lihat rinciannya di halaman pesanan."
+        ),
         link=ORDER_PAGE,
     ),
 ]

@@ -36,7 +36,7 @@ KINDS = [
         "business.submitted_for_officer",
         "work",
         _("Usaha baru untuk diverifikasi: %(shop)s"),
-        _("%(shop)s (Kelurahan %(village)s) diajukan untuk diverifikasi. Periksa datanya."),
+        _("Usaha %(shop)s (Kelurahan %(village)s) diajukan untuk diverifikasi. Periksa datanya."),
         link=BUSINESS_PAGE,
     ),
 ]
