@@ -84,6 +84,8 @@ class Message(models.Model):
     # While SENDING: a worker holds it until then; past it, the sweep takes it back.
     claimed_until = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=32, blank=True)  # the claiming batch's token
+    # Past this the message is pointless (a payment's deadline): not sent any more.
+    expires_at = models.DateTimeField(null=True, blank=True)
     provider_id = models.CharField(max_length=128, blank=True, db_index=True)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -66,9 +66,14 @@ def send(
     event=None,
     key: str | None = None,
     channels_only: tuple[str, ...] | None = None,
+    expires_at=None,
 ) -> Notification | None:
     """Tells `user` about something: the bell now, their chosen outside channels through the
-    outbox. Returns the in-app notification (None when this one was already sent)."""
+    outbox. Returns the in-app notification (None when this one was already sent).
+
+    `expires_at`: past it the message is pointless (a payment's deadline). Outside channels
+    are not used when quiet hours would hold the message until then, and the worker skips
+    one that could not be sent in time; the bell has it anyway."""
     template = kinds.get(kind)
     context = dict(context or {})
     base = f"{_base_key(event, key)}:{user.pk}:{kind}"
@@ -92,6 +97,8 @@ def send(
         wanted = [ch for ch in wanted if ch in channels_only]
     now = timezone.now()
     due = quiet.next_allowed(now) if template.quiet else now
+    if expires_at is not None and due >= expires_at:
+        wanted = []
     rows = [
         Message(
             user=user,
@@ -103,6 +110,7 @@ def send(
             context=context,
             language=user.language,
             next_attempt_at=due,
+            expires_at=expires_at,
         )
         for ch in wanted
     ]
@@ -223,6 +231,15 @@ def _finish(message: Message, *, ok: bool, started: float, error: str = "", **fi
 def send_one(message: Message, *, now=None) -> str:
     """Sends one claimed message; returns "sent", "retrying" or "failed"."""
     started = time.monotonic()
+    if message.expires_at is not None and (now or timezone.now()) >= message.expires_at:
+        _finish(
+            message,
+            ok=False,
+            started=started,
+            error="too late: its moment had passed",
+            state=Message.State.SKIPPED,
+        )
+        return "failed"
     try:
         out = outgoing(message)
     except Exception as exc:  # a template or context that cannot render: a bug, not a retry

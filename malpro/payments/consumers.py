@@ -80,6 +80,7 @@ def _payment_due(event) -> None:
         kind="payment.due",
         context=_payment_facts(payment),
         event=event,
+        expires_at=payment.expires_at,
     )
 
 
@@ -112,6 +113,7 @@ def remind_expiring(*, now=None) -> int:
                 kind="payment.expiring",
                 context=_payment_facts(payment),
                 key=f"payment-expiring:{payment.pk}",
+                expires_at=payment.expires_at,
             )
         sent += note is not None
     return sent

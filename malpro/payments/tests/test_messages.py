@@ -94,3 +94,31 @@ def test_a_payout_tells_each_business_its_own_amount(buyer, other_buyer, seller,
     assert all("Rp30.000" in n.title for n in sent)
     assert first.business.name in sent[0].body + sent[1].body
     assert len(whatsapp("malpro_payout_sent")) == 2
+
+
+@pytest.mark.django_db
+def test_a_payment_message_in_quiet_hours_stays_in_the_app(settings, buyer, seller):
+    """Quiet hours would hold a WhatsApp until long after the payment expired: the buyer is
+    told in the app only, never on the phone too late."""
+    from malpro.notifications.models import Message
+    from malpro.notifications.quiet import JAKARTA
+
+    hour = timezone.now().astimezone(JAKARTA).hour
+    settings.MALPRO_QUIET_HOURS = f"{hour}-{(hour + 2) % 24}"  # quiet now, for over an hour
+    cashless_checkout(buyer, seller)
+    assert notes(buyer, "payment.due")
+    assert not Message.objects.filter(user=buyer, template="payment.due").exists()
+    assert not whatsapp("malpro_payment_due")
+
+
+@pytest.mark.django_db
+def test_a_payment_message_not_sent_before_the_deadline_is_dropped(buyer, seller):
+    from malpro.notifications import services as messaging
+    from malpro.notifications.models import Message
+
+    checkout, payment, _item = cashless_checkout(buyer, seller)
+    message = Message.objects.get(user=buyer, template="payment.due")
+    Message.objects.filter(pk=message.pk).update(state="pending")  # as if the send had failed
+    messaging.send_due(now=payment.expires_at + dt.timedelta(seconds=1))
+    message.refresh_from_db()
+    assert message.state == "skipped" and "too late" in message.last_error
