@@ -181,8 +181,8 @@ def test_qris_checkout_paid_through_the_simulator_reaches_the_sellers(
     desk.get_by_label("Nama pemilik rekening").fill("Sari Wulandari")
     desk.get_by_role("button", name="Simpan rekening").click()
     expect(desk.locator(".messages")).to_contain_text("Rekening disimpan.")
-    open_menu(desk, "Notifikasi")
-    notice = desk.locator("article", has_text="Rekening pencairan usaha Anda diubah")
+    desk.locator("#bell").click()  # the bell in the header, with its unread count
+    notice = desk.locator(".note", has_text="Rekening pencairan usaha Anda diubah")
     expect(notice).to_contain_text("Dapur Bu Sari")
     assert desk.js_errors == [] and page.js_errors == []
     assert ledger_ok() == "ledger ok"

@@ -8,13 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifikasi")
 
     def ready(self):
-        from malpro.core import nav
-        from malpro.notifications import access, kinds, messages
+        from malpro.notifications import kinds, messages
 
+        # No menu entry: the bell in the header of every page is the way in.
         kinds.register(*messages.KINDS)
-        nav.register(
-            _("Notifikasi"),
-            "notifications:list",
-            lambda u: access.can_view_notifications(user=u),
-            order=90,
-        )

@@ -19,9 +19,12 @@ class PreferencesForm(forms.Form):
         help_text=_("Bahasa WhatsApp, SMS, email dan notifikasi yang dikirim kepada Anda."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.categories = list(categories if categories is not None else CATEGORIES)
         for key, category in CATEGORIES.items():
+            if key not in self.categories:
+                continue
             self.fields[key] = forms.MultipleChoiceField(
                 label=category.label,
                 help_text=category.help,
@@ -34,7 +37,7 @@ class PreferencesForm(forms.Form):
             )
 
     def category_fields(self):
-        return [self[key] for key in CATEGORIES]
+        return [self[key] for key in self.categories]
 
     def choices(self) -> dict[str, set[str]]:
-        return {key: set(self.cleaned_data.get(key) or ()) for key in CATEGORIES}
+        return {key: set(self.cleaned_data.get(key) or ()) for key in self.categories}

@@ -26,6 +26,9 @@ class Category:
     label: object
     help: object
     defaults: frozenset[str]  # outside channels on unless the person turns them off
+    # Roles whose people get messages of this category (empty: everyone); the preferences
+    # show a person only the categories that concern them.
+    roles: frozenset[str] = frozenset()
 
 
 CATEGORIES: dict[str, Category] = {
@@ -48,18 +51,21 @@ CATEGORIES: dict[str, Category] = {
             _("Usaha dan produk"),
             _("Verifikasi usaha, produk disembunyikan, stok menipis, ulasan baru."),
             frozenset({WHATSAPP}),
+            frozenset({"seller"}),
         ),
         Category(
             "asn",
             _("Program belanja ASN"),
             _("Klaim NIP, sisa kewajiban belanja, pembelian langsung."),
             frozenset({WHATSAPP}),
+            frozenset({"asn"}),
         ),
         Category(
             "work",
             _("Pekerjaan petugas"),
             _("Pengajuan baru untuk diperiksa dan ringkasan harian pekerjaan yang menunggu."),
             frozenset({EMAIL}),
+            frozenset({"agency_officer", "area_operator", "city_admin"}),
         ),
         Category(
             "security",

@@ -18,6 +18,15 @@ def reachable(user) -> set[str]:
     return out
 
 
+def categories_for(user) -> list[str]:
+    """The categories whose messages concern `user` (by their roles), in display order."""
+    return [
+        key
+        for key, category in CATEGORIES.items()
+        if not category.roles or user.has_role(*category.roles)
+    ]
+
+
 def chosen(user) -> dict[str, set[str]]:
     """category -> the outside channels `user` chose (the defaults where they chose nothing)."""
     choice = {key: set(c.defaults) for key, c in CATEGORIES.items()}

@@ -40,5 +40,6 @@ def preferences_of(*, user) -> dict:
                 "channels": [ch for ch in OUTSIDE_CHANNELS if ch in chosen[key]],
             }
             for key, category in CATEGORIES.items()
+            if key in preferences.categories_for(user)
         ],
     }

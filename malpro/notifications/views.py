@@ -95,7 +95,11 @@ def preferences_page(request):
     initial = {"language": current["language"]} | {
         c["key"]: c["channels"] for c in current["categories"]
     }
-    form = PreferencesForm(request.POST or None, initial=initial)
+    form = PreferencesForm(
+        request.POST or None,
+        initial=initial,
+        categories=[c["key"] for c in current["categories"]],
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             preferences.preferences_set(user=user, choices=form.choices())

@@ -166,7 +166,12 @@ PERMISSIONS = [
     ("city_admin", "order detail, with the buyer's contact", "every order of the city"),
     ("city_admin", "order: cancel (with a reason) until delivered", "every order of the city"),
     ("auditor", "order detail (read only, no contact phone, no moves)", "every order of the city"),
-    ("system", "order: placed when paid, cancelled when unpaid, completed after N days", "all"),
+    (
+        "system",
+        "order: placed when paid, cancelled when unpaid or not accepted in time, completed "
+        "after N days",
+        "all",
+    ),
 ]
 
 

@@ -29,7 +29,7 @@ def test_marking_all_read_touches_only_ones_own(web, buyer, other_buyer):
 
 
 @pytest.mark.django_db
-def test_the_menu_offers_notifications_to_people_who_logged_in(buyer):
+def test_the_bell_not_the_menu_leads_to_notifications(web, buyer):
     from django.contrib.auth.models import AnonymousUser
 
     from malpro.core import nav
@@ -37,4 +37,19 @@ def test_the_menu_offers_notifications_to_people_who_logged_in(buyer):
     def labels(user):
         return [str(i["label"]) for i in nav.items_for(user)]
 
-    assert "Notifikasi" in labels(buyer) and "Notifikasi" not in labels(AnonymousUser())
+    assert "Notifikasi" not in labels(buyer) and "Notifikasi" not in labels(AnonymousUser())
+    assert 'href="/notifikasi/"' in web(buyer).get("/").content.decode()
+    assert 'href="/notifikasi/"' not in web().get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_preferences_show_only_the_categories_that_concern_the_person(web, buyer, seller, officer):
+    def shown(user):
+        page = web(user).get("/akun/notifikasi/").content.decode()
+        return {
+            key for key in ("orders", "shop", "asn", "work", "security") if f'name="{key}"' in page
+        }
+
+    assert shown(buyer) == {"orders", "security"}
+    assert shown(seller) == {"orders", "shop", "security"}
+    assert "work" in shown(officer) and "shop" not in shown(officer)
