@@ -2,8 +2,9 @@
 and Redis, sending to a local fake of the WhatsApp Cloud API: production's path from an event
 to a message on a phone, and a worker killed mid-batch that still sends every message once.
 
-Runs in CI's PostgreSQL + Redis leg; skipped on SQLite or without REDIS_URL. Serially only:
-the worker takes tasks from the Redis queue every test process on that Redis shares.
+The worker tests run in CI's PostgreSQL + Redis leg and are skipped on SQLite or without
+REDIS_URL; serially only (the worker takes tasks from the Redis queues every test process on
+that Redis shares). The check of Celery's production settings runs everywhere.
 """
 
 from __future__ import annotations
@@ -33,17 +34,49 @@ from malpro.notifications.models import Message
 from malpro.notifications.tests.fake_whatsapp import FakeWhatsApp
 from malpro.payments import services as payments
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
-    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set"),
-]
+
+def real_worker(test):
+    """PostgreSQL and Redis: the leg of CI that has both."""
+    for mark in (
+        pytest.mark.postgres,
+        pytest.mark.redis,
+        pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+        pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set"),
+        pytest.mark.django_db(transaction=True),
+    ):
+        test = mark(test)
+    return test
+
 
 REPO = Path(__file__).resolve().parents[3]
 CELERY = Path(sys.executable).with_name("celery")
 LEASE_SECONDS = 3
 WEBHOOK = "/api/v1/notifications/webhooks/whatsapp"
+
+
+def test_celery_is_set_up_for_redis_workers_and_one_beat(settings):
+    """Production's settings (docs/deployment.md): tasks acknowledged after they ran, one
+    prefetched, Redis's visibility timeout above the longest a task may run, the outbox on a
+    queue of its own that a plain worker consumes too, and the outbox's periodic jobs."""
+    from celery.schedules import crontab
+
+    conf = app.conf
+    assert conf.task_acks_late and conf.worker_prefetch_multiplier == 1
+    assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+    assert conf.task_soft_time_limit < conf.task_time_limit
+    queues = {q.name: q.routing_key for q in conf.task_queues}
+    assert queues == {"celery": "celery", "messages": "messages"}  # one key each
+    route = app.amqp.router.route
+    assert route({}, "notifications.send")["queue"].name == "messages"
+    assert route({}, "notifications.send_due")["queue"].name == "messages"
+    assert route({}, "events.deliver")["queue"].name == "celery"
+    schedule = {e["task"]: e["schedule"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["notifications.send_due"] == 30
+    assert schedule["notifications.daily_digest"] == crontab(hour=7, minute=0)
+    app.loader.import_default_modules()
+    assert {"notifications.send", "notifications.send_due", "notifications.daily_digest"} <= set(
+        app.tasks
+    )
 
 
 def _database_url() -> str:
@@ -152,7 +185,7 @@ def _whatsapp_only(user) -> None:
     preferences.preferences_set(user=user, choices={"security": {"whatsapp"}})
 
 
-@pytest.mark.django_db(transaction=True)
+@real_worker
 def test_a_real_worker_sends_a_sellers_whatsapp_message_once(seller, through_redis, settings):
     business = shop(seller)
     _whatsapp_only(seller)
@@ -215,7 +248,7 @@ def _report_statuses(fake: FakeWhatsApp, status: str) -> None:
         )
 
 
-@pytest.mark.django_db(transaction=True)
+@real_worker
 def test_a_worker_killed_mid_batch_still_sends_every_message_exactly_once(through_redis, settings):
     """Messages held over quiet hours fall due together; the sweep's worker takes a batch of
     200 and is killed (SIGKILL, the whole process) after about 100 are out. The provider's
