@@ -14,7 +14,7 @@ KINDS = [
         "orders",
         _("Pesanan baru %(number)s"),
         _(
-            "Pesanan %(number)s dari %(buyer)s: %(items)s (%(total)s, %(delivery)s, bayar "
+            "Pesanan %(number)s dari %(buyer)s: %(items)s (%(total)s, %(delivery)s, "
             "%(payment)s). Terima atau tolak sebelum %(deadline)s."
         ),
         link=ORDER_PAGE,

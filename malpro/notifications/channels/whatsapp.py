@@ -185,9 +185,7 @@ def _proxies(url: str) -> dict:
 
 
 def _console(out: Outgoing) -> str:
-    sys.stdout.write(
-        f"[WhatsApp to {validators.mask_phone(out.to)}] {out.template}: {out.title}\n{out.text}\n"
-    )
+    sys.stdout.write(f"[WhatsApp to {validators.mask_phone(out.to)}, {out.template}]\n{out.text}\n")
     sys.stdout.flush()
     return ""
 
