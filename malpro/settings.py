@@ -325,6 +325,8 @@ MALPRO_QUIET_HOURS = env.get_str("MALPRO_QUIET_HOURS", "21-6") or ""
 # the provider's status callbacks had time to say it was sent after all).
 MALPRO_MESSAGE_LEASE_SECONDS = env.get_int("MALPRO_MESSAGE_LEASE_SECONDS", 120)
 MALPRO_MESSAGE_MAX_ATTEMPTS = env.get_int("MALPRO_MESSAGE_MAX_ATTEMPTS", 8)
+# Provider calls one worker process keeps in flight (threads that only talk HTTP).
+MALPRO_MESSAGE_SENDERS = env.get_int("MALPRO_MESSAGE_SENDERS", 8)
 # Email: Django's backends. The console backend prints mails in the embedded default.
 EMAIL_BACKEND = (
     env.get_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -25,6 +25,7 @@ import datetime as dt
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -228,8 +229,9 @@ def _finish(message: Message, *, ok: bool, started: float, error: str = "", **fi
             )
 
 
-def send_one(message: Message, *, now=None) -> str:
-    """Sends one claimed message; returns "sent", "retrying" or "failed"."""
+def _prepare(message: Message, *, now=None) -> Outgoing | str:
+    """The message as its channel takes it, or the outcome when it is settled without a send
+    (too late, not renderable, nobody to send it to)."""
     started = time.monotonic()
     if message.expires_at is not None and (now or timezone.now()) >= message.expires_at:
         _finish(
@@ -260,45 +262,94 @@ def send_one(message: Message, *, now=None) -> str:
             state=Message.State.SKIPPED,
         )
         return "failed"
+    return out
+
+
+@dataclass
+class _Call:
+    """One provider call's result. Made in a sender thread: it touches no database."""
+
+    message: Message
+    started: float
+    provider_id: str = ""
+    error: Exception | None = None
+
+
+def _call(message: Message, out: Outgoing) -> _Call:
+    call = _Call(message=message, started=time.monotonic())
     try:
-        provider_id = channels.get(message.channel).send(out)
-    except Refused as exc:
+        call.provider_id = channels.get(message.channel).send(out) or ""
+    except Exception as exc:  # Retry, Refused, or anything unexpected from a provider library
+        call.error = exc
+    return call
+
+
+def _settle_failure(call: _Call, *, now=None) -> str:
+    message, exc, started = call.message, call.error, call.started
+    if isinstance(exc, Refused):
         _finish(
             message, ok=False, started=started, error=f"refused: {exc}", state=Message.State.FAILED
         )
         if exc.fallback and message.channel == kinds.WHATSAPP:
             _fall_back_to_sms(message)
         return "failed"
-    except Exception as exc:  # Retry, or anything unexpected from a provider library
-        reason = str(exc) if isinstance(exc, Retry) else type(exc).__name__
-        if message.attempts >= settings.MALPRO_MESSAGE_MAX_ATTEMPTS:
-            _finish(
-                message,
-                ok=False,
-                started=started,
-                error=f"gave up: {reason}",
-                state=Message.State.FAILED,
-            )
-            return "failed"
-        later = quiet.next_allowed((now or timezone.now()) + backoff(message.attempts))
+    reason = str(exc) if isinstance(exc, Retry) else type(exc).__name__
+    if message.attempts >= settings.MALPRO_MESSAGE_MAX_ATTEMPTS:
         _finish(
             message,
             ok=False,
             started=started,
-            error=reason,
-            state=Message.State.PENDING,
-            next_attempt_at=later,
+            error=f"gave up: {reason}",
+            state=Message.State.FAILED,
         )
-        return "retrying"
+        return "failed"
+    later = quiet.next_allowed((now or timezone.now()) + backoff(message.attempts))
     _finish(
         message,
-        ok=True,
+        ok=False,
         started=started,
-        state=Message.State.SENT,
-        sent_at=timezone.now(),
-        provider_id=provider_id or "",
+        error=reason,
+        state=Message.State.PENDING,
+        next_attempt_at=later,
     )
-    return "sent"
+    return "retrying"
+
+
+def _record_sent(calls: list[_Call]) -> None:
+    """Marks sent messages in one commit: their tries, their state (unless a status callback
+    moved it on) and the provider's ids."""
+    if not calls:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        MessageAttempt.objects.bulk_create(
+            [
+                MessageAttempt(
+                    message=c.message,
+                    ok=True,
+                    duration_ms=int((time.monotonic() - c.started) * 1000),
+                )
+                for c in calls
+            ]
+        )
+        Message.objects.filter(
+            pk__in=[c.message.pk for c in calls], state=Message.State.SENDING
+        ).update(state=Message.State.SENT, sent_at=now, claimed_until=None, last_error="")
+        with_ids = []
+        for c in calls:
+            if c.provider_id:
+                c.message.provider_id = c.provider_id[:128]
+                with_ids.append(c.message)
+        if with_ids:
+            Message.objects.bulk_update(with_ids, ["provider_id"])
+
+
+def send_one(message: Message, *, now=None) -> str:
+    """Sends one claimed message; returns "sent", "retrying" or "failed"."""
+    out = _prepare(message, now=now)
+    if isinstance(out, str):
+        return out
+    return send_one_prepared(message, out, now=now)
 
 
 def _fall_back_to_sms(message: Message) -> None:
@@ -325,15 +376,53 @@ def _fall_back_to_sms(message: Message) -> None:
     )
 
 
-def dispatch(*, ids=None, limit: int = 100, now=None) -> Dispatched:
-    """One batch: claims due messages and sends them, one after another."""
-    done = Dispatched()
+# Sent messages are marked in groups of this many when a batch is sent concurrently.
+RECORD_EVERY = 20
+
+
+def dispatch(*, ids=None, limit: int = 100, now=None, senders: int | None = None) -> Dispatched:
+    """One batch: claims due messages and sends them, `senders` at a time
+    (MALPRO_MESSAGE_SENDERS): the provider's latency, not the worker, sets the pace, so one
+    worker process keeps several calls in flight. Sender threads only talk to the provider;
+    this thread does every database write: failures at once, sent messages in groups."""
+    senders = senders or settings.MALPRO_MESSAGE_SENDERS
+    outcomes: list[str] = []
+    ready: list[tuple[Message, Outgoing]] = []
     for message in claim(ids=ids, limit=limit, now=now):
-        outcome = send_one(message, now=now)
-        done += Dispatched(
-            sent=outcome == "sent", retrying=outcome == "retrying", failed=outcome == "failed"
-        )
-    return done
+        out = _prepare(message, now=now)
+        if isinstance(out, str):
+            outcomes.append(out)
+        else:
+            ready.append((message, out))
+    if len(ready) <= 1 or senders <= 1:
+        outcomes += [send_one_prepared(m, out, now=now) for m, out in ready]
+    else:
+        sent: list[_Call] = []
+        with ThreadPoolExecutor(max_workers=min(senders, len(ready))) as pool:
+            for future in as_completed([pool.submit(_call, m, out) for m, out in ready]):
+                call = future.result()
+                if call.error is not None:
+                    outcomes.append(_settle_failure(call, now=now))
+                    continue
+                sent.append(call)
+                outcomes.append("sent")
+                if len(sent) >= RECORD_EVERY:
+                    _record_sent(sent)
+                    sent = []
+        _record_sent(sent)
+    return Dispatched(
+        sent=outcomes.count("sent"),
+        retrying=outcomes.count("retrying"),
+        failed=outcomes.count("failed"),
+    )
+
+
+def send_one_prepared(message: Message, out: Outgoing, *, now=None) -> str:
+    call = _call(message, out)
+    if call.error is not None:
+        return _settle_failure(call, now=now)
+    _record_sent([call])
+    return "sent"
 
 
 def reclaim(*, now=None) -> int:

@@ -171,6 +171,10 @@ def _session() -> requests.Session:
     if _SESSION is None:
         session = requests.Session()
         session.trust_env = False
+        # Room for every sender thread of the worker (notifications.services.dispatch).
+        pool = max(10, settings.MALPRO_MESSAGE_SENDERS)
+        for scheme in ("https://", "http://"):
+            session.mount(scheme, requests.adapters.HTTPAdapter(pool_maxsize=pool))
         bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
         if bundle:
             session.verify = bundle
