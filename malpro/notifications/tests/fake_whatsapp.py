@@ -180,7 +180,13 @@ class FakeWhatsApp:
             disable_nagle_algorithm = True
 
             def do_POST(self):
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                if len(raw) < length:
+                    # The client died mid-request (a killed worker): like a real server, drop
+                    # the connection; nothing was received.
+                    self.close_connection = True
+                    return
                 if fake.delay:
                     time.sleep(fake.delay)
                 status, answer = fake._answer(self.path, self.headers, raw)
