@@ -140,5 +140,9 @@ def get(key: str) -> Kind:
         raise LookupError(f"no message template {key!r}") from None
 
 
+def get_or_none(key: str) -> Kind | None:
+    return _KINDS.get(key)
+
+
 def all_kinds() -> list[Kind]:
     return sorted(_KINDS.values(), key=lambda k: k.key)

@@ -25,7 +25,7 @@ import datetime as dt
 import logging
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -75,6 +75,13 @@ def send(
     `expires_at`: past it the message is pointless (a payment's deadline). Outside channels
     are not used when quiet hours would hold the message until then, and the worker skips
     one that could not be sent in time; the bell has it anyway."""
+    # One transaction: the bell and the outbox rows exist together or not at all (a caller
+    # outside a transaction, such as a periodic job, never leaves a bell without its rows).
+    with transaction.atomic():
+        return _send(user, kind, context, event, key, channels_only, expires_at)
+
+
+def _send(user, kind, context, event, key, channels_only, expires_at):
     template = kinds.get(kind)
     context = dict(context or {})
     base = f"{_base_key(event, key)}:{user.pk}:{kind}"
@@ -218,9 +225,11 @@ def _finish(message: Message, *, ok: bool, started: float, error: str = "", **fi
             error=error[:300],
             duration_ms=int((time.monotonic() - started) * 1000),
         )
-        moved = Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
-            claimed_until=None, last_error=error[:300], **fields
-        )
+        # Only while this worker still holds it: a claim taken back and given to another
+        # worker is that worker's to record.
+        moved = Message.objects.filter(
+            pk=message.pk, state=Message.State.SENDING, claimed_by=message.claimed_by
+        ).update(claimed_until=None, last_error=error[:300], **fields)
         if not moved and ok and fields.get("provider_id"):
             # The callback came first (it found the row by our id): keep its state, add the
             # provider's id.
@@ -233,7 +242,31 @@ def _prepare(message: Message, *, now=None) -> Outgoing | str:
     """The message as its channel takes it, or the outcome when it is settled without a send
     (too late, not renderable, nobody to send it to)."""
     started = time.monotonic()
-    if message.expires_at is not None and (now or timezone.now()) >= message.expires_at:
+    moment = now or timezone.now()
+    template = kinds.get_or_none(message.template)
+    if template is not None and template.quiet and quiet.is_quiet(moment):
+        # Due before the quiet hours (a backlog, a lost hand-over, a taken-back claim): it
+        # waits for the morning, or is dropped if the morning is too late for it.
+        morning = quiet.next_allowed(moment)
+        if message.expires_at is not None and morning >= message.expires_at:
+            _finish(
+                message,
+                ok=False,
+                started=started,
+                error="too late: quiet hours until its deadline",
+                state=Message.State.SKIPPED,
+            )
+            return "failed"
+        Message.objects.filter(
+            pk=message.pk, state=Message.State.SENDING, claimed_by=message.claimed_by
+        ).update(
+            state=Message.State.PENDING,
+            next_attempt_at=morning,
+            claimed_until=None,
+            attempts=F("attempts") - 1,
+        )
+        return "retrying"
+    if message.expires_at is not None and moment >= message.expires_at:
         _finish(
             message,
             ok=False,
@@ -332,9 +365,12 @@ def _record_sent(calls: list[_Call]) -> None:
                 for c in calls
             ]
         )
-        Message.objects.filter(
-            pk__in=[c.message.pk for c in calls], state=Message.State.SENDING
-        ).update(state=Message.State.SENT, sent_at=now, claimed_until=None, last_error="")
+        for token in {c.message.claimed_by for c in calls}:
+            Message.objects.filter(
+                pk__in=[c.message.pk for c in calls if c.message.claimed_by == token],
+                state=Message.State.SENDING,
+                claimed_by=token,
+            ).update(state=Message.State.SENT, sent_at=now, claimed_until=None, last_error="")
         with_ids = []
         for c in calls:
             if c.provider_id:
@@ -353,6 +389,9 @@ def send_one(message: Message, *, now=None) -> str:
 
 
 def _fall_back_to_sms(message: Message) -> None:
+    due = quiet.next_allowed(timezone.now())
+    if message.expires_at is not None and due >= message.expires_at:
+        return  # too late for it: the bell has it
     if (
         message.user is None
         or Message.objects.filter(dedupe_key=message.dedupe_key.rsplit(":", 1)[0] + ":sms").exists()
@@ -369,7 +408,8 @@ def _fall_back_to_sms(message: Message) -> None:
                 uid=uuid.uuid4().hex,
                 context=message.context,
                 language=message.language,
-                next_attempt_at=quiet.next_allowed(timezone.now()),
+                next_attempt_at=due,
+                expires_at=message.expires_at,
             )
         ],
         ignore_conflicts=True,
@@ -384,8 +424,10 @@ def dispatch(*, ids=None, limit: int = 100, now=None, senders: int | None = None
     """One batch: claims due messages and sends them, `senders` at a time
     (MALPRO_MESSAGE_SENDERS): the provider's latency, not the worker, sets the pace, so one
     worker process keeps several calls in flight. Sender threads only talk to the provider;
-    this thread does every database write: failures at once, sent messages in groups."""
-    senders = senders or settings.MALPRO_MESSAGE_SENDERS
+    this thread does every database write: failures at once, sent messages in groups. Before
+    each send it makes sure the claim is still this worker's, renewing the lease of what it
+    has not sent yet, so a slow provider never lets the sweep hand the rest to another."""
+    senders = max(1, senders or settings.MALPRO_MESSAGE_SENDERS)
     outcomes: list[str] = []
     ready: list[tuple[Message, Outgoing]] = []
     for message in claim(ids=ids, limit=limit, now=now):
@@ -394,27 +436,88 @@ def dispatch(*, ids=None, limit: int = 100, now=None, senders: int | None = None
             outcomes.append(out)
         else:
             ready.append((message, out))
-    if len(ready) <= 1 or senders <= 1:
-        outcomes += [send_one_prepared(m, out, now=now) for m, out in ready]
+    lease = _Lease(ready)
+    if len(ready) <= 1 or senders == 1:
+        for message, out in ready:
+            if lease.still_ours(message):
+                outcomes.append(send_one_prepared(message, out, now=now))
     else:
-        sent: list[_Call] = []
-        with ThreadPoolExecutor(max_workers=min(senders, len(ready))) as pool:
-            for future in as_completed([pool.submit(_call, m, out) for m, out in ready]):
-                call = future.result()
-                if call.error is not None:
-                    outcomes.append(_settle_failure(call, now=now))
-                    continue
-                sent.append(call)
-                outcomes.append("sent")
-                if len(sent) >= RECORD_EVERY:
-                    _record_sent(sent)
-                    sent = []
-        _record_sent(sent)
+        outcomes += _send_concurrently(ready, senders, lease, now=now)
     return Dispatched(
         sent=outcomes.count("sent"),
         retrying=outcomes.count("retrying"),
         failed=outcomes.count("failed"),
     )
+
+
+class _Lease:
+    """Keeps a batch's claims alive while it is being sent: past half the lease, the claims of
+    the messages not sent yet are renewed; one the sweep has taken back meanwhile is dropped
+    (another worker sends it)."""
+
+    def __init__(self, ready):
+        self.length = dt.timedelta(seconds=settings.MALPRO_MESSAGE_LEASE_SECONDS)
+        self.waiting = {m.pk: m for m, _out in ready}
+        self.renew_at = time.monotonic() + self.length.total_seconds() / 2
+        self.lost: set[int] = set()
+
+    def still_ours(self, message: Message) -> bool:
+        self.waiting.pop(message.pk, None)
+        if time.monotonic() >= self.renew_at:
+            self._renew(message)
+        return message.pk not in self.lost
+
+    def _renew(self, current: Message) -> None:
+        mine = [current, *self.waiting.values()]
+        until = timezone.now() + self.length
+        kept = set()
+        for token in {m.claimed_by for m in mine}:
+            ids = [m.pk for m in mine if m.claimed_by == token]
+            Message.objects.filter(
+                pk__in=ids, state=Message.State.SENDING, claimed_by=token
+            ).update(claimed_until=until)
+            kept |= set(
+                Message.objects.filter(
+                    pk__in=ids, state=Message.State.SENDING, claimed_by=token
+                ).values_list("pk", flat=True)
+            )
+        self.lost |= {m.pk for m in mine} - kept
+        self.renew_at = time.monotonic() + self.length.total_seconds() / 2
+
+
+def _send_concurrently(ready, senders: int, lease: _Lease, *, now=None) -> list[str]:
+    outcomes: list[str] = []
+    sent: list[_Call] = []
+    queue = list(reversed(ready))
+    with ThreadPoolExecutor(max_workers=min(senders, len(ready))) as pool:
+        running = set()
+        try:
+            while queue or running:
+                while queue and len(running) < senders:
+                    message, out = queue.pop()
+                    if lease.still_ours(message):
+                        running.add(pool.submit(_call, message, out))
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    call = future.result()
+                    if call.error is not None:
+                        outcomes.append(_settle_failure(call, now=now))
+                        continue
+                    sent.append(call)
+                    outcomes.append("sent")
+                    if len(sent) >= RECORD_EVERY:
+                        _record_sent(sent)
+                        sent = []
+        finally:
+            # Whatever happened to the loop (a database error settling a failure), what the
+            # provider took is recorded, or it would be sent again after the lease.
+            for future in running:
+                call = future.result()
+                if call.error is None:
+                    sent.append(call)
+                    outcomes.append("sent")
+            _record_sent(sent)
+    return outcomes
 
 
 def send_one_prepared(message: Message, out: Outgoing, *, now=None) -> str:
@@ -465,7 +568,14 @@ def status_update(
     `fallback` (a WhatsApp failure because the number has no WhatsApp) queues the message by
     SMS instead. Returns whether a message was found."""
     at = at or timezone.now()
-    qs = Message.objects.filter(channel=channel)
+    with transaction.atomic():
+        # The row lock orders two callbacks about one message (read and delivered arriving
+        # together on two servers): each decides on the state the other left.
+        return _status_update(channel, status, provider_id, uid, at, error, fallback)
+
+
+def _status_update(channel, status, provider_id, uid, at, error, fallback) -> bool:
+    qs = Message.objects.select_for_update().filter(channel=channel)
     if uid:
         qs = qs.filter(uid=uid)
     elif provider_id:
