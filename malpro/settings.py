@@ -223,7 +223,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=5, minute=0),
     },
     "asn-daily-reminders": {"task": "asn.remind", "schedule": crontab(hour=8, minute=0)},
-    "send-due-messages": {"task": "notifications.send_due", "schedule": 30},
+    # A sweep not started within 25 s is dropped: the next one does its work (no pile of
+    # sweeps while the messages workers are down).
+    "send-due-messages": {
+        "task": "notifications.send_due",
+        "schedule": 30,
+        "options": {"expires": 25},
+    },
     "officers-daily-digest": {
         "task": "notifications.daily_digest",
         "schedule": crontab(hour=7, minute=0),

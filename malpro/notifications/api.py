@@ -77,6 +77,15 @@ def preferences_put(request: HttpRequest, payload: PreferencesIn):
                 _("Kategori tidak dikenal; yang ada: %(keys)s.") % {"keys": ", ".join(CATEGORIES)},
                 status=422,
             )
+        if CATEGORIES[row.key].locked:
+            raise ApplicationError.for_field(
+                f"categories.{i}.key",
+                _(
+                    "Peringatan keamanan akun selalu dikirim lewat WhatsApp dan SMS; pilihannya "
+                    "tidak dapat diubah."
+                ),
+                status=422,
+            )
         for j, channel in enumerate(row.channels):
             if channel not in OUTSIDE_CHANNELS:
                 raise ApplicationError.for_field(

@@ -29,6 +29,10 @@ class Category:
     # Roles whose people get messages of this category (empty: everyone); the preferences
     # show a person only the categories that concern them.
     roles: frozenset[str] = frozenset()
+    # Always sent through its default channels, whatever the person chose: a warning that
+    # someone changed where the money goes must reach the owner even if that someone, holding
+    # the owner's session, turned the warnings off first.
+    locked: bool = False
 
 
 CATEGORIES: dict[str, Category] = {
@@ -72,6 +76,7 @@ CATEGORIES: dict[str, Category] = {
             _("Keamanan akun"),
             _("Perubahan rekening pencairan, QRIS, pemulihan akun."),
             frozenset({WHATSAPP, SMS}),
+            locked=True,
         ),
     )
 }

@@ -23,7 +23,7 @@ def categories_for(user) -> list[str]:
     return [
         key
         for key, category in CATEGORIES.items()
-        if not category.roles or user.has_role(*category.roles)
+        if not category.locked and (not category.roles or user.has_role(*category.roles))
     ]
 
 
@@ -31,7 +31,7 @@ def chosen(user) -> dict[str, set[str]]:
     """category -> the outside channels `user` chose (the defaults where they chose nothing)."""
     choice = {key: set(c.defaults) for key, c in CATEGORIES.items()}
     for row in Preference.objects.filter(user=user):
-        if row.category in choice:
+        if row.category in choice and not CATEGORIES[row.category].locked:
             choice[row.category] = {ch for ch in OUTSIDE_CHANNELS if getattr(row, ch)}
     return choice
 
@@ -46,7 +46,7 @@ def preferences_set(*, user, choices: dict[str, set[str] | list[str]]) -> dict[s
     """Stores `user`'s channels for the categories in `choices` (unknown ones are refused by
     the caller's form or schema); returns the full choice afterwards."""
     for category, channels in choices.items():
-        if category not in CATEGORIES:
+        if category not in CATEGORIES or CATEGORIES[category].locked:
             raise ValueError(category)
         channels = set(channels)
         Preference.objects.update_or_create(

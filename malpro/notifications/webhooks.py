@@ -30,7 +30,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from malpro.core import audit, throttle
+from malpro.core import netaddr, throttle
 from malpro.notifications import kinds, services
 from malpro.notifications.channels.whatsapp import NO_WHATSAPP_CODES
 
@@ -73,7 +73,8 @@ def _too_many() -> JsonResponse:
 
 
 def _ip(request) -> str:
-    return audit.client_ip(request) or "-"
+    # As every rate limit counts: an IPv6 client by its /64, so rotating addresses gains nothing.
+    return netaddr.rate_key(request) or "-"
 
 
 # --- WhatsApp ------------------------------------------------------------------------------------

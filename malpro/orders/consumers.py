@@ -142,10 +142,28 @@ def messages(event: Event) -> None:
             send(user=buyer, kind="order.cancelled_for_buyer", context=facts, event=event)
     elif to == OrderStatus.CANCELLED:
         # The system's cancellations: not accepted in time, or the payment expired (that
-        # order never reached the seller).
-        send(user=buyer, kind="order.auto_cancelled_for_buyer", context=facts, event=event)
-        if owner is not None and frm != OrderStatus.PENDING_PAYMENT:
-            send(user=owner, kind="order.auto_cancelled_for_seller", context=facts, event=event)
+        # order never reached the seller). Why, in the buyer's language.
+        unpaid = frm == OrderStatus.PENDING_PAYMENT
+        hours = settings.MALPRO_ORDER_ACCEPT_HOURS
+        with translation_for(buyer):
+            why = str(
+                _("pembayarannya kedaluwarsa sebelum diterima")
+                if unpaid
+                else _("penjual tidak menanggapinya dalam %(hours)s jam") % {"hours": hours}
+            )
+        send(
+            user=buyer,
+            kind="order.auto_cancelled_for_buyer",
+            context={**facts, "why": why},
+            event=event,
+        )
+        if owner is not None and not unpaid:
+            send(
+                user=owner,
+                kind="order.auto_cancelled_for_seller",
+                context={**facts, "hours": hours},
+                event=event,
+            )
 
 
 def _review(event: Event) -> None:

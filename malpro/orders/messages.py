@@ -50,7 +50,10 @@ KINDS = [
         "order.auto_cancelled_for_seller",
         "orders",
         _("Pesanan %(number)s dibatalkan otomatis"),
-        _("Pesanan %(number)s dibatalkan otomatis. %(reason)s Stok barangnya dikembalikan."),
+        _(
+            "Pesanan %(number)s dibatalkan otomatis karena tidak diterima atau ditolak dalam "
+            "%(hours)s jam. Stok barangnya dikembalikan."
+        ),
         link=ORDER_PAGE,
     ),
     Kind(
@@ -105,7 +108,7 @@ KINDS = [
     Kind(
         "order.delivered_for_buyer",
         "orders",
-        _("Pesanan %(number)s sudah diterima"),
+        _("Pesanan %(number)s sudah diserahkan"),
         _("Pesanan %(number)s dari %(shop)s sudah diserahkan. Konfirmasi selesai dan beri ulasan."),
         link=ORDER_PAGE,
     ),
@@ -114,8 +117,8 @@ KINDS = [
         "orders",
         _("Pesanan %(number)s dibatalkan"),
         _(
-            "Pesanan %(number)s di %(shop)s dibatalkan otomatis. %(reason)s Lihat rinciannya "
-            "di halaman pesanan."
+            "Pesanan %(number)s di %(shop)s dibatalkan otomatis karena %(why)s. Lihat "
+            "rinciannya di halaman pesanan."
         ),
         link=ORDER_PAGE,
     ),

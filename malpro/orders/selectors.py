@@ -14,6 +14,7 @@ from malpro.orders.models import (
     DeliveryMethod,
     Order,
     OrderStatus,
+    PaymentMethod,
     Review,
 )
 from malpro.umkm.models import Business
@@ -200,7 +201,9 @@ def order_contacts(*, user, order: Order) -> dict:
         .first()
     )
     if access.BUYER in parties and business is not None:
-        phone = business.phone or (business.owner.phone if business.owner else "")
+        # The shop's own number, else its owner's if the owner proved it (a code by SMS).
+        owner = business.owner
+        phone = business.phone or (owner.phone if owner and owner.phone_verified else "")
         text = _("Halo %(shop)s, saya menanyakan pesanan %(number)s di %(site)s.") % {
             "shop": business.name,
             "number": reference,
@@ -223,7 +226,9 @@ def order_contacts(*, user, order: Order) -> dict:
                 opening_hours=business.opening_hours,
                 map_url="https://www.google.com/maps/search/?api=1&query=" + quote(place, safe=""),
             )
-    if access.SELLER in parties:
+    reached_seller = order.payment_method == PaymentMethod.COD or order.paid_at is not None
+    if access.SELLER in parties and reached_seller:
+        # Only an order that reached the seller: an unpaid cashless order never did.
         name = order.contact_name or order.buyer.name
         text = _("Halo %(name)s, ini %(shop)s di %(site)s, tentang pesanan %(number)s.") % {
             "name": name,

@@ -41,7 +41,7 @@ KINDS = [
         "payments",
         _("Pembayaran %(amount)s segera kedaluwarsa"),
         _(
-            "Pembayaran %(amount)s untuk pesanan %(numbers)s berakhir pukul %(deadline)s. "
+            "Pembayaran %(amount)s untuk pesanan %(numbers)s berakhir pada %(deadline)s WIB. "
             "Bayar sekarang agar pesanan tidak dibatalkan."
         ),
         link="%(path)s",

@@ -50,6 +50,7 @@ def test_preferences_show_only_the_categories_that_concern_the_person(web, buyer
             key for key in ("orders", "shop", "asn", "work", "security") if f'name="{key}"' in page
         }
 
-    assert shown(buyer) == {"orders", "security"}
-    assert shown(seller) == {"orders", "shop", "security"}
+    # Security warnings are not a choice: always WhatsApp and SMS.
+    assert shown(buyer) == {"orders"}
+    assert shown(seller) == {"orders", "shop"}
     assert "work" in shown(officer) and "shop" not in shown(officer)

@@ -46,7 +46,18 @@ def test_preferences_read_back_defaults_and_reachability(api, buyer):
     assert body["reachable"] == ["whatsapp", "sms"]  # a verified phone, no email
     orders = next(c for c in body["categories"] if c["key"] == "orders")
     assert orders["channels"] == ["whatsapp"] and orders["label"] == "Pesanan"
-    assert {c["key"] for c in body["categories"]} >= {"orders", "payments", "security"}
+    keys = {c["key"] for c in body["categories"]}
+    assert keys >= {"orders", "payments"} and "security" not in keys  # not a choice
+
+
+@pytest.mark.django_db
+def test_security_warnings_cannot_be_turned_off(api, buyer):
+    response = api(buyer).put(
+        "/api/v1/me/notification-preferences",
+        {"categories": [{"key": "security", "channels": []}]},
+    )
+    assert response.status_code == 422
+    assert "categories.0.key" in response.json()["extra"]["fields"]
 
 
 @pytest.mark.django_db

@@ -125,7 +125,7 @@ def test_opening_a_notification_marks_it_read_and_follows_internal_links(web, bu
 def test_preferences_page_shows_reachability_quiet_hours_and_saves(web, buyer):
     client = web(buyer)
     page = client.get("/akun/notifikasi/").content.decode()
-    assert "Pesanan" in page and "Keamanan akun" in page
+    assert "Pesanan" in page and 'name="security"' not in page
     assert "21.00" in page and "kode verifikasi" in page
     assert "Tambahkan email" in page  # no email yet
     assert "selalu aktif" in page

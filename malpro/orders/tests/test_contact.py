@@ -108,3 +108,16 @@ def test_the_owner_of_a_verified_shop_changes_its_opening_hours(web, seller, sho
 def test_the_api_reads_back_the_opening_hours(api, seller, shop):
     body = api(seller).get(f"/api/v1/umkm/{shop.pk}").json()
     assert body["opening_hours"] == "Senin–Sabtu 08.00–16.00"
+
+
+@pytest.mark.django_db
+def test_an_unpaid_cashless_order_never_shows_the_buyer_to_the_seller(web, buyer, seller):
+    """A QRIS order that was never paid never reached the seller: no buyer phone for them."""
+    from malpro.payments.tests.helpers import cashless_checkout
+
+    checkout, _payment, _item = cashless_checkout(buyer, seller)
+    order = checkout.orders.get()
+    page = web(seller).get(f"/pesanan/{order.pk}/")
+    assert page.status_code == 200
+    digits = buyer.phone.lstrip("+")
+    assert digits not in page.content.decode()
