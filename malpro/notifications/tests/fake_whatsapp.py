@@ -62,6 +62,11 @@ class FakeWhatsApp:
             "MALPRO_WHATSAPP_APP_SECRET": self.app_secret,
         }
 
+    def use(self, settings) -> None:
+        """Points the app at this fake (pytest-django's `settings` fixture)."""
+        for name, value in self.settings().items():
+            setattr(settings, name, value)
+
     def uids(self) -> list[str]:
         with self._lock:
             return [p.get("biz_opaque_callback_data", "") for p in self.received]

@@ -15,39 +15,15 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
-from django.utils.translation import gettext_lazy as _
 
 from malpro.conftest import make_user
 from malpro.notifications import kinds, preferences, services, sms
 from malpro.notifications.models import Message
 from malpro.notifications.tests.fake_whatsapp import FakeWhatsApp
+from malpro.notifications.tests.helpers import CONTEXT, TEST_KIND
 from malpro.notifications.tests.test_sms import _Gateway
 
-pytestmark = pytest.mark.django_db
-
-TEST_KIND = kinds.Kind(
-    "test.order_ready",
-    "orders",
-    _("Pesanan %(number)s siap"),
-    _("Pesanan %(number)s dari %(shop)s siap diambil. Total %(total)s."),
-    link="/pesanan/%(number)s/",
-)
-CONTEXT = {"number": "P-0001", "shop": "Dapur Bu Sari", "total": "Rp82.000"}
-
-
-@pytest.fixture(autouse=True)
-def test_kind():
-    kinds.register(TEST_KIND)
-    yield TEST_KIND
-    kinds._KINDS.pop(TEST_KIND.key, None)
-
-
-@pytest.fixture
-def fake(settings):
-    with FakeWhatsApp() as fake:
-        for name, value in fake.settings().items():
-            setattr(settings, name, value)
-        yield fake
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_kind")]
 
 
 @pytest.fixture
@@ -294,8 +270,7 @@ def test_the_listed_templates_are_the_ones_the_worker_sends(settings, person):
     worker sends, codes included."""
     approved = {t["name"]: len(t["parameters"]) for t in _listed()}
     with FakeWhatsApp(templates=approved) as fake:
-        for name, value in fake.settings().items():
-            setattr(settings, name, value)
+        fake.use(settings)
         settings.MALPRO_OTP_CHANNELS = ["whatsapp", "sms"]
         services.send(user=person, kind=TEST_KIND.key, context=CONTEXT, key="k1")
         services.send(user=person, kind="asn.claim_approved", context={"name": "Sari"}, key="k2")

@@ -17,18 +17,15 @@ from malpro.conftest import make_user
 from malpro.core.crypto import nik_hash
 from malpro.notifications import quiet, sms
 from malpro.notifications.models import Message
-from malpro.notifications.tests.fake_whatsapp import FakeWhatsApp
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fake(settings):
-    with FakeWhatsApp() as fake:
-        for name, value in fake.settings().items():
-            setattr(settings, name, value)
-        settings.MALPRO_OTP_CHANNELS = ["whatsapp", "sms"]
-        yield fake
+def fake(fake, settings):
+    """The shared fake, with codes going by WhatsApp first."""
+    settings.MALPRO_OTP_CHANNELS = ["whatsapp", "sms"]
+    return fake
 
 
 def _code_from_whatsapp(fake) -> str:

@@ -32,8 +32,7 @@ def _queue(people: int, *, quiet_now=True):
 
 def test_a_batch_sent_by_several_senders_is_settled_once_each(settings):
     with FakeWhatsApp(delay=0.01) as fake:
-        for name, value in fake.settings().items():
-            setattr(settings, name, value)
+        fake.use(settings)
         hour = timezone.localtime().hour
         settings.MALPRO_QUIET_HOURS = f"{hour}-{(hour + 2) % 24}"  # queued, not sent yet
         _queue(45)
@@ -106,8 +105,7 @@ def test_quiet_hours_hold_a_message_that_falls_due_at_night(settings):
 
 def test_the_sms_fallback_keeps_the_deadline(settings, django_capture_on_commit_callbacks):
     with FakeWhatsApp() as fake:
-        for name, value in fake.settings().items():
-            setattr(settings, name, value)
+        fake.use(settings)
         user = make_user("081277700999", "Tanpa WA")
         fake.no_whatsapp.add(user.phone.lstrip("+"))
         preferences.preferences_set(user=user, choices={"work": ["whatsapp"]})

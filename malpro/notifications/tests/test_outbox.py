@@ -11,40 +11,17 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from malpro.conftest import make_user
-from malpro.notifications import channels, kinds, preferences, quiet, services, sms
+from malpro.notifications import channels, preferences, quiet, services, sms
 from malpro.notifications.channels.base import Retry
 from malpro.notifications.models import Message, MessageAttempt, Notification
 from malpro.notifications.tests.fake_whatsapp import FakeWhatsApp
+from malpro.notifications.tests.helpers import CONTEXT, TEST_KIND
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_kind")]
 
 WEBHOOK = "/api/v1/notifications/webhooks/whatsapp"
-TEST_KIND = kinds.Kind(
-    "test.order_ready",
-    "orders",
-    _("Pesanan %(number)s siap"),
-    _("Pesanan %(number)s dari %(shop)s siap diambil. Total %(total)s."),
-    link="/pesanan/%(number)s/",
-)
-CONTEXT = {"number": "P-0001", "shop": "Dapur Bu Sari", "total": "Rp82.000"}
-
-
-@pytest.fixture(autouse=True)
-def test_kind():
-    kinds.register(TEST_KIND)
-    yield TEST_KIND
-    kinds._KINDS.pop(TEST_KIND.key, None)
-
-
-@pytest.fixture
-def fake(settings):
-    with FakeWhatsApp() as fake:
-        for name, value in fake.settings().items():
-            setattr(settings, name, value)
-        yield fake
 
 
 @pytest.fixture
@@ -82,8 +59,7 @@ def test_a_provider_that_fails_twice_then_succeeds_delivers_once(fake, person):
 
 def test_a_permanent_refusal_fails_at_once_without_retries(settings, person):
     with FakeWhatsApp(templates={}) as fake:  # no template approved
-        for name, value in fake.settings().items():
-            setattr(settings, name, value)
+        fake.use(settings)
         _send(person)
         services.send_due(now=_later(60))
         message = _whatsapp(person)

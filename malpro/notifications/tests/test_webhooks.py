@@ -22,14 +22,6 @@ SMS = "/api/v1/notifications/webhooks/sms"
 
 
 @pytest.fixture
-def fake(settings):
-    with FakeWhatsApp() as fake:
-        for name, value in fake.settings().items():
-            setattr(settings, name, value)
-        yield fake
-
-
-@pytest.fixture
 def person():
     return make_user("081277700001", "Sari")
 

@@ -191,8 +191,7 @@ def test_a_real_worker_sends_a_sellers_whatsapp_message_once(seller, through_red
     business = shop(seller)
     _whatsapp_only(seller)
     with FakeWhatsApp() as fake, Worker(fake) as worker:
-        for name, value in fake.settings().items():
-            setattr(settings, name, value)
+        fake.use(settings)
         worker.start()
         # The seller's service commits; the event goes to Redis, the worker delivers it (the
         # payments consumer queues the message) and sends the message it handed over itself.
@@ -277,8 +276,7 @@ def test_a_worker_killed_mid_batch_still_sends_every_message_exactly_once(throug
     settings.MALPRO_QUIET_HOURS = ""
 
     with FakeWhatsApp(delay=0.01) as fake, Worker(fake) as worker:
-        for name, value in fake.settings().items():
-            setattr(settings, name, value)
+        fake.use(settings)
         worker.start()
         tasks.send_due.delay()
         _wait(lambda: len(fake.received) >= 100, 45, worker, "100 messages at the provider")
