@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "malpro.payments",
     "malpro.notifications",
     "malpro.asn",
+    "malpro.dashboard",
     "malpro.demo",
     "malpro.privacy",
 ]

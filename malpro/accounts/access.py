@@ -43,6 +43,11 @@ def sees_whole_city(*, user) -> bool:
     return is_city_admin(user=user) or is_auditor(user=user)
 
 
+def is_leadership(*, user) -> bool:
+    """The mayor and heads of agencies: they read the city's dashboard and nothing else."""
+    return signed_in(user) and user.has_role(Role.LEADERSHIP)
+
+
 def officer_agency_ids(*, user) -> set[int]:
     """The agencies (OPD) an agency officer serves; empty for everyone else."""
     return set(user.officer_agency_ids()) if signed_in(user) else set()

@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     AREA_OPERATOR = "area_operator", _("Operator wilayah")
     CITY_ADMIN = "city_admin", _("Admin kota")
     AUDITOR = "auditor", _("Auditor")
+    # The mayor, the regional secretary, heads of agencies: they read the city's dashboard.
+    LEADERSHIP = "leadership", _("Pimpinan")
 
 
 # Which scope each role needs: an agency, an area (kecamatan or kelurahan), or none.

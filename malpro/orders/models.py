@@ -152,6 +152,9 @@ class Order(models.Model):
     # "placed"); empty for COD and for orders paid before this was recorded.
     paid_via = models.CharField(max_length=20, blank=True)
     status_reason = models.CharField(max_length=500, blank=True)
+    # Whether the buyer held the ASN role when ordering: the city's dashboard counts these
+    # orders as ASN money (a snapshot, like the prices, so later role changes rewrite nothing).
+    buyer_asn = models.BooleanField(default=False)
     payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
     delivery_method = models.CharField(max_length=10, choices=DeliveryMethod.choices)
     items_total = models.BigIntegerField()

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from malpro.accounts import access as accounts_access
 from malpro.catalog.models import Product, ProductStatus, Variant
 from malpro.catalog.services import stock_changed
 from malpro.core import audit, events, validators
@@ -484,12 +485,14 @@ def _place(buyer, items: list, data: CheckoutInput, key, request_hash, request) 
     low = settings.MALPRO_LOW_STOCK
     orders: list[Order] = []
     births: list[dict] = []  # the checkout's events, written in one INSERT at the end
+    buyer_asn = accounts_access.is_asn(user=buyer)
     for business, method, lines, items_total, fee in plans:
         order = Order.objects.create(
             checkout=checkout,
             buyer=buyer,
             business=business,
             seller_name=business.name,
+            buyer_asn=buyer_asn,
             payment_method=data.payment_method,
             delivery_method=method,
             items_total=items_total,

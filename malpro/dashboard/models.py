@@ -1,0 +1,82 @@
+"""Aggregate rows the dashboard reads instead of scanning orders: one row per seller and day,
+per seller, day and category, and per seller, buyer and month. They are derived data, kept
+current by the `dashboard.aggregates` event consumer and rebuilt from the orders by
+`manage.py rebuild_aggregates`; docs/dashboard.md says what each figure counts."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class SellerDay(models.Model):
+    """One seller's marketplace sales on one day (Asia/Jakarta), by the day each order
+    completed; cancellations and rejections by the day the order closed; ASN in-person
+    purchases by the day of purchase, once confirmed."""
+
+    day = models.DateField()
+    business = models.ForeignKey("umkm.Business", on_delete=models.CASCADE, related_name="+")
+    orders = models.PositiveIntegerField(default=0)  # completed
+    gmv = models.BigIntegerField(default=0)  # order totals (items + the seller's delivery fee)
+    items = models.BigIntegerField(default=0)  # items only
+    cod_orders = models.PositiveIntegerField(default=0)
+    cod_gmv = models.BigIntegerField(default=0)
+    asn_orders = models.PositiveIntegerField(default=0)
+    asn_gmv = models.BigIntegerField(default=0)
+    # Completed orders with both timestamps, and the seconds from reaching the seller (placed
+    # or paid) to handing over, summed: the mean fulfilment time is their quotient.
+    timed_orders = models.PositiveIntegerField(default=0)
+    fulfil_seconds = models.BigIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    instore_count = models.PositiveIntegerField(default=0)
+    instore_amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "business"], name="dashboard_sellerday_unique"),
+            models.CheckConstraint(
+                condition=Q(gmv__gte=0, items__gte=0, cod_gmv__gte=0, asn_gmv__gte=0)
+                & Q(instore_amount__gte=0, fulfil_seconds__gte=0),
+                name="dashboard_sellerday_gte0",
+            ),
+        ]
+        indexes = [models.Index(fields=["business", "day"])]
+
+
+class CategoryDay(models.Model):
+    """Items sold by one seller in one category on one day (line totals, no delivery fee)."""
+
+    day = models.DateField()
+    business = models.ForeignKey("umkm.Business", on_delete=models.CASCADE, related_name="+")
+    # The line's category when ordered; 0 when it had none.
+    category_id = models.BigIntegerField(default=0)
+    amount = models.BigIntegerField(default=0)
+    quantity = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "business", "category_id"],
+                name="dashboard_categoryday_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["business", "day"])]
+
+
+class BuyerMonth(models.Model):
+    """How many completed orders one buyer had from one seller in one month: the distinct
+    buyers of a period and scope are counted from these rows."""
+
+    month = models.DateField()  # the first day of the month
+    business = models.ForeignKey("umkm.Business", on_delete=models.CASCADE, related_name="+")
+    buyer_id = models.BigIntegerField()
+    orders = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "business", "buyer_id"], name="dashboard_buyermonth_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["business", "month"])]
