@@ -221,6 +221,12 @@ def auditor(db):
     return make_user("081234500010", "Bambang Auditor", [(Role.AUDITOR, None, None)])
 
 
+@pytest.fixture
+def leadership(db):
+    """The mayor: reads the city's dashboard and nothing else."""
+    return make_user("081234500011", "Pak Wali Kota", [(Role.LEADERSHIP, None, None)])
+
+
 class ApiClient:
     """A thin JSON client for /api/v1 that carries a bearer token."""
 
