@@ -12,6 +12,8 @@ from malpro.accounts.auth import BearerAuth
 from malpro.asn.api import router as asn_router
 from malpro.catalog.api import router as catalog_router
 from malpro.core.exceptions import ApplicationError
+from malpro.dashboard.api import public_router as public_data_router
+from malpro.dashboard.api import router as dashboard_router
 from malpro.notifications.api import router as notifications_router
 from malpro.notifications.api import webhook_router as notification_webhooks_router
 from malpro.orders.api import router as orders_router
@@ -166,4 +168,6 @@ api.add_router("", payments_router)
 api.add_router("", asn_router)
 api.add_router("", privacy_router)
 api.add_router("", notifications_router)
+api.add_router("", dashboard_router)
+api.add_router("", public_data_router)
 api.add_router("/notifications/webhooks", notification_webhooks_router)
