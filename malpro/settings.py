@@ -214,6 +214,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cancel-unaccepted-orders": {"task": "orders.cancel_unaccepted", "schedule": 60 * 60},
     "remind-expiring-payments": {"task": "payments.remind_expiring", "schedule": 5 * 60},
     "asn-nightly-flags": {"task": "asn.nightly", "schedule": crontab(hour=2, minute=0)},
+    "dashboard-check-aggregates": {
+        "task": "dashboard.check_aggregates",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "purge-api-tokens": {
         "task": "accounts.api_tokens_purge",
         "schedule": crontab(hour=3, minute=0),

@@ -116,3 +116,14 @@ def test_a_confirmed_in_person_purchase_counts_for_its_day(asn_user, seller):
     row = SellerDay.objects.get(business=purchase.business)
     assert (row.instore_count, row.instore_amount, row.orders) == (1, 85_000, 0)
     assert aggregates.check() == []
+
+
+def test_the_nightly_check_repairs_what_differs(buyer, seller, caplog):
+    from malpro.dashboard.tasks import check_aggregates
+
+    sale(buyer, shop(seller), 10_000)
+    SellerDay.objects.all().delete()
+    assert check_aggregates() == 1
+    assert "rebuilt" in caplog.text
+    assert aggregates.check() == []
+    assert check_aggregates() == 0
