@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("malpro.asn.urls")),
     path("", include("malpro.notifications.urls")),
     path("", include("malpro.privacy.urls")),
+    path("data/", include("malpro.dashboard.public_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
