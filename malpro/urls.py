@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("malpro.orders.urls")),
     path("", include("malpro.payments.urls")),
     path("", include("malpro.asn.urls")),
+    path("dasbor/", include("malpro.dashboard.urls")),
     path("", include("malpro.notifications.urls")),
     path("", include("malpro.privacy.urls")),
     path("data/", include("malpro.dashboard.public_urls")),

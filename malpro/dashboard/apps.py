@@ -8,12 +8,15 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dasbor kota")
 
     def ready(self):
-        from malpro.core import events
-        from malpro.dashboard import aggregates
+        from malpro.core import events, nav
+        from malpro.dashboard import access, aggregates
 
         events.subscribe(
             aggregates.CONSUMER,
             aggregates.KINDS,
             aggregates.consume,
             label=_("Dasbor: agregat harian penjualan"),
+        )
+        nav.register(
+            _("Dasbor"), "dashboard:overview", lambda u: access.can_view_dashboard(user=u), order=48
         )
