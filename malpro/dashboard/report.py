@@ -296,6 +296,17 @@ def _document(footnote: str):
     return _Pdf(orientation="P", unit="mm", format="A4")
 
 
+def _fit(doc, text: str, width: float) -> str:
+    """The text, shortened with ".." until it fits a cell of `width` mm."""
+    text = latin1(text)
+    room = width - 2 * doc.c_margin
+    if doc.get_string_width(text) <= room:
+        return text
+    while text and doc.get_string_width(text + "..") > room:
+        text = text[:-1]
+    return text + ".."
+
+
 def _heading(doc, text: str) -> None:
     doc.ln(3)
     doc.set_font("helvetica", "B", 11)
@@ -315,7 +326,7 @@ def _table(doc, table: Table) -> None:
         if doc.will_page_break(6):
             doc.add_page()
         for i, (width, text) in enumerate(zip(table.widths, row, strict=True)):
-            doc.cell(width, 5.5, latin1(text)[:48], border=1, align="L" if i == 0 else "R")
+            doc.cell(width, 5.5, _fit(doc, text, width), border=1, align="L" if i == 0 else "R")
         doc.ln()
     if table.note:
         doc.set_font("helvetica", "I", 8)
@@ -339,7 +350,16 @@ def _lorenz(doc, points: list[tuple[float, float]], x: float, y: float, size: fl
     doc.set_xy(x, y + size + 1)
     doc.cell(size, 4, latin1(_("bagian penjual (termiskin dulu)")), align="C")
     doc.set_xy(x + size + 2, y)
-    doc.multi_cell(50, 3.5, latin1(_("garis putus: merata; garis hijau: kenyataan")))
+    doc.multi_cell(
+        70,
+        3.5,
+        latin1(
+            _(
+                "Sumbu tegak: bagian pendapatan. Garis putus: semua penjual mendapat sama "
+                "besar; garis hijau: kenyataan. Makin jauh dari garis putus, makin timpang."
+            )
+        ),
+    )
 
 
 def _bars(doc, days: list[tuple[str, int]], x: float, y: float, width: float, height: float):
