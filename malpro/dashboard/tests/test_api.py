@@ -85,8 +85,14 @@ def test_an_operator_sees_their_area(api, operator, sales):
     assert client.get(URL, {"kecamatan": "35.73.05"}).status_code == 403
 
 
-def test_a_buyer_is_refused_and_anonymous_must_sign_in(api, buyer, sales):
-    assert api(buyer).get(URL, {"period": this_month()}).status_code == 403
+@pytest.mark.parametrize("role", ["buyer", "seller", "asn_user"])
+def test_people_without_a_dashboard_are_refused(request, api, role):
+    response = api(request.getfixturevalue(role)).get(URL, {"period": this_month()})
+    assert response.status_code == 403
+    assert response.json()["message"]
+
+
+def test_anonymous_must_sign_in(api):
     assert api().get(URL, {"period": this_month()}).status_code == 401
 
 
