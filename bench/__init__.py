@@ -13,4 +13,6 @@ BENCHMARKS = {
     "asn_report": "bench.asn_report",
     "nik_lookup": "bench.nik_lookup",
     "messages": "bench.messages",
+    "dashboard": "bench.dashboard",
+    "equity": "bench.equity",
 }
