@@ -1,7 +1,8 @@
 """The dashboard's charts: small SVG drawn on the server, no JavaScript, no library.
 
 Each chart is sized by its viewBox and scales to the width of its container (readable at
-360 px: the viewBox is 360 units wide, so one unit is about one CSS pixel on a phone). Each has
+360 px: the viewBox is 300 units wide, about the width of a card on a 360 px phone, so one
+unit is about one CSS pixel there). Each has
 role="img" with a <title> and a <desc>; the page puts the numbers in a table right after it.
 Every text that comes from data (area, agency and shop names) is escaped here.
 
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 360
+WIDTH = 300
 FONT = 12
 INK = "#1d2327"
 MUTED = "#5f6b73"
@@ -64,7 +65,7 @@ def bars(
     row = 34
     top = 4
     peak = max((v for _label, v in items), default=0) or 1
-    usable = WIDTH - 90  # room for the value after the longest bar
+    usable = WIDTH - 80  # room for the value after the longest bar
     body = []
     for i, (label, value) in enumerate(items):
         y = top + i * row
@@ -127,10 +128,17 @@ def columns(
     return _frame(height, title, desc, body, "dash-columns")
 
 
-def lorenz(points: Sequence[tuple[float, float]], *, title: str, desc: str) -> SafeString:
-    """The Lorenz curve (share of sellers, poorest first → share of revenue) against the
+def lorenz(
+    points: Sequence[tuple[float, float]],
+    *,
+    title: str,
+    desc: str,
+    x_label: str = "",
+    y_label: str = "",
+) -> SafeString:
+    """The Lorenz curve (share of sellers, smallest first → share of revenue) against the
     diagonal of perfect equality."""
-    size, pad = 260, 40
+    size = 240
     left = (WIDTH - size) / 2
     top = 10
 
@@ -147,11 +155,18 @@ def lorenz(points: Sequence[tuple[float, float]], *, title: str, desc: str) -> S
         f'<line x1="{_num(x0)}" y1="{_num(y0)}" x2="{_num(x1)}" y2="{_num(y1)}" '
         f'stroke="{MUTED}" stroke-dasharray="4 4"></line>',
         f'<polyline points="{path}" fill="none" stroke="{BAR}" stroke-width="2.5"></polyline>',
-        _text(x0, y0 + 16, "0%", fill=MUTED),
-        _text(x1, y0 + 16, "100%", anchor="end", fill=MUTED),
-        _text(x0 - 4, y1 + 10, "100%", anchor="end", fill=MUTED, size=10),
+        _text(x0, y0 + 14, "0%", fill=MUTED, size=11),
+        _text(x1, y0 + 14, "100%", anchor="end", fill=MUTED, size=11),
+        _text(x0 + 4, y1 + 12, "100%", fill=MUTED, size=11),
     ]
-    height = top + size + pad
+    if x_label:
+        body.append(_text(WIDTH / 2, y0 + 30, x_label, anchor="middle", fill=MUTED))
+    if y_label:
+        body.append(
+            f'<text transform="translate({_num(x0 - 8)},{_num(top + size / 2)}) rotate(-90)" '
+            f'text-anchor="middle" fill="{MUTED}">{escape(y_label)}</text>'
+        )
+    height = top + size + 40
     return _frame(height, title, desc, body, "dash-lorenz")
 
 

@@ -128,10 +128,36 @@ def _compare(data: Data, items: list[tuple[str, str, str]]) -> list[list]:
     return rows
 
 
+# Figures where a fall is the good news (the page colours a change by this).
+LOWER_IS_BETTER = {
+    "gini",
+    "top10_share",
+    "zero_sale_sellers",
+    "mean_fulfil_hours",
+    "cancel_rate",
+    "reject_rate",
+    "cancelled",
+    "rejected",
+}
+
+
 class CompareTable(Table):
     """Indicator rows, each with its own kind (money, count, share)."""
 
     kinds: list[str]
+    attrs: list[str]
+
+    def trends(self) -> list[str]:
+        """Per row: "good", "bad" or "" (no change or cannot be said)."""
+        out = []
+        for attr, row in zip(self.attrs, self.rows, strict=True):
+            delta = row[3]
+            if not delta:
+                out.append("")
+                continue
+            better = (delta < 0) if attr in LOWER_IS_BETTER else (delta > 0)
+            out.append("good" if better else "bad")
+        return out
 
     def display(self):
         out = []
@@ -161,6 +187,7 @@ def _compare_of(key, title, data: Data, items) -> CompareTable:
         _compare(data, items),
     )
     table.kinds = [kind for _label, _attr, kind in items]
+    table.attrs = [attr for _label, attr, _kind in items]
     return table
 
 
@@ -195,7 +222,12 @@ def equity(data: Data) -> Table:
         (_("Penjual aktif"), "active_sellers", INT),
         (_("Penjual dengan penjualan"), "sellers_with_sales", INT),
     ]
-    return _compare_of("pemerataan", _("Pemerataan"), data, items)
+    table = _compare_of("pemerataan", _("Pemerataan"), data, items)
+    table.note = _(
+        "Rasio Gini 0 berarti pendapatan merata di semua penjual aktif (termasuk yang belum "
+        "laku), 1 berarti semuanya pada satu penjual."
+    )
+    return table
 
 
 def series(data: Data) -> Table:
@@ -242,24 +274,18 @@ def _breakdown(by: str) -> Callable[[Data], Table]:
             note = _("UMKM yang dibina dua OPD dihitung di keduanya.")
         if by == "category":
             note = _("Nilai barang saja, tanpa ongkos kirim.")
+        columns = [Column("label", str(first)), Column("gmv", _("GMV"), MONEY)]
+        if by != "category":  # categories split items, not orders
+            columns.append(Column("orders", _("Pesanan"), INT))
+        columns.append(Column("sellers", _("Penjual"), INT))
         return Table(
             f"per-{by}",
             str(title),
+            columns,
             [
-                Column("label", str(first)),
-                Column("gmv", _("GMV"), MONEY),
-                Column("orders", _("Pesanan"), INT),
-                Column("sellers", _("Penjual"), INT),
-                Column("cashless_share", _("Non-tunai"), SHARE),
-            ],
-            [
-                [
-                    r.label,
-                    r.gmv,
-                    r.orders if by != "category" else None,
-                    r.sellers,
-                    r.cashless_share if by != "category" else None,
-                ]
+                [r.label, r.gmv, r.sellers]
+                if by == "category"
+                else [r.label, r.gmv, r.orders, r.sellers]
                 for r in data.breakdown(by)
             ],
             note,
@@ -435,6 +461,7 @@ def operations(data: Data) -> Table:
     for label, value, kind in now_rows:
         table.rows.append([label, value, None, None])
         table.kinds.append(kind)
+        table.attrs.append("")
     return table
 
 

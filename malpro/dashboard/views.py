@@ -138,6 +138,8 @@ def _chart(table: tables.Table):
         return charts.lorenz(
             [(r[0], r[1]) for r in rows],
             title=_("Kurva Lorenz pendapatan penjual"),
+            x_label=_("Bagian penjual, dari yang terkecil"),
+            y_label=_("Bagian pendapatan"),
             desc=_(
                 "Garis putus-putus: pemerataan sempurna. Makin jauh kurva di bawahnya, "
                 "makin timpang."
@@ -173,6 +175,14 @@ def _chart(table: tables.Table):
     return charts.bars(items, title=title, desc=_("Angka lengkap di tabel di bawah."), fmt=fmt)
 
 
+def _cards(table: tables.CompareTable) -> list[dict]:
+    """A comparison table as cards: the figure, the previous period's and the change."""
+    return [
+        {"label": label[0], "value": now[0], "previous": before[0], "change": delta[0], "trend": t}
+        for (label, now, before, delta), t in zip(table.display(), table.trends(), strict=True)
+    ]
+
+
 def _block(table: tables.Table, filters: Filters, *, shade_column: int | None = None) -> dict:
     display = table.display()
     shades = None
@@ -180,47 +190,21 @@ def _block(table: tables.Table, filters: Filters, *, shade_column: int | None = 
         values = [row[shade_column] or 0 for row in table.rows]
         peak = max(values, default=0) or 1
         shades = [charts.shade(v / peak) for v in values]
+    labels = [str(c.title) for c in table.columns]
     return {
         "table": table,
-        "rows": list(zip(display, shades, strict=True)) if shades else [(r, None) for r in display],
+        "rows": [
+            (list(zip(cells, labels, strict=True)), shade)
+            for cells, shade in zip(display, shades or [None] * len(display), strict=True)
+        ],
+        "cards": _cards(table) if isinstance(table, tables.CompareTable) else None,
         "chart": _chart(table),
         "fold": len(table.rows) > OPEN_ROWS,
+        "stack": len(table.columns) > 3,
         "csv": reverse("dashboard:export", args=[table.key, "csv"]),
         "xlsx": reverse("dashboard:export", args=[table.key, "xlsx"]),
         "shade_title": tables.MEASURES[filters.measure] if shades else "",
     }
-
-
-KPI_CARDS = [
-    ("kpi", 0),
-    ("kpi", 1),
-    ("kpi", 2),
-    ("kpi", 3),
-    ("kpi", 4),
-    ("pemerataan", 0),
-    ("pemerataan", 1),
-    ("pemerataan", 2),
-    ("pemerataan", 3),
-    ("pemerataan", 4),
-]
-
-
-def _cards(built: dict[str, tables.Table]) -> list[dict]:
-    cards = []
-    for key, index in KPI_CARDS:
-        table = built[key]
-        label, now, before, delta = table.display()[index]
-        raw = table.rows[index][3]
-        cards.append(
-            {
-                "label": label[0],
-                "value": now[0],
-                "previous": before[0],
-                "change": delta[0],
-                "trend": "up" if raw and raw > 0 else "down" if raw and raw < 0 else "",
-            }
-        )
-    return cards
 
 
 def _sections(base) -> list[tuple[str, object]]:
@@ -265,8 +249,6 @@ def section(request, name: str = "ringkasan"):
     built = {key: tables.build(key, data) for key in SECTIONS[name][1]}
     blocks = []
     for key, table in built.items():
-        if name == "ringkasan" and key in ("kpi", "pemerataan"):
-            continue
         shade = None
         if key.startswith("wilayah-"):
             shade = {"gmv": 1, "orders": 2, "sellers": 3, "marketplace_share": 6}[data.measure]
@@ -282,7 +264,6 @@ def section(request, name: str = "ringkasan"):
             if not period.is_current() and period.next().start <= periods.current().start
             else "",
             "blocks": blocks,
-            "cards": _cards(built) if name == "ringkasan" else [],
             "section_xlsx": reverse("dashboard:export_section", args=[name]),
             "export_query": filters.query(),
         }
