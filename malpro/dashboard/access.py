@@ -85,7 +85,7 @@ def base_scope(*, user) -> Scope | None:
     if not signed_in(user):
         return None
     if accounts_access.sees_whole_city(user=user) or accounts_access.is_leadership(user=user):
-        return Scope(CITY, label=_("Seluruh kota"))
+        return city_scope()
     agency_ids = accounts_access.officer_agency_ids(user=user)
     if agency_ids:
         names = Agency.objects.filter(pk__in=agency_ids).order_by("short_name")
@@ -144,12 +144,24 @@ def _district(value) -> District:
     return district
 
 
+def city_scope() -> Scope:
+    """The whole city, for those who hold it by role and for the city's own reports."""
+    return Scope(CITY, label=_("Seluruh kota"))
+
+
 def scope_for(*, user, agency=None, kecamatan=None) -> Scope:
     """The scope `user` asked for: their own, narrowed to an agency and/or a kecamatan.
     Outside what they may see: PermissionDenied (403); unknown values: a field error (422)."""
     base = base_scope(user=user)
     if base is None:
         raise PermissionDenied(_("Dasbor hanya untuk pejabat dan petugas kota."))
+    return narrow(base, agency=agency, kecamatan=kecamatan)
+
+
+def narrow(base: Scope, *, agency=None, kecamatan=None) -> Scope:
+    """`base` narrowed to a guiding agency (id, code or short name) and/or a kecamatan (code
+    or name), never widened: outside `base` is PermissionDenied, unknown values a field
+    error."""
     agency_ids, districts, villages = base.agency_ids, base.district_codes, base.village_codes
     chosen_agency = chosen_district = None
     labels = [base.label]
@@ -207,3 +219,63 @@ def districts_for(*, user) -> list[District]:
         prefixes = {v.rsplit(".", 1)[0] for v in base.village_codes or ()}
         city = city.filter(pk__in={*(base.district_codes or ()), *prefixes})
     return list(city.order_by("name"))
+
+
+PERMISSIONS = [
+    ("anonymous", "dashboard pages, exports and API", "none: sent to log in (pages) or 401"),
+    (
+        "anonymous",
+        "open data: page /data/, its CSV, GET /api/v1/public/stats",
+        "city-wide aggregates only; counts under 5 and amounts from under 5 sellers or orders "
+        "suppressed; no names, no personal data",
+    ),
+    ("buyer", "dashboard", "none (403); likewise seller and ASN"),
+    (
+        "leadership",
+        "dashboard: every section, CSV/XLSX exports, GET /api/v1/dashboard/summary",
+        "the whole city; may narrow to one guiding agency and/or kecamatan; reads nothing else",
+    ),
+    ("city_admin", "dashboard, exports, summary API, monthly_report", "the whole city"),
+    ("auditor", "dashboard, exports, summary API (read only, as everything)", "the whole city"),
+    (
+        "officer",
+        "dashboard, exports, summary API",
+        "the businesses their agency guides; another agency is refused (403)",
+    ),
+    (
+        "operator",
+        "dashboard (no ASN section), exports, summary API",
+        "the businesses of their kecamatan/kelurahan; another kecamatan is refused (403)",
+    ),
+]
+
+# The shape is described under malpro.accounts.access.ACCESS_CASES.
+_SUMMARY = "/api/v1/dashboard/summary"
+ACCESS_CASES = [
+    {"role": None, "method": "get", "url": "/dasbor/", "expect": 302},
+    {"role": None, "method": "get", "url": "/dasbor/ekspor/kpi.csv", "expect": 302},
+    {"role": None, "method": "get", "url": _SUMMARY, "expect": 401},
+    {"role": None, "method": "get", "url": "/data/", "expect": 200},
+    {"role": None, "method": "get", "url": "/api/v1/public/stats", "expect": 200},
+    *[
+        {"role": role, "method": "get", "url": url, "expect": 403}
+        for role in ("buyer", "seller", "asn_user")
+        for url in ("/dasbor/", "/dasbor/ekspor/kpi.csv", _SUMMARY)
+    ],
+    *[
+        {"role": role, "method": "get", "url": url, "expect": 200}
+        for role in ("leadership", "city_admin", "auditor", "officer", "operator")
+        for url in ("/dasbor/", "/dasbor/pemerataan/", "/dasbor/ekspor/kpi.csv", _SUMMARY)
+    ],
+    {"role": "officer", "method": "get", "url": "/dasbor/?opd=DISPANGTAN", "expect": 403},
+    {"role": "officer", "method": "get", "url": f"{_SUMMARY}?agency=DISPANGTAN", "expect": 403},
+    {
+        "role": "other_officer",
+        "method": "get",
+        "url": f"{_SUMMARY}?agency=DISPANGTAN",
+        "expect": 200,
+    },
+    {"role": "operator", "method": "get", "url": "/dasbor/?kecamatan=35.73.05", "expect": 403},
+    {"role": "operator", "method": "get", "url": f"{_SUMMARY}?kecamatan=35.73.02", "expect": 200},
+    {"role": "leadership", "method": "get", "url": "/umkm/registri/", "expect": 403},
+]

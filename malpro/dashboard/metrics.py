@@ -347,21 +347,19 @@ def _by_category(scope: Scope, period: Period) -> list[Row]:
 
     found = (
         CategoryDay.objects.filter(scope.q(), day__gte=period.start, day__lt=period.end)
-        .values("category_id")
-        .annotate(amount=Sum("amount"), sellers=Count("business_id", distinct=True))
+        .values("category_id", "business_id")
+        .annotate(amount=Sum("amount"))
         .order_by()
     )
     rows: dict[int, Row] = {}
-    sellers: dict[int, int] = defaultdict(int)
+    sellers: dict[int, set[int]] = defaultdict(set)
     for item in found:
         top = root(item["category_id"]) if item["category_id"] else 0
         row = rows.setdefault(top, Row(str(top), names.get(top) or _("Tanpa kategori")))
         row.gmv += item["amount"]
-        sellers[top] += item["sellers"]
+        sellers[top].add(item["business_id"])
     for top, row in rows.items():
-        # A seller with items in two sub-categories of one root is counted once per
-        # sub-category here; the seller count is an upper bound (docs/dashboard.md).
-        row.sellers = sellers[top]
+        row.sellers = len(sellers[top])
     return sorted(rows.values(), key=lambda r: (-r.gmv, r.label))
 
 

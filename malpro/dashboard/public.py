@@ -28,12 +28,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
-from malpro.catalog.models import Category
-from malpro.dashboard import metrics, periods
-from malpro.dashboard.access import CITY, Scope
-from malpro.dashboard.models import CategoryDay
+from malpro.dashboard import access, metrics, periods
+from malpro.dashboard.access import Scope
 from malpro.dashboard.periods import MONTH, Period
 from malpro.regions.models import Regency
 
@@ -41,8 +38,7 @@ THRESHOLD = 5
 CACHE_SECONDS = 300
 
 
-def city_scope() -> Scope:
-    return Scope(CITY, label=_("Seluruh kota"))
+city_scope = access.city_scope
 
 
 def small(count: int | None) -> bool:
@@ -111,39 +107,14 @@ def _breakdown(scope: Scope, period: Period, by: str, hidden: list[str]) -> list
     )
 
 
-def _category_sellers(period: Period) -> dict[str, int]:
-    """Distinct sellers per top-level category (exact, for the suppression check only;
-    the dashboard's own category rows count a seller once per sub-category)."""
-    parents = dict(Category.objects.values_list("pk", "parent_id"))
-
-    def root(pk):
-        seen = set()
-        while parents.get(pk) and pk not in seen:
-            seen.add(pk)
-            pk = parents[pk]
-        return pk
-
-    sellers: dict[str, set[int]] = {}
-    pairs = (
-        CategoryDay.objects.filter(day__gte=period.start, day__lt=period.end)
-        .values_list("category_id", "business_id")
-        .distinct()
-    )
-    for category_id, business_id in pairs:
-        key = str(root(category_id) if category_id else 0)
-        sellers.setdefault(key, set()).add(business_id)
-    return {key: len(ids) for key, ids in sellers.items()}
-
-
 def _categories(scope: Scope, period: Period, hidden: list[str]) -> list[dict]:
     found = metrics.breakdown(scope, period, "category")
-    counts = _category_sellers(period)
     rows = [_Row(r.key, r.label, None, None, r.gmv) for r in found]
     protected = _protect(
         rows,
         "by_category",
         hidden,
-        sellers=[counts.get(r.key, 0) for r in found],
+        sellers=[r.sellers for r in found],
         orders=[None] * len(found),
     )
     return [

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from malpro.accounts.models import Agency
-from malpro.core.exceptions import ApplicationError
 from malpro.core.money import format_rupiah
-from malpro.dashboard import metrics
-from malpro.dashboard.access import CITY, Scope
+from malpro.dashboard import access, metrics
+from malpro.dashboard.access import Scope
 from malpro.dashboard.periods import Period
-from malpro.regions.models import District
 
 DOCS = "docs/dashboard.md"
 LEAST_COVERED = 10
@@ -31,40 +27,7 @@ LEAST_COVERED = 10
 def scope_named(*, agency: str | None = None, kecamatan: str | None = None) -> Scope:
     """The whole city, narrowed to a guiding agency (code, short name or id) and/or a
     kecamatan (code or name). Unknown values: a field error."""
-    chosen_agency = chosen_district = None
-    agency_ids = districts = None
-    labels = [_("Seluruh kota")]
-    if agency:
-        text = str(agency).strip()
-        chosen_agency = (
-            Agency.objects.filter(pk=int(text)).first() if text.isdigit() else None
-        ) or (
-            Agency.objects.filter(code__iexact=text).first()
-            or Agency.objects.filter(short_name__iexact=text).first()
-        )
-        if chosen_agency is None:
-            raise ApplicationError.for_field("agency", _("OPD tidak dikenal."), status=422)
-        agency_ids = frozenset({chosen_agency.pk})
-        labels = [_("UMKM binaan %(agency)s") % {"agency": chosen_agency.short_name}]
-    if kecamatan:
-        text = str(kecamatan).strip()
-        city = District.objects.filter(regency_id=settings.MALPRO_REGENCY)
-        chosen_district = city.filter(pk=text).first() or city.filter(name__iexact=text).first()
-        if chosen_district is None:
-            raise ApplicationError.for_field(
-                "kecamatan", _("Kecamatan tidak dikenal di kota ini."), status=422
-            )
-        districts = frozenset({chosen_district.pk})
-        labels.append(_("Kecamatan %(name)s") % {"name": chosen_district.name})
-    return Scope(
-        CITY,
-        agency_ids=agency_ids,
-        district_codes=districts,
-        village_codes=frozenset() if districts is not None else None,
-        label=" · ".join(labels),
-        agency=chosen_agency,
-        district=chosen_district,
-    )
+    return access.narrow(access.city_scope(), agency=agency, kecamatan=kecamatan)
 
 
 # --- what the report says ------------------------------------------------------------------------

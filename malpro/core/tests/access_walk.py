@@ -14,6 +14,7 @@ PERSONAS = (
     "operator",
     "city_admin",
     "auditor",
+    "leadership",
 )
 
 
