@@ -22,6 +22,7 @@ class DemoContext:
     users: dict[str, User] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (who, phone, what)
     counts: dict[str, int] = field(default_factory=dict)
+    history_orders: int | None = None  # None: history.CHECKOUTS
 
     def summary(self) -> str:
         return "demo: " + " ".join(f"{k}={v}" for k, v in self.counts.items())
@@ -79,6 +80,13 @@ PEOPLE = [
     ("seller", "081100000006", "Bu Siti Keripik", [(Role.SELLER, None, None)], "penjual (UMKM)"),
     ("buyer", "081100000007", "Andi Pembeli", [], "pembeli (warga)"),
     ("asn", "081100000008", "Yuli ASN Diskominfo", [(Role.ASN, None, None)], "ASN"),
+    (
+        "leadership",
+        "081100000009",
+        "Pak Wali Kota (pimpinan)",
+        [(Role.LEADERSHIP, None, None)],
+        "pimpinan (baca dasbor kota): /dasbor/",
+    ),
 ]
 
 
@@ -141,11 +149,28 @@ def seed_asn(ctx: DemoContext) -> None:
     demo.seed(ctx)
 
 
-STEPS = [seed_people, seed_umkm, seed_catalog, seed_orders, seed_payments, seed_asn]
+def seed_history(ctx: DemoContext) -> None:
+    from malpro.demo import history
+
+    history.seed(ctx)
 
 
-def run() -> DemoContext:
-    ctx = DemoContext()
+seed_history.own_transactions = True
+
+
+STEPS = [
+    seed_people,
+    seed_umkm,
+    seed_catalog,
+    seed_orders,
+    seed_payments,
+    seed_asn,
+    seed_history,
+]
+
+
+def run(*, history_orders: int | None = None) -> DemoContext:
+    ctx = DemoContext(history_orders=history_orders)
     for step in STEPS:
         if getattr(step, "own_transactions", False):
             step(ctx)

@@ -15,6 +15,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins")
+        parser.add_argument(
+            "--history-orders",
+            type=int,
+            default=None,
+            help="Orders in the six months of demo history (default 80; only on the first run)",
+        )
 
     def handle(self, *args, **opts):
         if settings.PRODUCTION and not settings.DEBUG:
@@ -22,7 +28,9 @@ class Command(BaseCommand):
         if not Regency.objects.filter(code=settings.MALPRO_REGENCY).exists():
             call_command("load_regions", stdout=self.stdout)
             call_command("load_agencies", stdout=self.stdout)
-        context = seeds.run()  # each step is idempotent and commits on its own
+        context = seeds.run(
+            history_orders=opts["history_orders"]
+        )  # each step is idempotent and commits on its own
         self.stdout.write(context.summary())
         if not opts["quiet_logins"]:
             self.stdout.write(context.logins_table())
