@@ -56,6 +56,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--dash-orders", type=int, help=f"({FULL['orders']:,})")
     group.add_argument("--dash-calls", type=int, default=31, help="calls per child (31)")
     group.add_argument("--dash-seed", type=int, default=35731)
+    group.add_argument(
+        "--dash-reuse",
+        metavar="URL",
+        help="measure an existing database this benchmark built (aggregates rebuilt): no "
+        "server, no load; measures, then runs rebuild_aggregates --check last",
+    )
+    group.add_argument(
+        "--dash-rebuild-s",
+        type=float,
+        help="with --dash-reuse: the rebuild's wall time measured by the run that built it",
+    )
 
 
 def _child(*args: str) -> list[str]:
@@ -68,7 +79,9 @@ def last_month(today: dt.date | None = None) -> str:
     return f"{first.year:04d}-{first.month:02d}"
 
 
-def _cpu(pg: PostgresServer, work):
+def _cpu(pg: PostgresServer | None, work):
+    if pg is None:
+        return work(), None
     before = pg.cpu_seconds()
     result = work()
     after = pg.cpu_seconds()
@@ -85,7 +98,9 @@ def _build(pg: PostgresServer, env: dict, url: str, database: str, sizes: dict, 
     argv += ["--seed", str(args.dash_seed)]
     for key, value in sizes.items():
         argv += [f"--{key}", str(value)]
-    child, cpu = _cpu(pg, lambda: harness.checked(harness.run_child(argv, env, timeout=7200), "load"))
+    child, cpu = _cpu(
+        pg, lambda: harness.checked(harness.run_child(argv, env, timeout=7200), "load")
+    )
     build["load"] = child.payload | {"wall_s": round(child.wall_s, 1), "server_cpu_s": cpu}
     rows = child.payload["rows"]
     print(
@@ -100,6 +115,12 @@ def _build(pg: PostgresServer, env: dict, url: str, database: str, sizes: dict, 
 
 
 def _aggregates(pg: PostgresServer, env: dict, database: str) -> dict:
+    out = _rebuild(pg, env, database)
+    out["check"] = _check(pg, env)
+    return out
+
+
+def _rebuild(pg: PostgresServer, env: dict, database: str) -> dict:
     out: dict = {}
     child, cpu = _cpu(
         pg,
@@ -119,6 +140,10 @@ def _aggregates(pg: PostgresServer, env: dict, database: str) -> dict:
         database=database,
     )
     out["analyze_s"] = round(time.perf_counter() - started, 1)
+    return out
+
+
+def _check(pg: PostgresServer | None, env: dict) -> dict:
     child, cpu = _cpu(
         pg,
         lambda: harness.run_child(
@@ -129,7 +154,7 @@ def _aggregates(pg: PostgresServer, env: dict, database: str) -> dict:
     differences = None
     if "differences=" in text:
         differences = int(text.rsplit("differences=", 1)[1].split()[0])
-    out["check"] = {
+    out = {
         "wall_s": round(child.wall_s, 1),
         "server_cpu_s": cpu,
         "peak_rss_mb": round(child.maxrss_mb, 1),
@@ -205,12 +230,12 @@ def _print(data: dict) -> None:
                     "ok" if ok else ("MISSED" if target != "metrics" else "over"),
                 ]
             )
-    load = data["build"]["load"]
+    tables = data["sizes"]["tables"]
     agg = data["aggregates"]
     print()
     print(
-        f"dashboard: {load['rows']['umkm_business']:,} businesses, "
-        f"{load['rows']['orders_order']:,} orders, period {data['period']}; database "
+        f"dashboard: {tables['umkm_business']['rows']:,} businesses, "
+        f"{tables['orders_order']['rows']:,} orders, period {data['period']}; database "
         f"{data['sizes']['database_bytes'] / harness.MB:,.0f} MB; medians over runs"
     )
     print(
@@ -220,9 +245,42 @@ def _print(data: dict) -> None:
         )
     )
     print(
-        f"rebuild_aggregates: {agg['rebuild']['wall_s']:.0f} s ({agg['rebuild']['output']}); "
+        f"rebuild_aggregates: {agg['rebuild']['wall_s']} s ({agg['rebuild'].get('output')}); "
         f"--check: {agg['check']['wall_s']:.0f} s, {agg['check']['differences']} differences"
     )
+
+
+def _measure_all(env: dict, args, data: dict, period: str, suffix: str) -> None:
+    data["sizes"] = harness.checked(harness.run_child(_child("sizes"), env), "sizes").payload
+    data["load_before_measure"] = harness.machine()["load_average"]
+    data["measure"] = _measure(env, args, period)
+    data["explain"] = {}
+    harness.OUT_DIR.mkdir(parents=True, exist_ok=True)
+    for scope in SCOPES:
+        out = harness.OUT_DIR / f"{NAME}-explain{suffix}-{scope}.txt"
+        argv = ["explain", "--period", period, "--scope", scope, "--out", out]
+        child = harness.checked(harness.run_child(_child(*argv), env), "explain")
+        data["explain"][scope] = child.payload | {"file": str(Path(out).relative_to(harness.REPO))}
+
+
+def _reuse(args, data: dict, period: str, suffix: str) -> int:
+    """Measures a database an earlier run built (its server still up), then checks it."""
+    data["reused_database"] = True
+    data["build"] = {"note": "built by an earlier run of this benchmark (same generator)"}
+    data["aggregates"] = {
+        "rebuild": {"wall_s": args.dash_rebuild_s, "note": "measured by the run that built it"}
+    }
+    try:
+        with harness.workdir("malpro-bench-dash-", keep=args.keep) as var_dir:
+            env = harness.django_env(var_dir=var_dir, database_url=args.dash_reuse)
+            argv = harness.manage("collectstatic", "--no-input", "-v", "0")
+            harness.checked(harness.run_child(argv, env), "collectstatic")
+            _measure_all(env, args, data, period, suffix)
+            data["aggregates"]["check"] = _check(None, env)
+    except BenchError as exc:
+        print(f"\n{NAME}: ERROR {exc}")
+        return 2
+    return 0
 
 
 def run(args) -> int:
@@ -252,40 +310,32 @@ def run(args) -> int:
         "period": period,
     }
     print(f"{NAME}: {sizes}, period {period}", flush=True)
-    try:
-        pg = PostgresServer().start()
-    except PostgresUnavailable as exc:
-        print(f"  postgresql: SKIPPED, {exc}")
-        return 2
     suffix = "-quick" if args.quick else ""
-    try:
-        with harness.workdir("malpro-bench-dash-", keep=args.keep) as var_dir:
-            database = "bench_dashboard"
-            url = pg.create_database(database)
-            env = harness.django_env(var_dir=var_dir, database_url=url)
-            print(f"  postgresql: throwaway server on 127.0.0.1:{pg.port}", flush=True)
-            data["server"] = pg.describe()
-            data["build"] = _build(pg, env, url, database, sizes, args)
-            data["aggregates"] = _aggregates(pg, env, database)
-            data["sizes"] = harness.checked(
-                harness.run_child(_child("sizes"), env), "sizes"
-            ).payload
-            data["load_before_measure"] = harness.machine()["load_average"]
-            data["measure"] = _measure(env, args, period)
-            data["explain"] = {}
-            harness.OUT_DIR.mkdir(parents=True, exist_ok=True)
-            for scope in SCOPES:
-                out = harness.OUT_DIR / f"{NAME}-explain{suffix}-{scope}.txt"
-                argv = ["explain", "--period", period, "--scope", scope, "--out", out]
-                child = harness.checked(harness.run_child(_child(*argv), env), "explain")
-                data["explain"][scope] = child.payload | {
-                    "file": str(Path(out).relative_to(harness.REPO))
-                }
-    except BenchError as exc:
-        print(f"\n{NAME}: ERROR {exc}")
-        return 2
-    finally:
-        pg.stop()
+    if args.dash_reuse:
+        code = _reuse(args, data, period, suffix)
+        if code:
+            return code
+    else:
+        try:
+            pg = PostgresServer().start()
+        except PostgresUnavailable as exc:
+            print(f"  postgresql: SKIPPED, {exc}")
+            return 2
+        try:
+            with harness.workdir("malpro-bench-dash-", keep=args.keep) as var_dir:
+                database = "bench_dashboard"
+                url = pg.create_database(database)
+                env = harness.django_env(var_dir=var_dir, database_url=url)
+                print(f"  postgresql: throwaway server on 127.0.0.1:{pg.port}", flush=True)
+                data["server"] = pg.describe()
+                data["build"] = _build(pg, env, url, database, sizes, args)
+                data["aggregates"] = _aggregates(pg, env, database)
+                _measure_all(env, args, data, period, suffix)
+        except BenchError as exc:
+            print(f"\n{NAME}: ERROR {exc}")
+            return 2
+        finally:
+            pg.stop()
     data["finished"] = harness.now_iso()
     data["machine"]["load_average_end"] = harness.machine()["load_average"]
     _print(data)

@@ -30,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--equity-seed", type=int, default=35731, help="first seed")
     group.add_argument("--equity-asn", type=int, help=f"({FULL['asn']:,})")
     group.add_argument("--equity-sellers", type=int, help=f"({FULL['sellers']:,})")
+    group.add_argument(
+        "--equity-page",
+        type=int,
+        default=0,
+        help="positions of the search ranking buyers look at (0: all, default)",
+    )
 
 
 def run(args) -> int:
@@ -43,7 +49,8 @@ def run(args) -> int:
         "started": harness.now_iso(),
         "machine": harness.machine(),
         "git": harness.git_revision(),
-        "parameters": sizes | {"repeat": args.repeat, "first_seed": args.equity_seed},
+        "parameters": sizes
+        | {"repeat": args.repeat, "first_seed": args.equity_seed, "page": args.equity_page},
     }
     print(f"{NAME}: {sizes}, {args.repeat} seed(s)", flush=True)
     runs = []
@@ -55,6 +62,7 @@ def run(args) -> int:
                 argv = [harness.PYTHON, "-m", "bench.equity_sim", "--seed", str(seed)]
                 for key, value in sizes.items():
                     argv += [f"--{key}", str(value)]
+                argv += ["--page", str(args.equity_page)]
                 child = harness.checked(harness.run_child(argv, env), f"seed {seed}")
                 runs.append(child.payload)
                 p, f = child.payload["popularity"], child.payload["fair"]
@@ -103,6 +111,7 @@ def run(args) -> int:
     print(f"equity: {sizes['asn']:,} ASN, {sizes['sellers']:,} sellers, medians of {len(runs)}")
     print(harness.table(["figure", "(a) popularity", "(b) fair spread"], rows))
     print(f"extra km per purchase that the spread costs: {m['extra_km_per_purchase']:+.2f}")
-    path = harness.write_json(f"{NAME}-quick" if args.quick else NAME, data)
+    suffix = f"-page{args.equity_page}" if args.equity_page else ""
+    path = harness.write_json(f"{NAME}{suffix}{'-quick' if args.quick else ''}", data)
     print(f"written: {path.relative_to(harness.REPO)}")
     return 0

@@ -28,7 +28,9 @@ The model (every number below is an assumption, stated so it can be argued with)
 - Search: a buyer looks in a category (weighted by how many sellers sell it) and picks a seller
   on the results page, ranked by sales so far (prior + the programme's sales) times rating, as
   the catalogue's search ranks by sold count; the chance of taking position p falls as
-  1/(p+1)^1.1 over the first 40. Rankings are refreshed every simulated day.
+  1/(p+1)^1.1 down the whole ranking (`--page N`: only the first N positions are ever looked
+  at; the result depends strongly on it, docs/benchmarks.md). Rankings are refreshed every
+  simulated day.
 - (a) popularity: the pick stands; a bundle's items come from the top-ranked seller of each
   item's category; no cap.
 - (b) fair spread: the same search, but a pick is taken only if that seller still has room
@@ -71,7 +73,7 @@ AMOUNTS = {"I": 500_000, "II": 500_000, "III": 750_000, "IV": 1_000_000}
 ESELON = [("III.B", 2_000_000), ("IV.A", 1_500_000)]
 ESELON_SHARE = 0.06
 STAPLE_SHARE = 0.40
-PAGE = 40
+PAGE = 0  # how deep buyers look down the ranking; 0: the whole category (--page)
 CLICK_DECAY = 1.1
 DAYS = 30
 
@@ -144,7 +146,9 @@ def make_city(seed: int, n_sellers: int, n_asn: int):
     return sellers, asn
 
 
-def simulate(mode: str, sellers: list[Seller], asn: list, months: int, seed: int) -> dict:
+def simulate(
+    mode: str, sellers: list[Seller], asn: list, months: int, seed: int, page_depth: int = PAGE
+) -> dict:
     """One year in `mode` ("popularity" or "fair"): revenue per seller and distances."""
     from malpro.asn.bundles import distance as district_class
     from malpro.asn.obligation import cap_for
@@ -155,8 +159,9 @@ def simulate(mode: str, sellers: list[Seller], asn: list, months: int, seed: int
         by_category.setdefault(s.category, []).append(s)
     categories = sorted(by_category)
     cat_cum = list(itertools.accumulate(len(by_category[c]) for c in categories))
-    click_cum = list(itertools.accumulate(1 / (p + 1) ** CLICK_DECAY for p in range(PAGE)))
-    positions = range(PAGE)
+    depth = page_depth or max(len(m) for m in by_category.values())
+    click_cum = list(itertools.accumulate(1 / (p + 1) ** CLICK_DECAY for p in range(depth)))
+    positions = range(depth)
     revenue = [0] * len(sellers)
     purchases = km_total = 0
     km_bundle = km_single = 0.0
@@ -191,7 +196,7 @@ def simulate(mode: str, sellers: list[Seller], asn: list, months: int, seed: int
         for day in range(DAYS):
             score = [(s.prior * 20 + revenue[s.id] / 100_000) * s.rating for s in sellers]
             ranking = {
-                c: sorted(members, key=lambda s: (-score[s.id], s.id))[:PAGE]
+                c: sorted(members, key=lambda s: (-score[s.id], s.id))[:depth]
                 for c, members in by_category.items()
             }
             rng.shuffle(plan[day])
@@ -220,14 +225,14 @@ def simulate(mode: str, sellers: list[Seller], asn: list, months: int, seed: int
                         purchases += 1
                     continue
                 page = ranking[kind]
-                if len(page) == PAGE:
+                if len(page) == depth:
                     position = rng.choices(positions, cum_weights=click_cum)[0]
                 else:
                     position = rng.choices(range(len(page)), cum_weights=click_cum[: len(page)])[0]
                 seller = page[position]
                 if cap is not None:
                     # Down the page from the pick to the first seller with room under the cap.
-                    order = page[position:] + page[:position]
+                    order = itertools.chain(page[position:], page[:position])
                     seller = next((s for s in order if mine.get((a, s.id), 0) + amount <= cap),
                                   None)  # fmt: skip
                     if seller is None:
@@ -310,14 +315,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--asn", type=int, default=12_000)
     parser.add_argument("--sellers", type=int, default=5_000)
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument(
+        "--page", type=int, default=PAGE, help="positions a buyer looks at (0: all, default)"
+    )
     args = parser.parse_args(argv)
     startup_s = setup_django()
     sellers, asn = make_city(args.seed, args.sellers, args.asn)
     _SELLERS[:] = sellers
-    out: dict = {"seed": args.seed, "startup_s": startup_s}
+    out: dict = {"seed": args.seed, "page": args.page, "startup_s": startup_s}
     for mode in ("popularity", "fair"):
         started = time.perf_counter()
-        result = figures(simulate(mode, sellers, asn, args.months, args.seed))
+        result = figures(simulate(mode, sellers, asn, args.months, args.seed, args.page))
         out[mode] = result | {"seconds": round(time.perf_counter() - started, 1)}
     out["extra_km_per_purchase"] = out["fair"]["mean_km"] - out["popularity"]["mean_km"]
     out["staple_sellers"] = sum(1 for s in sellers if s.category in STAPLES)
