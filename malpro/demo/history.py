@@ -53,7 +53,7 @@ MONTHS = 6  # the current month and the five before it
 # Orders placed over the months (one seller each). Each goes through checkout, payment and
 # every transition with all their event consumers (~0.25 s of CPU here), so the default keeps
 # `make run` within about 30 s more than before; `seed_demo --history-orders 300` for more.
-CHECKOUTS = 80
+CHECKOUTS = 90
 OPEN = 4  # the last few stay open (placed hours ago): something in the sellers' inboxes
 VILLAGES_PER_DISTRICT = 6  # 5 kecamatan x 6 = 30 kelurahan
 KEY = "demo-hist-{:04d}"
@@ -585,7 +585,7 @@ def _shops(first_month: dt.date) -> list[Shop]:
     rng.shuffle(found)
     # A few popular shops, a long tail, and some that sold nothing (weight 0).
     for rank, shop in enumerate(found):
-        shop.weight = 0.0 if rank >= len(found) - 6 else 1 / (rank + 1) ** 1.1
+        shop.weight = 0.0 if rank >= len(found) - 6 else 1 / (rank + 1) ** 0.9
         shop.products = list(Product.objects.filter(business=shop.business).order_by("pk"))
     return found
 
@@ -609,14 +609,15 @@ def _history(ctx, rng: random.Random, first_month: dt.date, today: dt.date, coun
         _person(f"+628140002{i:04d}", name, verified=False) for i, name in enumerate(CITIZENS)
     ]
     loyal = [1 / (i + 1) ** 0.7 for i in range(len(citizens))]
-    # Growth: more orders each month (the current one only partly gone).
     months = []
     month = first_month
     while month <= today:
         months.append(month)
         month = (month + dt.timedelta(days=32)).replace(day=1)
-    growth = [1 + 0.35 * i for i in range(len(months))]
     last_final = today - dt.timedelta(days=3)  # completed ones had time to complete
+    # Growth: more orders each month; the current month only for the days it has had.
+    growth = [1 + 0.6 * i for i in range(len(months))]
+    growth[-1] *= last_final.day / 30 if last_final >= months[-1] else 0
     for index in range(count):
         open_order = index >= count - OPEN
         if open_order:

@@ -19,7 +19,7 @@ class Command(BaseCommand):
             "--history-orders",
             type=int,
             default=None,
-            help="Orders in the six months of demo history (default 80; only on the first run)",
+            help="Orders in the six months of demo history (default 90; only on the first run)",
         )
 
     def handle(self, *args, **opts):
