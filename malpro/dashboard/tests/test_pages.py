@@ -194,3 +194,18 @@ def test_the_overview_query_count_is_bounded(
             complete_order(buyer, item, 1, key=f"n{n}-{k}", fast=True)
     after = {p: (count(admin, p), count(agency, p)) for p in ("/dasbor/", "/dasbor/uang/")}
     assert after == before
+
+
+def test_the_area_ranking_follows_the_chosen_measure(web, city_admin, sales):
+    client = web(city_admin)
+
+    def kecamatan_order(query):
+        page = client.get(f"/dasbor/wilayah/?{query}").content.decode()
+        assert "Peta belum tersedia" in page
+        return page.split('id="h-wilayah-kecamatan"')[1].split("</section>")[0]
+
+    block = kecamatan_order("ukuran=gmv")
+    assert block.index("Klojen") < block.index("Lowokwaru")  # Rp987.650 before 3 small orders
+    assert block.count('class="dash-shade"') == 5  # one bar per kecamatan of the city
+    block = kecamatan_order("ukuran=orders")
+    assert block.index("Lowokwaru") < block.index("Klojen")  # 3 orders before 1
