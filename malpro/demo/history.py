@@ -12,7 +12,8 @@ The dashboard's aggregate rows are then rebuilt from the moved orders, and the A
 of the months concerned recomputed.
 
 Deterministic (one seeded random generator, dates relative to today) and idempotent (a second
-run finds the first history business and the first history checkout and does nothing).
+run finds the first history business and the history's checkouts and does nothing). The
+months are those before the day of the first seeding.
 """
 
 from __future__ import annotations
@@ -266,7 +267,7 @@ def seed(ctx) -> None:
     if not Business.objects.filter(name=FIRST_NAME).exists():
         with transaction.atomic():
             _businesses(ctx, rng, first_month)
-    if not Checkout.objects.filter(idempotency_key=KEY.format(0)).exists():
+    if not Checkout.objects.filter(idempotency_key__startswith="demo-hist-").exists():
         count = ctx.history_orders if ctx.history_orders is not None else CHECKOUTS
         _history(ctx, _rng(1), first_month, today, count)
     ctx.counts["umkm"] = Business.objects.count()
