@@ -69,21 +69,33 @@ class Scope:
         return q
 
     def key(self) -> str:
-        """What the scope is, for cache keys and file names."""
+        """What the scope is, for cache keys and file names ("kota" for the whole city)."""
         parts = [
-            "a" + "-".join(str(i) for i in sorted(self.agency_ids))
-            if self.agency_ids is not None
-            else "",
-            "d" + "-".join(sorted(self.district_codes)) if self.district_codes is not None else "",
-            "v" + "-".join(sorted(self.village_codes)) if self.village_codes is not None else "",
+            prefix + "-".join(str(v) for v in sorted(values))
+            for prefix, values in (
+                ("a", self.agency_ids),
+                ("d", self.district_codes),
+                ("v", self.village_codes),
+            )
+            if values
         ]
-        return "_".join(p for p in parts if p) or "kota"
+        return "_".join(parts) or "kota"
 
 
 def base_scope(*, user) -> Scope | None:
-    """The widest part of the dashboard `user` may see; None: no dashboard."""
+    """The widest part of the dashboard `user` may see; None: no dashboard. Kept on the user
+    object while its roles stay loaded (the page, its filters and the menu all ask)."""
     if not signed_in(user):
         return None
+    roles = user.role_assignments  # a new list when the roles are reloaded (forget_roles)
+    cached = user.__dict__.get("_dashboard_scope")
+    if cached is None or cached[0] is not roles:
+        cached = (roles, _base_scope(user))
+        user.__dict__["_dashboard_scope"] = cached
+    return cached[1]
+
+
+def _base_scope(user) -> Scope | None:
     if accounts_access.sees_whole_city(user=user) or accounts_access.is_leadership(user=user):
         return city_scope()
     agency_ids = accounts_access.officer_agency_ids(user=user)
@@ -267,7 +279,27 @@ ACCESS_CASES = [
         for role in ("leadership", "city_admin", "auditor", "officer", "operator")
         for url in ("/dasbor/", "/dasbor/pemerataan/", "/dasbor/ekspor/kpi.csv", _SUMMARY)
     ],
+    *[
+        {"role": role, "method": "get", "url": f"/dasbor/{name}/", "expect": 200}
+        for role in ("leadership", "city_admin", "officer")
+        for name in ("umkm", "uang", "asn", "operasional", "sosialisasi", "wilayah")
+    ],
+    {"role": "city_admin", "method": "get", "url": "/dasbor/wilayah/?ukuran=orders", "expect": 200},
+    {
+        "role": "city_admin",
+        "method": "get",
+        "url": "/dasbor/ekspor/bagian/uang.xlsx",
+        "expect": 200,
+    },
+    {"role": "operator", "method": "get", "url": "/dasbor/asn/", "expect": 403},
+    {"role": "operator", "method": "get", "url": "/dasbor/ekspor/bagian/asn.xlsx", "expect": 403},
     {"role": "officer", "method": "get", "url": "/dasbor/?opd=DISPANGTAN", "expect": 403},
+    {
+        "role": "officer",
+        "method": "get",
+        "url": "/dasbor/ekspor/kpi.csv?opd=DISPANGTAN",
+        "expect": 403,
+    },
     {"role": "officer", "method": "get", "url": f"{_SUMMARY}?agency=DISPANGTAN", "expect": 403},
     {
         "role": "other_officer",
