@@ -272,6 +272,8 @@ def seed(ctx) -> None:
         _history(ctx, _rng(1), first_month, today, count)
     ctx.counts["umkm"] = Business.objects.count()
     ctx.counts["umkm_active"] = Business.objects.filter(status=Status.ACTIVE).count()
+    ctx.counts["products"] = Product.objects.count()
+    ctx.counts["orders"] = Order.objects.count()
     ctx.counts["history_orders"] = Order.objects.filter(
         checkout__idempotency_key__startswith="demo-hist-"
     ).count()
