@@ -274,6 +274,7 @@ def seed(ctx) -> None:
     ctx.counts["umkm_active"] = Business.objects.filter(status=Status.ACTIVE).count()
     ctx.counts["products"] = Product.objects.count()
     ctx.counts["orders"] = Order.objects.count()
+    ctx.counts["payments"] = Payment.objects.count()
     ctx.counts["history_orders"] = Order.objects.filter(
         checkout__idempotency_key__startswith="demo-hist-"
     ).count()
