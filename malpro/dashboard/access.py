@@ -120,6 +120,13 @@ def _base_scope(user) -> Scope | None:
     return None
 
 
+def shows_asn_programme(scope: Scope) -> bool:
+    """The ASN programme is reported per OPD (where the ASN work), not per area: a scope
+    narrowed to an area (an operator's, or a kecamatan chosen) has no ASN figures, else an
+    operator picking an OPD would read that OPD's figures for the whole city."""
+    return not scope.area_restricted
+
+
 def can_view_dashboard(*, user) -> bool:
     return base_scope(user=user) is not None
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from malpro.accounts.models import Agency
 from malpro.asn.models import IntegrityFlag, Standing
 from malpro.catalog.models import Category
-from malpro.dashboard import equity, periods
+from malpro.dashboard import access, equity, periods
 from malpro.dashboard.access import Scope
 from malpro.dashboard.models import BuyerMonth, CategoryDay, SellerDay
 from malpro.dashboard.periods import MONTH, Period
@@ -547,8 +547,8 @@ class ComplianceRow:
 def asn_compliance(scope: Scope, period: Period) -> list[ComplianceRow]:
     """Per OPD, for the period's months together: ASN-months owed, those met, and the
     spending counted against what was required (from the programme's standings). An area
-    scope has no OPD of its own: empty."""
-    if scope.area_restricted and scope.agency_ids is None:
+    scope has no OPD of its own: empty (access.shows_asn_programme)."""
+    if not access.shows_asn_programme(scope):
         return []
     standings = Standing.objects.filter(
         Q(

@@ -42,11 +42,6 @@ def _denied(request, message: str):
     return render(request, "core/error.html", {"code": 403, "message": message}, status=403)
 
 
-def _shows_asn(base) -> bool:
-    """The ASN programme is per OPD: an area-only view has none of its own."""
-    return base.base != access.AREA
-
-
 class Filters:
     """The GET filters of a dashboard page or export, checked against what the user may see."""
 
@@ -211,7 +206,7 @@ def _sections(base) -> list[tuple[str, object]]:
     return [
         (name, title)
         for name, (title, _keys) in SECTIONS.items()
-        if name != "asn" or _shows_asn(base)
+        if name != "asn" or access.shows_asn_programme(base)
     ]
 
 
@@ -224,7 +219,7 @@ def section(request, name: str = "ringkasan"):
     base = access.base_scope(user=user)
     if base is None:
         return _denied(request, _("Dasbor hanya untuk pimpinan, pejabat OPD dan petugas kota."))
-    if name == "asn" and not _shows_asn(base):
+    if name == "asn" and not access.shows_asn_programme(base):
         return _denied(request, _("Program ASN dilaporkan per OPD, bukan per wilayah."))
     try:
         filters = Filters(request)
@@ -276,7 +271,7 @@ def _export_filters(request, keys: list[str]):
     base = access.base_scope(user=request.user)
     if base is None:
         return None, _denied(request, _("Dasbor hanya untuk pimpinan, pejabat OPD dan petugas."))
-    if ASN_TABLES & set(keys) and not _shows_asn(base):
+    if ASN_TABLES & set(keys) and not access.shows_asn_programme(base):
         return None, _denied(request, _("Program ASN dilaporkan per OPD, bukan per wilayah."))
     try:
         filters = Filters(request)
