@@ -248,6 +248,7 @@ class Row:
     orders: int = 0
     cod_gmv: int = 0
     sellers: int = 0
+    buyers: int = 0
 
     @property
     def cashless_share(self) -> float | None:
@@ -263,8 +264,10 @@ BREAKDOWNS = ("kecamatan", "kelurahan", "agency", "category", "scale")
 
 def breakdown(scope: Scope, period: Period, by: str) -> list[Row]:
     """Sales of the period split by an area, guiding agency, category or business scale,
-    largest first. A business guided by two agencies counts under each (so the agency rows
-    may add up to more than the total); categories split items only (no delivery fees)."""
+    largest first: GMV, orders, sellers, distinct buyers (a buyer of two areas counts in
+    each), COD part. A business guided by two agencies counts under each (so the agency rows
+    may add up to more than the total); categories split items only (no delivery fees, no
+    orders or buyers)."""
     if by == "category":
         return _by_category(scope, period)
     group = {
@@ -285,6 +288,13 @@ def breakdown(scope: Scope, period: Period, by: str) -> list[Row]:
         )
         .order_by()
     )
+    buyers = dict(
+        BuyerMonth.objects.filter(scope.q(), month__in=period.months())
+        .values(group)
+        .annotate(n=Count("buyer_id", distinct=True))
+        .values_list(group, "n")
+        .order_by()
+    )
     labels = _labels(scope, by)
     rows = {key: Row(str(key), label) for key, label in labels.items()}
     for item in found:
@@ -292,6 +302,7 @@ def breakdown(scope: Scope, period: Period, by: str) -> list[Row]:
         row = rows.setdefault(key, Row(str(key or ""), labels.get(key) or _none_label(by)))
         row.gmv, row.orders = item["gmv"], item["orders"]
         row.cod_gmv, row.sellers = item["cod_gmv"], item["sellers"]
+        row.buyers = buyers.get(key, 0)
     return sorted(rows.values(), key=lambda r: (-r.gmv, r.label))
 
 

@@ -275,21 +275,22 @@ def _breakdown(by: str) -> Callable[[Data], Table]:
         if by == "category":
             note = _("Nilai barang saja, tanpa ongkos kirim.")
         columns = [Column("label", str(first)), Column("gmv", _("GMV"), MONEY)]
-        if by != "category":  # categories split items, not orders
-            columns.append(Column("orders", _("Pesanan"), INT))
-        columns.append(Column("sellers", _("Penjual"), INT))
-        return Table(
-            f"per-{by}",
-            str(title),
-            columns,
-            [
-                [r.label, r.gmv, r.sellers]
-                if by == "category"
-                else [r.label, r.gmv, r.orders, r.sellers]
-                for r in data.breakdown(by)
-            ],
-            note,
-        )
+        if by == "category":  # categories split items, not orders
+            columns.append(Column("sellers", _("Penjual"), INT))
+            rows = [[r.label, r.gmv, r.sellers] for r in data.breakdown(by)]
+            return Table(f"per-{by}", str(title), columns, rows, note)
+        columns += [
+            Column("orders", _("Pesanan"), INT),
+            Column("sellers", _("Penjual"), INT),
+            Column("buyers", _("Pembeli"), INT),
+            Column("aov", _("Rata-rata pesanan"), MONEY),
+            Column("cashless_share", _("Bagian non-tunai"), SHARE),
+        ]
+        rows = [
+            [r.label, r.gmv, r.orders, r.sellers, r.buyers, r.aov, r.cashless_share]
+            for r in data.breakdown(by)
+        ]
+        return Table(f"per-{by}", str(title), columns, rows, note)
 
     return build
 

@@ -102,6 +102,9 @@ def test_breakdowns_add_up_to_the_total(city, city_admin):
     assert sum(r.gmv for r in by_district) == total
     assert len(by_district) == 5  # every kecamatan, those without sales as zero
     assert {r.label: r.gmv for r in by_district}["Klojen"] == 10_000
+    lowokwaru = {r.label: r for r in by_district}["Lowokwaru"]
+    assert (lowokwaru.orders, lowokwaru.buyers, lowokwaru.aov) == (2, 2, 15_000)
+    assert lowokwaru.cashless_share == 0.0
     assert sum(r.gmv for r in metrics.breakdown(scope, period, "category")) == total  # pickup
     by_scale = {r.key: r.gmv for r in metrics.breakdown(scope, period, "scale")}
     assert (by_scale["micro"], by_scale["small"]) == (30_000, 10_000)
