@@ -12,8 +12,8 @@ the same rows whatever plan PostgreSQL picks.
 
 What it makes (the full sizes; --quick scales them down):
 
-- 80,000 businesses over the city's kelurahan (more in the central ones): 21,000 active (5,000
-  of them on the marketplace, 4,200 of which sell; 800 are dormant), 6,000 verified, 7,000
+- 80,000 businesses over the city's kelurahan (unevenly: more in the lowest codes): 21,000
+  active (5,000 of them on the marketplace, 4,200 of which sell; 800 dormant), 6,000 verified, 7,000
   submitted, 41,000 drafts, 2,500 rejected, 2,500 suspended; sources import 55%, web 25%,
   operator 20%; scale micro 90%, small 8%, medium 2%; a main category each;
 - guidance (binaan): Diskopindag 45%, Dispangtan 15%, Disporapar 10% of the businesses, 8% a
@@ -113,7 +113,7 @@ def steps(p: dict) -> list[tuple[str, str]]:
                          WHEN pg_temp.u(g, 3) < 0.80 THEN 'web' ELSE 'operator' END AS source,
                     %(start)s::timestamptz - interval '2 years'
                         + pg_temp.u(g, 4) * interval '700 days' AS created,
-                    -- central kelurahan (the first of each kecamatan's list) denser: u^1.3
+                    -- uneven: the kelurahan with the lowest codes get more (u^1.3)
                     floor(power(pg_temp.u(g, 5), 1.3) * (SELECT count(*) FROM v))::int AS vi,
                     floor(pg_temp.u(g, 6) * 1000)::int AS cb
                 FROM generate_series(0, %(businesses)s - 1) g
