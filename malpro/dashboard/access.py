@@ -140,7 +140,7 @@ def can_filter_agency(*, user) -> bool:
 def _agency(value) -> Agency:
     text = str(value).strip()
     agency = None
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) < 12:
         agency = Agency.objects.filter(pk=int(text)).first()
     if agency is None and text:
         agency = (

@@ -22,15 +22,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from malpro.asn.models import OfflinePurchase
 from malpro.core.models import Event
 from malpro.dashboard.models import BuyerMonth, CategoryDay, SellerDay
 from malpro.orders.models import Order, OrderLine, OrderStatus, PaymentMethod
-from malpro.umkm.models import Business
 
 CONSUMER = "dashboard.aggregates"
 KINDS = [
@@ -221,12 +220,48 @@ def _insert(model, objects: Iterator) -> int:
     return count
 
 
+# pg_advisory_xact_lock keys: this namespace in the high bits, the seller's id in the low.
+LOCK_NAMESPACE = 0x16D0 << 40
+
+
+def _lock_seller(business_id: int) -> None:
+    """One recount of a seller at a time (two workers finishing two orders of one shop on one
+    day would both delete and insert the same rows). An advisory lock, not the business row:
+    order moves lock that row and must not queue behind the dashboard. SQLite has one
+    writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_NAMESPACE | business_id])
+
+
+def _lock_tables() -> None:
+    """A rebuild holds the three tables against the consumer's writes until it commits (the
+    consumer waits, then writes its own recount over it: both are counts of committed
+    orders, so the later one is right)."""
+    if connection.vendor == "postgresql":
+        tables = ", ".join(m._meta.db_table for m in (SellerDay, CategoryDay, BuyerMonth))
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _buyer_rows(business_id: int, month: dt.date) -> Iterator[BuyerMonth]:
+    """One seller's buyers in one month, in one GROUP BY."""
+    found = (
+        Order.objects.filter(_span(month, _next_month(month), business_id))
+        .values("buyer_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in found:
+        yield BuyerMonth(
+            month=month, business_id=business_id, buyer_id=row["buyer_id"], orders=row["n"]
+        )
+
+
 def refresh(*, business_id: int, day: dt.date) -> None:
     """Recounts one seller's day (and its month's buyers) and replaces the stored rows."""
     with transaction.atomic():
-        # One recount of a seller at a time: two workers finishing two orders of one shop
-        # on one day would otherwise both delete and insert the same rows.
-        Business.objects.select_for_update().filter(pk=business_id).first()
+        _lock_seller(business_id)
         counted = tally(
             start=day, end=day + dt.timedelta(days=1), business_id=business_id, buyers=False
         )
@@ -235,9 +270,8 @@ def refresh(*, business_id: int, day: dt.date) -> None:
         _insert(SellerDay, _seller_objects(counted))
         _insert(CategoryDay, _category_objects(counted))
         month = month_of(day)
-        buyers = tally(start=month, end=_next_month(month), business_id=business_id)
         BuyerMonth.objects.filter(month=month, business_id=business_id).delete()
-        _insert(BuyerMonth, _buyer_objects(buyers))
+        _insert(BuyerMonth, _buyer_rows(business_id, month))
 
 
 def _touched(event: Event) -> set[tuple[int, dt.date]]:
@@ -310,11 +344,14 @@ def rebuild(*, since: dt.date | None = None) -> dict[str, int]:
     written = {"seller_days": 0, "category_days": 0, "buyer_months": 0}
     for month in months_since(since):
         end = _next_month(month)
-        counted = tally(start=month, end=end)
         with transaction.atomic():
+            _lock_tables()
+            # Deleted first, counted after: on SQLite the delete takes the write lock, so no
+            # consumer writes between the count and the insert (PostgreSQL: the table lock).
             SellerDay.objects.filter(day__gte=month, day__lt=end).delete()
             CategoryDay.objects.filter(day__gte=month, day__lt=end).delete()
             BuyerMonth.objects.filter(month=month).delete()
+            counted = tally(start=month, end=end)
             written["seller_days"] += _insert(SellerDay, _seller_objects(counted))
             written["category_days"] += _insert(CategoryDay, _category_objects(counted))
             written["buyer_months"] += _insert(BuyerMonth, _buyer_objects(counted))

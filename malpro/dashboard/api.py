@@ -35,13 +35,14 @@ class SummaryQuery(Schema):
         "and/or kecamatan); an agency officer their agency's guided businesses; an area "
         "operator their area. 403 outside one's scope, 422 for an unknown agency, kecamatan "
         "or a bad period (month, quarter or year; not in the future). `previous` holds the "
-        "same figures for the period before."
+        "same figures for the period before (while a period runs, as many days of it as "
+        "this one has had: 1–29 October against 1–29 November)."
     ),
 )
 def summary(request: HttpRequest, query: Query[SummaryQuery]):
     scope = access.scope_for(user=request.auth, agency=query.agency, kecamatan=query.kecamatan)
     period = periods.parse(query.period)
-    before = period.previous()
+    before = period.compared()
     return {
         "period": period.key,
         "period_label": period.label,

@@ -60,6 +60,31 @@ def lorenz(revenues: Iterable[int]) -> list[tuple[float, float]]:
     return points
 
 
+def lorenz_sampled(revenues: Iterable[int], steps: int = 20) -> list[tuple[float, float]]:
+    """The Lorenz curve at `steps` + 1 evenly spaced shares of sellers (0, 5%, ..., 100%),
+    exact between sellers (the curve is straight from one seller to the next): what a table
+    or a chart shows for thousands of sellers."""
+    if steps < 1:
+        raise ValueError("steps is a positive number")
+    values = sorted(_checked(revenues))
+    n, total = len(values), sum(values)
+    prefix = [0]
+    for x in values:
+        prefix.append(prefix[-1] + x)
+    points = []
+    for k in range(steps + 1):
+        x = Fraction(k, steps)
+        if n == 0 or total == 0:
+            y = x
+        else:
+            position = x * n
+            i = int(position)  # floor: position is never negative
+            held = prefix[i] + ((position - i) * values[i] if i < n else 0)
+            y = Fraction(held) / total
+        points.append((round(float(x), DIGITS), round(float(y), DIGITS)))
+    return points
+
+
 def top_share(revenues: Iterable[int], k: int = 10) -> float:
     """The share of all revenue held by the `k` sellers with the most (0 when nobody sold)."""
     if k < 0:

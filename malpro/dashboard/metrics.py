@@ -28,6 +28,7 @@ from malpro.dashboard.access import Scope
 from malpro.dashboard.models import BuyerMonth, CategoryDay, SellerDay
 from malpro.dashboard.periods import MONTH, Period
 from malpro.ledger.models import AccountKind, JournalLine
+from malpro.orders.models import Order, OrderStatus
 from malpro.regions.models import District, Village
 from malpro.umkm.models import Business, Guidance, StatusChange, halal_valid_q
 from malpro.umkm.models import Status as BusinessStatus
@@ -135,7 +136,8 @@ class Summary:
         return share(self.micro_gmv, self.gmv)
 
     def lorenz(self) -> list[tuple[float, float]]:
-        return equity.lorenz(self.revenues)
+        """The curve at every 5% of sellers (a table of thousands of sellers says no more)."""
+        return equity.lorenz_sampled(self.revenues)
 
     def kpis(self) -> dict:
         """The figures the API and the exports publish, by name."""
@@ -230,12 +232,22 @@ def summary(scope: Scope, period: Period) -> Summary:
     result.active_sellers = len(active)
     result.zero_sale_sellers = len(active - revenue.keys())
     result.revenues = [revenue.get(pk, 0) for pk in active | revenue.keys()]
-    result.buyers = (
-        BuyerMonth.objects.filter(scope.q(), month__in=period.months())
-        .values("buyer_id")
-        .distinct()
-        .count()
-    )
+    if period.truncated:  # part of a month: its buyer rows cover the whole month
+        start, end = period.bounds()
+        result.buyers = (
+            Order.objects.filter(scope.q(), status=OrderStatus.COMPLETED)
+            .filter(completed_at__gte=start, completed_at__lt=end)
+            .values("buyer_id")
+            .distinct()
+            .count()
+        )
+    else:
+        result.buyers = (
+            BuyerMonth.objects.filter(scope.q(), month__in=period.months())
+            .values("buyer_id")
+            .distinct()
+            .count()
+        )
     return result
 
 
@@ -322,13 +334,26 @@ def _labels(scope: Scope, by: str) -> dict:
     if by == "kelurahan":
         return {v.pk: f"{v.name} ({v.district.name})" for v in _villages(scope)}
     if by == "agency":
+        # Every guiding agency has its label: a business of the officer's agency that another
+        # agency guides too shows under that one as well.
         agencies = Agency.objects.filter(pk__in=Guidance.objects.values("agency_id"))
         if scope.agency_ids is not None:
-            agencies = Agency.objects.filter(pk__in=scope.agency_ids)
+            agencies = Agency.objects.filter(pk__in={*scope.agency_ids, *_guiding(scope)})
         return {a.pk: a.short_name for a in agencies}
     if by == "scale":
-        return {value: str(label) for value, label in Scale.choices if value != Scale.LARGE}
+        shown = {value: str(label) for value, label in Scale.choices if value != Scale.LARGE}
+        if Business.objects.filter(scope.q(""), scale=Scale.LARGE).exists():
+            shown[Scale.LARGE] = str(Scale.LARGE.label)
+        return shown
     return {}
+
+
+def _guiding(scope: Scope) -> set[int]:
+    """The agencies guiding any business of the scope."""
+    guided = Guidance.objects.filter(
+        business_id__in=Business.objects.filter(scope.q("")).values("pk")
+    )
+    return set(guided.values_list("agency_id", flat=True))
 
 
 def _regency() -> str:

@@ -39,7 +39,19 @@ class Period:
         return f"{self.start.year}"
 
     @property
+    def truncated(self) -> bool:
+        """A period cut short to compare with one still running (1–29 October)."""
+        return self.end != _add_months(self.start, _LENGTH[self.kind])
+
+    @property
     def label(self) -> str:
+        if self.truncated:
+            whole = Period(self.kind, self.start, _add_months(self.start, _LENGTH[self.kind]))
+            return _("%(period)s, %(first)s–%(last)s") % {
+                "period": whole.label,
+                "first": date_format(self.start, "j M"),
+                "last": date_format(self.last_day, "j M"),
+            }
         if self.kind == MONTH:
             return date_format(self.start, "F Y")
         if self.kind == QUARTER:
@@ -54,6 +66,17 @@ class Period:
     def previous(self) -> Period:
         months = _LENGTH[self.kind]
         return Period(self.kind, _add_months(self.start, -months), self.start)
+
+    def compared(self, today: dt.date | None = None) -> Period:
+        """The period this one is compared with: the one before it, cut to as many days as
+        this one has had when it is still running (November 1–29 against October 1–29),
+        so a month under way is not measured against a whole one."""
+        before = self.previous()
+        today = today or timezone.localdate()
+        if not self.contains(today):
+            return before
+        elapsed = today - self.start + dt.timedelta(days=1)
+        return Period(self.kind, before.start, min(before.start + elapsed, before.end))
 
     def next(self) -> Period:
         months = _LENGTH[self.kind]
@@ -110,15 +133,18 @@ def parse(text: str | None, *, field: str = "period", kinds=(MONTH, QUARTER, YEA
     if not text:
         return current()
     today = timezone.localdate()
-    found = None
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-        if 1 <= int(m.group(2)) <= 12:
-            found = month(int(m.group(1)), int(m.group(2)))
-    elif m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", text):
-        found = quarter(int(m.group(1)), int(m.group(2)))
-    elif m := re.fullmatch(r"(\d{4})", text):
-        found = year(int(m.group(1)))
-    if found is None or found.kind not in kinds:
+    # [0-9], not \d: other scripts' digits are not periods.
+    shapes = (
+        (MONTH, r"([0-9]{4})-([0-9]{1,2})"),
+        (QUARTER, r"([0-9]{4})-[Qq]([1-4])"),
+        (YEAR, r"([0-9]{4})()"),
+    )
+    kind = year_ = number = None
+    for candidate, pattern in shapes:
+        if m := re.fullmatch(pattern, text):
+            kind, year_, number = candidate, int(m.group(1)), int(m.group(2) or 0)
+            break
+    if kind is None or kind not in kinds or (kind == MONTH and not 1 <= number <= 12):
         formats = {MONTH: "2026-11", QUARTER: "2026-Q4", YEAR: "2026"}
         raise ApplicationError.for_field(
             field,
@@ -126,7 +152,13 @@ def parse(text: str | None, *, field: str = "period", kinds=(MONTH, QUARTER, YEA
             % {"formats": _(" atau ").join(formats[k] for k in kinds)},
             status=422,
         )
-    if found.start.year < EARLIEST_YEAR or found.start > today:
+    # The year is checked before a date is built (year 0, or the month after 9999-12, is
+    # no date at all).
+    too_far = not EARLIEST_YEAR <= year_ <= today.year
+    found = None
+    if not too_far:
+        found = {MONTH: month, QUARTER: quarter, YEAR: lambda y, _n: year(y)}[kind](year_, number)
+    if too_far or found.start > today:
         raise ApplicationError.for_field(
             field, _("Periode ini belum dimulai atau terlalu lampau."), status=422
         )

@@ -161,14 +161,25 @@ def _kpis(
         ("asn_reached_umkm", s.asn_reached),
     ):
         kpis[name] = _count(value, f"kpis.{name}", hidden)
+    # active − with sales = zero-sale: a hidden zero-sale count hides one of the other two.
+    if kpis["zero_sale_sellers"] is None and kpis["sellers_with_sales"] is not None:
+        kpis["sellers_with_sales"] = None
+        hidden.append("kpis.sellers_with_sales")
     money_ok = not (small(s.sellers_with_sales) or small(s.orders))
     micro = next((r for r in scale_rows if r["code"] == "micro"), None)
     rules = {
         "gmv": (s.gmv, money_ok),
         "aov": (s.aov, money_ok),
         "cashless_share": (s.cashless_share, money_ok),
-        "cancel_rate": (s.cancel_rate, not small(s.closed_or_completed)),
-        "reject_rate": (s.reject_rate, not small(s.closed_or_completed)),
+        # A rate with the orders published gives its count back: hidden when that is small.
+        "cancel_rate": (
+            s.cancel_rate,
+            not (small(s.closed_or_completed) or small(s.cancelled) or small(s.rejected)),
+        ),
+        "reject_rate": (
+            s.reject_rate,
+            not (small(s.closed_or_completed) or small(s.rejected) or small(s.cancelled)),
+        ),
         "gini": (s.gini if s.sellers_with_sales else None, money_ok),
         "top10_share": (
             s.top10_share,

@@ -105,11 +105,11 @@ KPI_ROWS = [
 
 def content(scope: Scope, period: Period) -> Report:
     now = metrics.summary(scope, period)
-    before = metrics.summary(scope, period.previous())
+    before = metrics.summary(scope, period.compared())
     k_now, k_before = now.kpis(), before.kpis()
     kpis = Table(
         _("Angka utama"),
-        [_("Angka"), period.label, period.previous().label, _("Perubahan")],
+        [_("Angka"), period.label, period.compared().label, _("Perubahan")],
         [
             [
                 _(label),
@@ -123,7 +123,7 @@ def content(scope: Scope, period: Period) -> Report:
     )
     equity = Table(
         _("Pemerataan"),
-        [_("Angka"), period.label, period.previous().label],
+        [_("Angka"), period.label, period.compared().label],
         [
             [_("Koefisien Gini pendapatan penjual"), _ratio(now.gini), _ratio(before.gini)],
             [
@@ -190,9 +190,17 @@ def content(scope: Scope, period: Period) -> Report:
         ],
         [110, 70],
     )
-    least = metrics.socialisation(scope, period)[:LEAST_COVERED]
+    areas = metrics.socialisation(scope, period)
+    # Kelurahan with no business in the register have no coverage to rank: they are named in
+    # the title's count, and the table ranks those where some businesses are registered.
+    empty = sum(1 for r in areas if not r.recorded)
+    least = [r for r in areas if r.recorded][:LEAST_COVERED]
     coverage = Table(
-        _("%(n)s kelurahan dengan cakupan marketplace terendah") % {"n": LEAST_COVERED},
+        _(
+            "%(n)s kelurahan dengan cakupan marketplace terendah "
+            "(%(empty)s kelurahan belum punya UMKM terdaftar)"
+        )
+        % {"n": LEAST_COVERED, "empty": empty},
         [
             _("Kelurahan"),
             _("Tercatat"),

@@ -101,7 +101,7 @@ class Data:
 
     @cached_property
     def previous(self) -> metrics.Summary:
-        return metrics.summary(self.scope, self.period.previous())
+        return metrics.summary(self.scope, self.period.compared())
 
     @cached_property
     def series(self) -> list[metrics.Point]:
@@ -181,7 +181,7 @@ def _compare_of(key, title, data: Data, items) -> CompareTable:
         [
             Column("indicator", _("Indikator")),
             Column("value", data.period.label, TEXT),
-            Column("previous", data.period.previous().label, TEXT),
+            Column("previous", data.period.compared().label, TEXT),
             Column("change", _("Perubahan"), CHANGE),
         ],
         _compare(data, items),

@@ -14,7 +14,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_safe
 
 from malpro.core.exceptions import ApplicationError, PermissionDenied
 from malpro.core.money import format_rupiah
@@ -31,7 +32,12 @@ OPEN_ROWS = 12  # longer tables fold into a <details>
 def compact_rupiah(amount) -> str:
     """Rp1,2 jt / Rp350 rb: short labels for the charts (the tables give the exact sums)."""
     amount = int(amount or 0)
-    for size, unit in ((1_000_000_000, "M"), (1_000_000, "jt"), (1_000, "rb")):
+    units = (
+        (1_000_000_000, pgettext("rupiah, short for miliar", "M")),
+        (1_000_000, pgettext("rupiah, short for juta", "jt")),
+        (1_000, pgettext("rupiah, short for ribu", "rb")),
+    )
+    for size, unit in units:
         if abs(amount) >= size:
             text = f"{amount / size:.1f}".replace(".", ",").removesuffix(",0")
             return f"Rp{text} {unit}"
@@ -211,7 +217,7 @@ def _sections(base) -> list[tuple[str, object]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def section(request, name: str = "ringkasan"):
     if name not in SECTIONS:
         raise Http404
@@ -253,7 +259,7 @@ def section(request, name: str = "ringkasan"):
         {
             "scope": filters.scope,
             "period": period,
-            "previous": period.previous(),
+            "previous": period.compared(),
             "prev_query": filters.query(periode=period.previous().key),
             "next_query": filters.query(periode=period.next().key)
             if not period.is_current() and period.next().start <= periods.current().start
@@ -291,7 +297,7 @@ def _attachment(content, content_type: str, name: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export(request, key: str, ext: str):
     if key not in tables.BUILDERS or ext not in ("csv", "xlsx"):
         raise Http404
@@ -306,7 +312,7 @@ def export(request, key: str, ext: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def export_section(request, name: str):
     if name not in SECTIONS:
         raise Http404

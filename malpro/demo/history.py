@@ -741,8 +741,12 @@ def _move(order_id: int, checkout_id: int, placed: dt.datetime, steps: list[str]
     values = {"placed_at": placed}
     at = placed
     when = {}
-    for step in steps:
+    # Never later than now (an order placed three days ago in the evening could otherwise
+    # complete this afternoon before it is this afternoon): one minute apart at the latest.
+    latest = timezone.now() - dt.timedelta(minutes=len(steps) + 1)
+    for index, step in enumerate(steps, start=1):
         at += dt.timedelta(minutes=rng.randint(*gaps[step]))
+        at = max(min(at, latest + dt.timedelta(minutes=index)), placed)
         values[field_of[step]] = at
         when[step] = at
     Order.objects.filter(pk=order_id).update(**values)

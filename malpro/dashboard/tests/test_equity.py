@@ -58,3 +58,15 @@ def test_money_is_whole_rupiah_and_never_negative():
         equity.gini([10, -1])
     with pytest.raises(ValueError):
         equity.share_of(11, 10)
+
+
+def test_the_sampled_lorenz_curve_matches_the_exact_one_at_each_seller():
+    revenues = [0, 10, 30, 60]
+    exact = dict(equity.lorenz(revenues))
+    sampled = dict(equity.lorenz_sampled(revenues, steps=4))
+    assert sampled == exact  # 0, 25, 50, 75, 100 % are exactly the sellers' points
+    halfway = dict(equity.lorenz_sampled(revenues, steps=8))
+    assert halfway[0.125] == 0.0  # half of the poorest seller, who has nothing
+    assert halfway[0.375] == 0.05  # the first and half the second: 5 of 100
+    assert equity.lorenz_sampled([], steps=2) == [(0.0, 0.0), (0.5, 0.5), (1.0, 1.0)]
+    assert len(equity.lorenz_sampled(range(10_000))) == 21

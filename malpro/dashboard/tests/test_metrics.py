@@ -86,6 +86,10 @@ def test_the_city_can_narrow_to_an_agency_and_a_kecamatan(city, leadership):
     with pytest.raises(ApplicationError) as bad:
         access.scope_for(user=leadership, kecamatan="Atlantis")
     assert bad.value.extra["fields"]["kecamatan"]
+    for odd in ("²", "99999999999999999999", "DINAS-X"):
+        with pytest.raises(ApplicationError) as bad:
+            access.scope_for(user=leadership, agency=odd)
+        assert bad.value.extra["fields"]["agency"]
 
 
 def test_people_without_an_official_role_have_no_dashboard(buyer, seller, asn_user):
@@ -155,7 +159,10 @@ def test_periods_parse_and_step_back(text, key, previous):
     assert (period.key, period.previous().key) == (key, previous)
 
 
-@pytest.mark.parametrize("text", ["2026-13", "26-11", "2026-Q5", "November", "2999-01"])
+@pytest.mark.parametrize(
+    "text",
+    ["2026-13", "26-11", "2026-Q5", "November", "2999-01", "0000-01", "9999", "9999-12", "٢٠٢٦-١١"],
+)
 def test_a_bad_period_is_a_field_error(text):
     with pytest.raises(ApplicationError) as bad:
         periods.parse(text)
@@ -166,3 +173,22 @@ def test_a_quarter_covers_three_months():
     quarter = periods.parse("2026-Q4")
     assert quarter.months() == [dt.date(2026, m, 1) for m in (10, 11, 12)]
     assert quarter.bounds()[0] == timezone.make_aware(dt.datetime(2026, 10, 1))
+
+
+def test_a_running_period_is_compared_with_as_many_days_of_the_one_before():
+    november = periods.month(2026, 11)
+    running = november.compared(today=dt.date(2026, 11, 29))
+    assert (running.start, running.last_day) == (dt.date(2026, 10, 1), dt.date(2026, 10, 29))
+    assert running.truncated and "29" in running.label
+    finished = november.compared(today=dt.date(2026, 12, 5))
+    assert finished == periods.month(2026, 10) and not finished.truncated
+    quarter = periods.quarter(2026, 4).compared(today=dt.date(2026, 11, 29))
+    assert (quarter.start, quarter.last_day) == (dt.date(2026, 7, 1), dt.date(2026, 8, 29))
+
+
+def test_buyers_of_a_cut_period_count_only_its_days(city, city_admin):
+    period = periods.current()
+    cut = periods.Period(period.kind, period.start, period.start)  # no day at all
+    assert cut.truncated
+    assert metrics.summary(whole_city(city_admin), cut).buyers == 0
+    assert metrics.summary(whole_city(city_admin), period).buyers == 2

@@ -168,3 +168,15 @@ def test_the_openapi_spec_documents_the_open_data(api):
     operation = spec["paths"][URL]["get"]
     assert {"200", "422"} <= set(operation["responses"])
     assert not operation.get("security")
+
+
+def test_a_hidden_count_cannot_be_worked_out_from_the_published_ones(api, buyer, other_buyer):
+    sellers_in(LOWOKWARU_VILLAGE, 6, [buyer, other_buyer])
+    idle = make_user(f"08129900{next(_phones):04d}", "Penjual Sepi")
+    shop(idle, village=LOWOKWARU_VILLAGE)  # on the marketplace, no sale: 1 zero-sale seller
+    kpis = api().get(URL, {"period": this_month()}).json()["kpis"]
+    assert kpis["active_sellers"] == 7
+    assert kpis["zero_sale_sellers"] is None
+    assert kpis["sellers_with_sales"] is None  # else 7 − 6 = 1
+    # No order was cancelled or rejected: 0 reveals no one, the rates stay published.
+    assert kpis["cancel_rate"] == 0.0
