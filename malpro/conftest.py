@@ -68,6 +68,7 @@ def _fresh_state(request, settings, tmp_path):
     settings.MALPRO_WHATSAPP_BACKEND = "memory"
     # Tests that are about quiet hours turn them on; the others must not depend on the clock.
     settings.MALPRO_QUIET_HOURS = ""
+    settings.MALPRO_DASHBOARD_LIVE_SECONDS = 0  # tests see every sale at once
     settings.PASSWORD_HASHERS = ["malpro.conftest.QuickArgon2"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {

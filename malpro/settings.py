@@ -461,6 +461,10 @@ MALPRO_ORDER_AUTOCOMPLETE_DAYS = env.get_int("MALPRO_ORDER_AUTOCOMPLETE_DAYS", 3
 MALPRO_ORDER_ACCEPT_HOURS = env.get_int("MALPRO_ORDER_ACCEPT_HOURS", 24)
 # A sale that brings a product's stock to this or below tells its seller (once per crossing).
 MALPRO_LOW_STOCK = env.get_int("MALPRO_LOW_STOCK", 3)
+# The dashboard's figures of a period still running may be this many seconds old: a busy
+# city completes an order every few seconds, and each would otherwise make the next view
+# recount the month (docs/dashboard.md). 0: always current.
+MALPRO_DASHBOARD_LIVE_SECONDS = env.get_int("MALPRO_DASHBOARD_LIVE_SECONDS", 60)
 MALPRO_PAYMENT_METHODS = env.get_list(
     "MALPRO_PAYMENT_METHODS", ["cod"] if PRODUCTION else ["cod", "qris", "va"]
 )

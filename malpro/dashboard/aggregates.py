@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from malpro.asn.models import OfflinePurchase
 from malpro.core.models import Event
+from malpro.dashboard import metrics
 from malpro.dashboard.models import BuyerMonth, CategoryDay, SellerDay
 from malpro.orders.models import Order, OrderLine, OrderStatus, PaymentMethod
 
@@ -272,6 +273,7 @@ def refresh(*, business_id: int, day: dt.date) -> None:
         month = month_of(day)
         BuyerMonth.objects.filter(month=month, business_id=business_id).delete()
         _insert(BuyerMonth, _buyer_rows(business_id, month))
+        transaction.on_commit(lambda: metrics.bump_versions([month]))
 
 
 def _touched(event: Event) -> set[tuple[int, dt.date]]:
@@ -355,6 +357,7 @@ def rebuild(*, since: dt.date | None = None) -> dict[str, int]:
             written["seller_days"] += _insert(SellerDay, _seller_objects(counted))
             written["category_days"] += _insert(CategoryDay, _category_objects(counted))
             written["buyer_months"] += _insert(BuyerMonth, _buyer_objects(counted))
+        metrics.bump_versions([month])
     return written
 
 

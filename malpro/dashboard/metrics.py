@@ -10,14 +10,18 @@ exactly from integers; None where there is nothing to divide by.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from malpro.accounts.models import Agency
@@ -53,6 +57,56 @@ def change(current: int | float | None, previous: int | float | None) -> float |
     if current is None or previous in (None, 0):
         return None
     return round((current - previous) / previous, DIGITS)
+
+
+# --- caching -------------------------------------------------------------------------------------
+# The sales figures of a scope and period are kept in the cache for CACHE_SECONDS, under a key
+# that holds a version per month: the aggregates consumer and rebuild_aggregates bump the
+# month they rewrite, so a change to a finished period shows at once. A period still running
+# changes with every sale: its figures may be MALPRO_DASHBOARD_LIVE_SECONDS old. Figures
+# read from the register (active sellers) may lag by up to CACHE_SECONDS (docs/dashboard.md).
+CACHE_SECONDS = 300
+
+
+def _version_key(month: dt.date) -> str:
+    return f"dashboard:v:{month:%Y-%m}"
+
+
+def bump_versions(months) -> None:
+    """Marks the cached figures of these months stale (called after their rows changed)."""
+    for month in {m.replace(day=1) for m in months}:
+        key = _version_key(month)
+        cache.add(key, 0, None)
+        try:
+            cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, None)
+
+
+def _cached(function):
+    @functools.wraps(function)
+    def wrapper(scope: Scope, period: Period, *args, **kwargs):
+        months = [_version_key(m) for m in period.months()]
+        found = cache.get_many(months)
+        versions = ".".join(str(found.get(k, 0)) for k in months)
+        named = sorted(kwargs.items())
+        raw = f"{function.__name__}|{scope.key()}|{period.start}|{period.end}|{args}|{named}"
+        raw += f"|{get_language()}"
+        live_key = "dashboard:l:" + hashlib.sha256(raw.encode()).hexdigest()
+        key = "dashboard:f:" + hashlib.sha256(f"{raw}|{versions}".encode()).hexdigest()
+        value = cache.get(key)
+        live = settings.MALPRO_DASHBOARD_LIVE_SECONDS
+        if value is None and live and period.is_current():
+            value = cache.get(live_key)  # a running period: up to `live` seconds old
+        if value is None:
+            value = function(scope, period, *args, **kwargs)
+            cache.set(key, value, CACHE_SECONDS)
+            if live and period.is_current():
+                cache.set(live_key, value, live)
+        return value
+
+    wrapper.uncached = function
+    return wrapper
 
 
 def _sales(scope: Scope, period: Period):
@@ -181,6 +235,7 @@ def active_seller_ids(scope: Scope, period: Period) -> set[int]:
     )
 
 
+@_cached
 def summary(scope: Scope, period: Period) -> Summary:
     result = Summary(period=period, scope=scope)
     per_seller = (
@@ -274,6 +329,7 @@ class Row:
 BREAKDOWNS = ("kecamatan", "kelurahan", "agency", "category", "scale")
 
 
+@_cached
 def breakdown(scope: Scope, period: Period, by: str) -> list[Row]:
     """Sales of the period split by an area, guiding agency, category or business scale,
     largest first: GMV, orders, sellers, distinct buyers (a buyer of two areas counts in
@@ -399,6 +455,7 @@ def _by_category(scope: Scope, period: Period) -> list[Row]:
     return sorted(rows.values(), key=lambda r: (-r.gmv, r.label))
 
 
+@_cached
 def top_sellers(scope: Scope, period: Period, k: int = TOP_K) -> list[Row]:
     """The k sellers with the most sales (public shop names, no owners)."""
     found = (
@@ -429,6 +486,7 @@ class Point:
         return self.gmv - self.cod_gmv
 
 
+@_cached
 def series(scope: Scope, period: Period) -> list[Point]:
     """Sales per day (a month) or per month (a quarter or year), every step present."""
     by_day = (

@@ -192,3 +192,28 @@ def test_buyers_of_a_cut_period_count_only_its_days(city, city_admin):
     assert cut.truncated
     assert metrics.summary(whole_city(city_admin), cut).buyers == 0
     assert metrics.summary(whole_city(city_admin), period).buyers == 2
+
+
+def test_cached_figures_follow_a_new_sale_at_once(city, city_admin, buyer):
+    a, _b, _c = city
+    scope, period = whole_city(city_admin), periods.current()
+    assert metrics.summary(scope, period).gmv == 40_000
+    assert metrics.summary(scope, period) == metrics.summary.uncached(scope, period)
+    sale(buyer, a, 2_500)  # the consumer rewrites this month's rows and bumps its version
+    assert metrics.summary(scope, period).gmv == 42_500
+    assert sum(r.gmv for r in metrics.breakdown(scope, period, "kecamatan")) == 42_500
+    assert metrics.top_sellers(scope, period, k=1)[0].gmv == 32_500
+
+
+def test_a_running_period_may_be_a_minute_old_a_finished_one_never(
+    city, city_admin, buyer, settings
+):
+    a, _b, _c = city
+    settings.MALPRO_DASHBOARD_LIVE_SECONDS = 60
+    scope, period = whole_city(city_admin), periods.current()
+    assert metrics.summary(scope, period).gmv == 40_000
+    sale(buyer, a, 2_500)
+    assert metrics.summary(scope, period).gmv == 40_000  # the live figure, under a minute old
+    assert metrics.summary.uncached(scope, period).gmv == 42_500
+    year = periods.current("year")  # not asked for before: counted afresh
+    assert metrics.summary(scope, year).gmv == 42_500
