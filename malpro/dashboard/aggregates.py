@@ -23,13 +23,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from malpro.asn.models import OfflinePurchase
 from malpro.core.models import Event
 from malpro.dashboard import metrics
-from malpro.dashboard.models import BuyerMonth, CategoryDay, SellerDay
+from malpro.dashboard.models import BuyerMonth, CategoryDay, SellerDay, SellerMonth
 from malpro.orders.models import Order, OrderLine, OrderStatus, PaymentMethod
 
 CONSUMER = "dashboard.aggregates"
@@ -196,6 +196,20 @@ def _seller_objects(t: Tally) -> Iterator[SellerDay]:
         yield SellerDay(day=day, business_id=business, **values)
 
 
+def _month_sums(t: Tally) -> dict[tuple[dt.date, int], dict]:
+    sums: dict[tuple[dt.date, int], dict] = {}
+    for (day, business), values in t.sellers.items():
+        total = sums.setdefault((month_of(day), business), dict.fromkeys(SELLER_FIELDS, 0))
+        for name in SELLER_FIELDS:
+            total[name] += values[name]
+    return sums
+
+
+def _month_objects(t: Tally) -> Iterator[SellerMonth]:
+    for (month, business), values in _month_sums(t).items():
+        yield SellerMonth(month=month, business_id=business, **values)
+
+
 def _category_objects(t: Tally) -> Iterator[CategoryDay]:
     for (day, business, category), (amount, quantity) in t.categories.items():
         yield CategoryDay(
@@ -240,7 +254,8 @@ def _lock_tables() -> None:
     consumer waits, then writes its own recount over it: both are counts of committed
     orders, so the later one is right)."""
     if connection.vendor == "postgresql":
-        tables = ", ".join(m._meta.db_table for m in (SellerDay, CategoryDay, BuyerMonth))
+        models = (SellerDay, SellerMonth, CategoryDay, BuyerMonth)
+        tables = ", ".join(m._meta.db_table for m in models)
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
 
@@ -271,6 +286,13 @@ def refresh(*, business_id: int, day: dt.date) -> None:
         _insert(SellerDay, _seller_objects(counted))
         _insert(CategoryDay, _category_objects(counted))
         month = month_of(day)
+        SellerMonth.objects.filter(month=month, business_id=business_id).delete()
+        days = SellerDay.objects.filter(
+            business_id=business_id, day__gte=month, day__lt=_next_month(month)
+        )
+        sums = days.aggregate(**{name: Sum(name) for name in SELLER_FIELDS})
+        if any(sums.values()):
+            SellerMonth.objects.create(month=month, business_id=business_id, **sums)
         BuyerMonth.objects.filter(month=month, business_id=business_id).delete()
         _insert(BuyerMonth, _buyer_rows(business_id, month))
         transaction.on_commit(lambda: metrics.bump_versions([month]))
@@ -343,7 +365,7 @@ def months_since(since: dt.date | None) -> list[dt.date]:
 def rebuild(*, since: dt.date | None = None) -> dict[str, int]:
     """Replaces the rows of every month from `since`'s on with a recount, one month per
     transaction (a month is all or nothing). Returns the rows written per table."""
-    written = {"seller_days": 0, "category_days": 0, "buyer_months": 0}
+    written = {"seller_days": 0, "seller_months": 0, "category_days": 0, "buyer_months": 0}
     for month in months_since(since):
         end = _next_month(month)
         with transaction.atomic():
@@ -351,14 +373,27 @@ def rebuild(*, since: dt.date | None = None) -> dict[str, int]:
             # Deleted first, counted after: on SQLite the delete takes the write lock, so no
             # consumer writes between the count and the insert (PostgreSQL: the table lock).
             SellerDay.objects.filter(day__gte=month, day__lt=end).delete()
+            SellerMonth.objects.filter(month=month).delete()
             CategoryDay.objects.filter(day__gte=month, day__lt=end).delete()
             BuyerMonth.objects.filter(month=month).delete()
             counted = tally(start=month, end=end)
             written["seller_days"] += _insert(SellerDay, _seller_objects(counted))
+            written["seller_months"] += _insert(SellerMonth, _month_objects(counted))
             written["category_days"] += _insert(CategoryDay, _category_objects(counted))
             written["buyer_months"] += _insert(BuyerMonth, _buyer_objects(counted))
         metrics.bump_versions([month])
+    _vacuum()
     return written
+
+
+def _vacuum() -> None:
+    """Fresh statistics and visibility after a rebuild on PostgreSQL, so that counting a
+    rebuilt month's buyers stays an index-only scan (VACUUM cannot run in a transaction)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for model in (SellerDay, SellerMonth, CategoryDay, BuyerMonth):
+            cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
 
 
 @dataclass(frozen=True)
@@ -382,6 +417,13 @@ def check(*, since: dt.date | None = None) -> list[Difference]:
             )
         }
         found += _compare("seller_day", stored_sellers, dict(counted.sellers))
+        stored_months = {
+            (r["month"], r["business_id"]): {f: r[f] for f in SELLER_FIELDS}
+            for r in SellerMonth.objects.filter(month=month).values(
+                "month", "business_id", *SELLER_FIELDS
+            )
+        }
+        found += _compare("seller_month", stored_months, _month_sums(counted))
         stored_categories = {
             (r[0], r[1], r[2]): [r[3], r[4]]
             for r in CategoryDay.objects.filter(day__gte=month, day__lt=end).values_list(

@@ -29,7 +29,7 @@ from malpro.asn.models import IntegrityFlag, Standing
 from malpro.catalog.models import Category
 from malpro.dashboard import access, equity, periods
 from malpro.dashboard.access import Scope
-from malpro.dashboard.models import BuyerMonth, CategoryDay, SellerDay
+from malpro.dashboard.models import BuyerMonth, CategoryDay, SellerDay, SellerMonth
 from malpro.dashboard.periods import MONTH, Period
 from malpro.ledger.models import AccountKind, JournalLine
 from malpro.orders.models import Order, OrderStatus
@@ -109,8 +109,12 @@ def _cached(function):
     return wrapper
 
 
-def _sales(scope: Scope, period: Period):
-    return SellerDay.objects.filter(scope.q(), day__gte=period.start, day__lt=period.end)
+def _sales(scope: Scope, period: Period, *, daily: bool = False):
+    """The sellers' aggregate rows of the period: month rows for whole months (a few
+    thousand a month), day rows for a period cut short or when asked (`daily`)."""
+    if daily or period.truncated:
+        return SellerDay.objects.filter(scope.q(), day__gte=period.start, day__lt=period.end)
+    return SellerMonth.objects.filter(scope.q(), month__gte=period.start, month__lt=period.end)
 
 
 # --- the headline figures ------------------------------------------------------------------------
@@ -489,9 +493,11 @@ class Point:
 @_cached
 def series(scope: Scope, period: Period) -> list[Point]:
     """Sales per day (a month) or per month (a quarter or year), every step present."""
-    by_day = (
-        _sales(scope, period)
-        .values("day")
+    daily = period.kind == MONTH or period.truncated
+    step = "day" if daily else "month"
+    rows = (
+        _sales(scope, period, daily=daily)
+        .values(step)
         .annotate(
             gmv=Sum("gmv"), orders=Sum("orders"), cod_gmv=Sum("cod_gmv"), asn_gmv=Sum("asn_gmv")
         )
@@ -499,17 +505,10 @@ def series(scope: Scope, period: Period) -> list[Point]:
     )
     if period.kind == MONTH:
         points = {d: Point(d, f"{d.day}") for d in period.days()}
-
-        def bucket(day):
-            return day
     else:
         points = {m: Point(m, m.strftime("%m/%Y")) for m in period.months()}
-
-        def bucket(day):
-            return day.replace(day=1)
-
-    for row in by_day:
-        point = points[bucket(row["day"])]
+    for row in rows:
+        point = points[row[step] if period.kind == MONTH else row[step].replace(day=1)]
         point.gmv += row["gmv"]
         point.orders += row["orders"]
         point.cod_gmv += row["cod_gmv"]

@@ -44,6 +44,35 @@ class SellerDay(models.Model):
         indexes = [models.Index(fields=["business", "day"])]
 
 
+class SellerMonth(models.Model):
+    """SellerDay summed over a month (the same fields): what the figures of whole months read,
+    a few thousand rows a month instead of tens of thousands."""
+
+    month = models.DateField()  # the first day of the month
+    business = models.ForeignKey("umkm.Business", on_delete=models.CASCADE, related_name="+")
+    orders = models.PositiveIntegerField(default=0)
+    gmv = models.BigIntegerField(default=0)
+    items = models.BigIntegerField(default=0)
+    cod_orders = models.PositiveIntegerField(default=0)
+    cod_gmv = models.BigIntegerField(default=0)
+    asn_orders = models.PositiveIntegerField(default=0)
+    asn_gmv = models.BigIntegerField(default=0)
+    timed_orders = models.PositiveIntegerField(default=0)
+    fulfil_seconds = models.BigIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    instore_count = models.PositiveIntegerField(default=0)
+    instore_amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "business"], name="dashboard_sellermonth_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["business", "month"])]
+
+
 class CategoryDay(models.Model):
     """Items sold by one seller in one category on one day (line totals, no delivery fee)."""
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from malpro.core.models import Event
 from malpro.dashboard import aggregates
-from malpro.dashboard.models import BuyerMonth, CategoryDay, SellerDay
+from malpro.dashboard.models import BuyerMonth, CategoryDay, SellerDay, SellerMonth
 from malpro.dashboard.tests.helpers import cashless_sale, sale, shop
 from malpro.orders import services as orders
 from malpro.orders.models import Order
@@ -30,6 +30,12 @@ def test_completed_orders_become_one_row_per_seller_and_day(
         [(a.pk, today, 2, o1.total + o2.total, 2), (b.pk, today, 1, o3.total, 1)]
     )
     assert SellerDay.objects.get(business=a).items == 29_000
+    assert rows(SellerMonth, "business_id", "month", "orders", "gmv") == sorted(
+        [
+            (a.pk, today.replace(day=1), 2, o1.total + o2.total),
+            (b.pk, today.replace(day=1), 1, o3.total),
+        ]
+    )
     assert rows(BuyerMonth, "business_id", "buyer_id", "orders") == sorted(
         [(a.pk, buyer.pk, 1), (a.pk, other_buyer.pk, 1), (b.pk, buyer.pk, 1)]
     )
@@ -87,11 +93,13 @@ def test_the_day_is_the_citys_day_not_utc(buyer, seller):
 def test_check_names_a_tampered_row_and_rebuild_repairs_it(buyer, seller):
     sale(buyer, shop(seller), 10_000)
     SellerDay.objects.update(gmv=1)
+    SellerMonth.objects.update(orders=7)
     err = io.StringIO()
     with pytest.raises(SystemExit) as exit_:
         call_command("rebuild_aggregates", "--check", stdout=io.StringIO(), stderr=err)
     assert exit_.value.code == 1
     assert "seller_day" in err.getvalue() and "'gmv': 1" in err.getvalue()
+    assert "seller_month" in err.getvalue() and "'orders': 7" in err.getvalue()
     out = io.StringIO()
     call_command("rebuild_aggregates", "--since", f"{timezone.localdate():%Y-%m}-01", stdout=out)
     assert "seller_days=1" in out.getvalue()
