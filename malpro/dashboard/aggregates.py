@@ -250,7 +250,7 @@ def _lock_seller(business_id: int) -> None:
 
 
 def _lock_tables() -> None:
-    """A rebuild holds the three tables against the consumer's writes until it commits (the
+    """A rebuild holds the aggregate tables against the consumer's writes until it commits (the
     consumer waits, then writes its own recount over it: both are counts of committed
     orders, so the later one is right)."""
     if connection.vendor == "postgresql":
