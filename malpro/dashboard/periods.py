@@ -45,12 +45,11 @@ class Period:
 
     @property
     def label(self) -> str:
-        if self.truncated:
-            whole = Period(self.kind, self.start, _add_months(self.start, _LENGTH[self.kind]))
-            return _("%(period)s, %(first)s–%(last)s") % {
-                "period": whole.label,
-                "first": date_format(self.start, "j M"),
-                "last": date_format(self.last_day, "j M"),
+        if self.truncated:  # 1–29 Oktober 2026; 1 Juli–29 Agustus 2026
+            first = str(self.start.day) if self.kind == MONTH else date_format(self.start, "j F")
+            return _("%(first)s–%(last)s") % {
+                "first": first,
+                "last": date_format(self.last_day, "j F Y"),
             }
         if self.kind == MONTH:
             return date_format(self.start, "F Y")
