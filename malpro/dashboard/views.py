@@ -261,6 +261,7 @@ def section(request, name: str = "ringkasan"):
             "period": period,
             "previous": period.compared(),
             "prev_query": filters.query(periode=period.previous().key),
+            "prev_label": period.previous().label,
             "next_query": filters.query(periode=period.next().key)
             if not period.is_current() and period.next().start <= periods.current().start
             else "",

@@ -211,3 +211,12 @@ def test_the_area_ranking_follows_the_chosen_measure(web, city_admin, sales):
     assert block.count('class="dash-shade"') == 5  # one bar per kecamatan of the city
     block = kecamatan_order("ukuran=orders")
     assert block.index("Lowokwaru") < block.index("Klojen")  # 3 orders before 1
+
+
+def test_the_link_back_names_the_whole_previous_period(web, city_admin):
+    from malpro.dashboard import periods
+
+    body = web(city_admin).get("/dasbor/").content.decode()
+    this_month = periods.current()
+    assert f"‹ {this_month.previous().label}</a>" in body  # where the link goes
+    assert this_month.compared().label in body  # what the figures are compared with
