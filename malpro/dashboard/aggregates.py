@@ -29,7 +29,13 @@ from django.utils import timezone
 from malpro.asn.models import OfflinePurchase
 from malpro.core.models import Event
 from malpro.dashboard import metrics
-from malpro.dashboard.models import BuyerMonth, CategoryDay, SellerDay, SellerMonth
+from malpro.dashboard.models import (
+    SELLER_FIELDS,
+    BuyerMonth,
+    CategoryDay,
+    SellerDay,
+    SellerMonth,
+)
 from malpro.orders.models import Order, OrderLine, OrderStatus, PaymentMethod
 
 CONSUMER = "dashboard.aggregates"
@@ -39,21 +45,6 @@ KINDS = [
     "order.rejected",
     "offline_purchase.*",
 ]
-SELLER_FIELDS = (
-    "orders",
-    "gmv",
-    "items",
-    "cod_orders",
-    "cod_gmv",
-    "asn_orders",
-    "asn_gmv",
-    "timed_orders",
-    "fulfil_seconds",
-    "cancelled",
-    "rejected",
-    "instore_count",
-    "instore_amount",
-)
 BATCH = 5000
 
 

@@ -29,7 +29,13 @@ from malpro.asn.models import IntegrityFlag, Standing
 from malpro.catalog.models import Category
 from malpro.dashboard import access, equity, periods
 from malpro.dashboard.access import Scope
-from malpro.dashboard.models import BuyerMonth, CategoryDay, SellerDay, SellerMonth
+from malpro.dashboard.models import (
+    SELLER_FIELDS,
+    BuyerMonth,
+    CategoryDay,
+    SellerDay,
+    SellerMonth,
+)
 from malpro.dashboard.periods import MONTH, Period
 from malpro.ledger.models import AccountKind, JournalLine
 from malpro.orders.models import Order, OrderStatus
@@ -245,40 +251,12 @@ def summary(scope: Scope, period: Period) -> Summary:
     per_seller = (
         _sales(scope, period)
         .values("business_id", "business__scale")
-        .annotate(
-            gmv=Sum("gmv"),
-            items=Sum("items"),
-            orders=Sum("orders"),
-            cod_gmv=Sum("cod_gmv"),
-            cod_orders=Sum("cod_orders"),
-            asn_gmv=Sum("asn_gmv"),
-            asn_orders=Sum("asn_orders"),
-            instore_count=Sum("instore_count"),
-            instore_amount=Sum("instore_amount"),
-            cancelled=Sum("cancelled"),
-            rejected=Sum("rejected"),
-            timed_orders=Sum("timed_orders"),
-            fulfil_seconds=Sum("fulfil_seconds"),
-        )
+        .annotate(**{name: Sum(name) for name in SELLER_FIELDS})
         .order_by()
     )
     revenue: dict[int, int] = {}
     for row in per_seller:
-        for name in (
-            "gmv",
-            "items",
-            "orders",
-            "cod_gmv",
-            "cod_orders",
-            "asn_gmv",
-            "asn_orders",
-            "instore_count",
-            "instore_amount",
-            "cancelled",
-            "rejected",
-            "timed_orders",
-            "fulfil_seconds",
-        ):
+        for name in SELLER_FIELDS:
             setattr(result, name, getattr(result, name) + (row[name] or 0))
         if row["gmv"]:
             revenue[row["business_id"]] = row["gmv"]

@@ -9,13 +9,10 @@ from django.db import models
 from django.db.models import Q
 
 
-class SellerDay(models.Model):
-    """One seller's marketplace sales on one day (Asia/Jakarta), by the day each order
-    completed; cancellations and rejections by the day the order closed; ASN in-person
-    purchases by the day of purchase, once confirmed."""
+class SellerFigures(models.Model):
+    """What one seller sold over a span (a day, a month): the fields SellerDay and SellerMonth
+    share, summed from one to the other."""
 
-    day = models.DateField()
-    business = models.ForeignKey("umkm.Business", on_delete=models.CASCADE, related_name="+")
     orders = models.PositiveIntegerField(default=0)  # completed
     gmv = models.BigIntegerField(default=0)  # order totals (items + the seller's delivery fee)
     items = models.BigIntegerField(default=0)  # items only
@@ -33,6 +30,22 @@ class SellerDay(models.Model):
     instore_amount = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+# The figures' names, for the recount, the sums and the comparisons.
+SELLER_FIELDS = tuple(f.name for f in SellerFigures._meta.local_fields)
+
+
+class SellerDay(SellerFigures):
+    """One seller's marketplace sales on one day (Asia/Jakarta), by the day each order
+    completed; cancellations and rejections by the day the order closed; ASN in-person
+    purchases by the day of purchase, once confirmed."""
+
+    day = models.DateField()
+    business = models.ForeignKey("umkm.Business", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["day", "business"], name="dashboard_sellerday_unique"),
             models.CheckConstraint(
@@ -44,25 +57,12 @@ class SellerDay(models.Model):
         indexes = [models.Index(fields=["business", "day"])]
 
 
-class SellerMonth(models.Model):
+class SellerMonth(SellerFigures):
     """SellerDay summed over a month (the same fields): what the figures of whole months read,
     a few thousand rows a month instead of tens of thousands."""
 
     month = models.DateField()  # the first day of the month
     business = models.ForeignKey("umkm.Business", on_delete=models.CASCADE, related_name="+")
-    orders = models.PositiveIntegerField(default=0)
-    gmv = models.BigIntegerField(default=0)
-    items = models.BigIntegerField(default=0)
-    cod_orders = models.PositiveIntegerField(default=0)
-    cod_gmv = models.BigIntegerField(default=0)
-    asn_orders = models.PositiveIntegerField(default=0)
-    asn_gmv = models.BigIntegerField(default=0)
-    timed_orders = models.PositiveIntegerField(default=0)
-    fulfil_seconds = models.BigIntegerField(default=0)
-    cancelled = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-    instore_count = models.PositiveIntegerField(default=0)
-    instore_amount = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
