@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from malpro.accounts.api import router as auth_router
 from malpro.accounts.auth import BearerAuth
 from malpro.asn.api import router as asn_router
+from malpro.books.api import router as books_router
 from malpro.catalog.api import router as catalog_router
 from malpro.core.exceptions import ApplicationError
 from malpro.dashboard.api import public_router as public_data_router
@@ -169,5 +170,6 @@ api.add_router("", asn_router)
 api.add_router("", privacy_router)
 api.add_router("", notifications_router)
 api.add_router("", dashboard_router)
+api.add_router("", books_router)
 api.add_router("", public_data_router)
 api.add_router("/notifications/webhooks", notification_webhooks_router)

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "malpro.notifications",
     "malpro.asn",
     "malpro.dashboard",
+    "malpro.books",
     "malpro.demo",
     "malpro.privacy",
 ]

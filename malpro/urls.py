@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("malpro.payments.urls")),
     path("", include("malpro.asn.urls")),
     path("dasbor/", include("malpro.dashboard.urls")),
+    path("buku/", include("malpro.books.urls")),
     path("", include("malpro.notifications.urls")),
     path("", include("malpro.privacy.urls")),
     path("data/", include("malpro.dashboard.public_urls")),
