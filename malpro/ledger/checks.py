@@ -65,7 +65,13 @@ def problems() -> list[str]:
     )
     for row in twice:
         found.append(f"checkout {row['checkout_id']} was captured {row['n']} times")
-    for kind in (EntryKind.ORDER_COMPLETED, EntryKind.REFUND_DUE, EntryKind.COD_COLLECTED):
+    for kind in (
+        EntryKind.ORDER_COMPLETED,
+        EntryKind.REFUND_DUE,
+        EntryKind.COD_COLLECTED,
+        EntryKind.ORDER_REFUNDED,
+        EntryKind.COD_REFUNDED,
+    ):
         again = (
             JournalEntry.objects.filter(kind=kind)
             .values("order_id")
@@ -74,8 +80,12 @@ def problems() -> list[str]:
         )
         for row in again:
             found.append(f"order {row['order_id']} has {row['n']} {kind} entries")
+    # A seller may owe the platform (a debit balance) only through refunds of orders whose
+    # money was already paid out; without the refunds, payouts never exceed what completed
+    # orders earned.
     payable_negative = (
         JournalLine.objects.filter(account__kind=AccountKind.SELLER_PAYABLE)
+        .exclude(entry__kind=EntryKind.ORDER_REFUNDED)
         .values("account__code")
         .annotate(s=Sum("amount"))
         .filter(s__gt=0)

@@ -42,6 +42,8 @@ class EntryKind(models.TextChoices):
     COD_COLLECTED = "cod_collected", _("Tunai COD diterima penjual")
     PAYOUT = "payout", _("Pembayaran ke penjual")
     REFUND_PAID = "refund_paid", _("Pengembalian dana dibayar")
+    ORDER_REFUNDED = "order_refunded", _("Pesanan selesai dikembalikan dananya: dari saldo penjual")
+    COD_REFUNDED = "cod_refunded", _("Tunai COD dikembalikan penjual ke pembeli")
 
 
 class JournalEntry(models.Model):

@@ -9,7 +9,13 @@ from malpro.ledger import services
 from malpro.ledger.services import OrderRef
 from malpro.orders.models import OrderStatus, PaymentMethod
 
-KINDS = ("order.completed", "order.cancelled", "order.rejected", "order.delivered")
+KINDS = (
+    "order.completed",
+    "order.cancelled",
+    "order.rejected",
+    "order.delivered",
+    "order.refunded",
+)
 
 
 def _order(event: Event) -> OrderRef:
@@ -40,6 +46,13 @@ def post(event: Event) -> None:
     if to == OrderStatus.DELIVERED:
         if payload["payment_method"] == PaymentMethod.COD:
             services.post_cod_collected(order=_order(event))
+        return
+    if to == OrderStatus.REFUNDED:  # a completed order's money goes back to its buyer
+        provider = _paid_via(event)
+        if provider is None:  # COD: the seller hands the cash back
+            services.post_cod_refunded(order=_order(event))
+        else:  # cashless: the seller's payable gives it back, the buyer's refund is due
+            services.post_order_refunded(order=_order(event), provider=provider)
         return
     if to in (OrderStatus.CANCELLED, OrderStatus.REJECTED) and (
         payload["from"] == OrderStatus.PENDING_PAYMENT

@@ -164,6 +164,60 @@ def post_refund_due(*, order, provider: str) -> JournalEntry | None:
     return entry
 
 
+def post_order_refunded(*, order, provider: str) -> JournalEntry | None:
+    """A completed cashless order refunded (the buyer's complaint upheld): the seller gives the
+    order's total back. `order`: an Order or an OrderRef.
+
+    The seller's payable is debited in the provider's books (entry.provider), so the next
+    payout batch of that provider nets it (payments.settlements sums the payable per
+    provider and pays only a balance owed to the seller). If the order's money was already
+    paid out, the payable turns into a debit: the seller's debt, netted from later earnings
+    and never paid out. The buyer's refund is due exactly as for a paid order cancelled:
+    REFUNDS_PAYABLE, `refund.due` (with "cause": "refunded"), paid with post_refund_paid."""
+    entry = post(
+        kind=EntryKind.ORDER_REFUNDED,
+        key=f"refunded:{order.pk}",
+        lines=[
+            (account(AccountKind.SELLER_PAYABLE, business_id=order.business_id), order.total),
+            (account(AccountKind.REFUNDS_PAYABLE), -order.total),
+        ],
+        memo=order.number or "",
+        order=order,
+        business_id=order.business_id,
+        provider=provider,
+    )
+    if entry is not None:
+        events.record(
+            kind="refund.due",
+            subject=entry,
+            payload={
+                "order_id": order.pk,
+                "business_id": order.business_id,
+                "amount": order.total,
+                "provider": provider,
+                "cause": "refunded",
+            },
+        )
+    return entry
+
+
+def post_cod_refunded(*, order) -> JournalEntry | None:
+    """A completed COD order refunded: the seller hands the cash back themselves, so the cash
+    recorded when it was delivered (post_cod_collected) is reversed, line by line. Nothing
+    is posted when no cash was recorded for the order. `order`: an Order or an OrderRef."""
+    collected = JournalEntry.objects.filter(key=f"cod:{order.pk}").first()
+    if collected is None:
+        return None
+    return post(
+        kind=EntryKind.COD_REFUNDED,
+        key=f"cod_refunded:{order.pk}",
+        lines=[(line.account, -line.amount) for line in collected.lines.select_related("account")],
+        memo=order.number or "",
+        order=order,
+        business_id=order.business_id,
+    )
+
+
 def post_cod_collected(*, order) -> JournalEntry | None:
     """Cash the seller took at the door: recorded for the seller's books and the city's
     figures, never owed by the platform. `order`: an Order or an OrderRef (the cash recorded

@@ -2,7 +2,8 @@
 API, menus and the order state machine (orders.workflow) ask.
 
 Towards an order a user is its buyer, its seller (the shop's owner) and/or a city admin (who
-may cancel any order before it is delivered); auditors read every order and move none. The
+may cancel any order before it is delivered, and refund a completed one when the city's
+customer service upholds the buyer's complaint); auditors read every order and move none. The
 moves each party may make are the machine's table (orders.workflow.TRANSITIONS)."""
 
 from __future__ import annotations
@@ -165,6 +166,12 @@ PERMISSIONS = [
     ("area_operator", "orders as a buyer; no one else's orders", "own cart and orders"),
     ("city_admin", "order detail, with the buyer's contact", "every order of the city"),
     ("city_admin", "order: cancel (with a reason) until delivered", "every order of the city"),
+    (
+        "city_admin",
+        "order: refund a completed order (a complaint upheld; reason required; page and API "
+        "to=refunded)",
+        "every order of the city",
+    ),
     ("auditor", "order detail (read only, no contact phone, no moves)", "every order of the city"),
     (
         "system",

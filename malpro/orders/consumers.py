@@ -2,9 +2,11 @@
 
 `orders.messages` tells each party of an order what they must act on or what changed for
 them: the seller a new order (a cashless one once it is paid) with the time by which to
-accept it, the money of a completed order, a system cancellation and a review; the buyer
-each step of the order and a system cancellation. Every message is keyed by its event
-(notifications.services.send), so a retried or replayed delivery sends nothing twice.
+accept it, the money of a completed order, a system cancellation, a refund and a review; the
+buyer each step of the order, a system cancellation and a refund (for a cashless order this
+message is the buyer's only one: the payments app does not repeat the ledger's
+`refund.due`). Every message is keyed by its event (notifications.services.send), so a
+retried or replayed delivery sends nothing twice.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ MESSAGES_KINDS = [
     "order.delivered",
     "order.completed",
     "order.cancelled",
+    "order.refunded",
     "review.added",
 ]
 
@@ -124,6 +127,14 @@ def messages(event: Event) -> None:
                 context={**facts, "path": path},
                 event=event,
             )
+    elif to == OrderStatus.REFUNDED:
+        # The city admin upheld the buyer's complaint about a completed order: the buyer
+        # learns the money comes back, the seller what they give back (cashless: from the
+        # balance, or the next payout; COD: the cash, by hand).
+        how = "cod" if order.payment_method == PaymentMethod.COD else "paid"
+        send(user=buyer, kind=f"order.refunded_{how}_for_buyer", context=facts, event=event)
+        if owner is not None:
+            send(user=owner, kind=f"order.refunded_{how}_for_seller", context=facts, event=event)
     elif to == OrderStatus.CANCELLED and event.actor_id is not None:
         # A person's cancellation: the buyer's (the seller stops preparing it) or the city
         # admin's (both parties are told why). An unpaid order never reached the seller.

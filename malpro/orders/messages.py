@@ -73,6 +73,27 @@ KINDS = [
         _("Pesanan %(number)s dibatalkan oleh %(by)s. %(reason)s Jangan dikirim."),
         link=ORDER_PAGE,
     ),
+    Kind(
+        "order.refunded_paid_for_seller",
+        "payments",
+        _("Pesanan %(number)s dikembalikan dananya"),
+        _(
+            "Admin kota mengabulkan keluhan pembeli atas pesanan %(number)s (%(reason)s). "
+            "%(total)s dikembalikan kepada pembeli dari saldo %(shop)s; jika sudah dicairkan, "
+            "jumlah itu dipotong dari pencairan berikutnya."
+        ),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "order.refunded_cod_for_seller",
+        "payments",
+        _("Pesanan %(number)s dikembalikan dananya"),
+        _(
+            "Admin kota mengabulkan keluhan pembeli atas pesanan %(number)s (%(reason)s). "
+            "Kembalikan uang tunai %(total)s kepada pembeli."
+        ),
+        link=ORDER_PAGE,
+    ),
     # --- to the buyer ---
     Kind(
         "order.accepted_for_buyer",
@@ -129,6 +150,26 @@ KINDS = [
         _(
             "Pesanan %(number)s di %(shop)s dibatalkan oleh admin kota. Alasan: %(reason)s. "
             "Lihat rinciannya di halaman pesanan."
+        ),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "order.refunded_paid_for_buyer",
+        "payments",
+        _("Dana %(total)s akan dikembalikan"),
+        _(
+            "Keluhan Anda atas pesanan %(number)s di %(shop)s dikabulkan admin kota "
+            "(%(reason)s). Dana %(total)s akan dikembalikan kepada Anda."
+        ),
+        link=ORDER_PAGE,
+    ),
+    Kind(
+        "order.refunded_cod_for_buyer",
+        "payments",
+        _("Keluhan atas pesanan %(number)s dikabulkan"),
+        _(
+            "Keluhan Anda atas pesanan %(number)s di %(shop)s dikabulkan admin kota "
+            "(%(reason)s). Penjual mengembalikan uang tunai %(total)s kepada Anda."
         ),
         link=ORDER_PAGE,
     ),

@@ -129,6 +129,8 @@ class OrderStatus(models.TextChoices):
     COMPLETED = "completed", _("Selesai")
     CANCELLED = "cancelled", _("Dibatalkan pembeli")
     REJECTED = "rejected", _("Ditolak penjual")
+    # A completed order whose buyer's complaint the city's customer service upheld.
+    REFUNDED = "refunded", _("Dikembalikan dananya")
 
 
 class DeliveryMethod(models.TextChoices):
@@ -174,6 +176,8 @@ class Order(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)  # cancelled or rejected
+    # Refunded after completion: completed_at stays (the day it was counted as a sale).
+    refunded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("pesanan")

@@ -793,7 +793,8 @@ def order_transition(
         fields.append("paid_via")
     order.status_reason = reason[:500]
     setattr(order, workflow.TIMESTAMP[to], timezone.now())
-    # Completed and closed orders carry their lines (sales counts, stock, standings).
+    # Completed, closed and refunded orders carry their lines (sales counts, stock, standings,
+    # the seller's books).
     lines = list(order.lines.all()) if to in workflow.FINAL else None
     core_workflow.transition(
         machine=workflow.ORDER,
@@ -814,6 +815,8 @@ def order_transition(
     )
     if to in workflow.CLOSED:
         _return_stock(lines, actor=actor, business_id=order.business_id)
+    # A refunded order returns no stock: the goods were handed over and may be used or
+    # damaged; the seller puts back by hand whatever comes back sellable.
     return order
 
 

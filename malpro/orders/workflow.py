@@ -27,6 +27,12 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (S.READY, S.DELIVERED): {SELLER},  # handed over; for COD with the cash received
     (S.READY, S.CANCELLED): {ADMIN},
     (S.DELIVERED, S.COMPLETED): {BUYER, SYSTEM},  # the buyer confirms, or N days pass
+    # A buyer's complaint upheld: the city's customer service decides after hearing both
+    # sides, so only the city admin makes this move, always with the reason. The money goes
+    # back (cashless: the seller's payable is debited, the buyer's refund is due; COD: the
+    # seller hands the cash back); the goods' units do NOT return to stock (they may be used
+    # or damaged, and the seller restocks by hand what can be sold again).
+    (S.COMPLETED, S.REFUNDED): {ADMIN},
 }
 
 ORDER = Machine(
@@ -41,10 +47,10 @@ ORDER = Machine(
 )
 machine = ORDER
 
-REASON_REQUIRED = {S.REJECTED}
+REASON_REQUIRED = {S.REJECTED, S.REFUNDED}
 ADMIN_REASON_REQUIRED = {S.CANCELLED}
 CLOSED = {S.CANCELLED, S.REJECTED}
-FINAL = {S.COMPLETED, S.CANCELLED, S.REJECTED}
+FINAL = {S.COMPLETED, S.CANCELLED, S.REJECTED, S.REFUNDED}
 TIMESTAMP = {
     S.PLACED: "paid_at",
     S.ACCEPTED: "accepted_at",
@@ -53,11 +59,12 @@ TIMESTAMP = {
     S.COMPLETED: "completed_at",
     S.CANCELLED: "closed_at",
     S.REJECTED: "closed_at",
+    S.REFUNDED: "refunded_at",
 }
 # Seller inbox tabs.
 TABS = {
     "baru": [S.PLACED],
     "dikemas": [S.ACCEPTED],
     "dikirim": [S.READY],
-    "selesai": [S.DELIVERED, S.COMPLETED, S.CANCELLED, S.REJECTED],
+    "selesai": [S.DELIVERED, S.COMPLETED, S.CANCELLED, S.REJECTED, S.REFUNDED],
 }

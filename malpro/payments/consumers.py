@@ -123,6 +123,8 @@ def _refund_due(event) -> None:
     """The ledger recorded that an order's money is owed back (a paid order cancelled or
     rejected, or money that arrived after the payment had expired): its buyer is told."""
     payload = event.payload or {}
+    if payload.get("cause") == "refunded":
+        return  # a completed order refunded: the order's own message told the buyer
     order = (
         Order.objects.select_related("buyer", "business").filter(pk=payload.get("order_id")).first()
     )
