@@ -1,11 +1,12 @@
 """The ASN programme's reactions to events, after the change that produced them committed.
 
 - asn.standings follows ASN's orders: an order completed counts in the month it completed, a
-  cancelled or rejected one is shown as not counted in the month it was placed, and a
-  cancellation or rejection in a month already closed raises an integrity flag (the closed
-  figures never change). A month no policy version covers has nothing to count against yet:
-  the event is done, and the month's standings are computed when a version covering it is
-  saved (obligation.refresh_open). It never raises into, slows or rolls back the order.
+  cancelled or rejected one is shown as not counted in the month it was placed, a refunded
+  one stops counting in the month it completed, and a cancellation, rejection or refund in a
+  month already closed raises an integrity flag (the closed figures never change). A month
+  no policy version covers has nothing to count against yet: the event is done, and the
+  month's standings are computed when a version covering it is saved
+  (obligation.refresh_open). It never raises into, slows or rolls back the order.
   An in-person purchase recorded or decided is recomputed the same way.
 - asn.notices tells people what was decided about them: a NIP claim approved or rejected (to
   the claimant), an in-person purchase to confirm (to the shop's owner), confirmed or
@@ -31,6 +32,7 @@ STANDINGS_KINDS = [
     "order.completed",
     "order.cancelled",
     "order.rejected",
+    "order.refunded",
     "offline_purchase.pending",
     "offline_purchase.confirmed",
     "offline_purchase.rejected",
@@ -44,6 +46,8 @@ NOTICES_KINDS = [
     "offline_purchase.rejected",
 ]
 CLOSED = {OrderStatus.CANCELLED, OrderStatus.REJECTED}
+# A completed order refunded leaves the month it was counted in (the month it completed).
+UNCOUNTED = {*CLOSED, OrderStatus.REFUNDED}
 
 
 def _employee(event: Event, order: Order) -> Employee | None:
@@ -69,15 +73,15 @@ def standings(event: Event) -> None:
     if employee is None:
         return
     to = (event.payload or {}).get("to") or event.kind.partition(".")[2]
-    if to == OrderStatus.COMPLETED:
+    if to in (OrderStatus.COMPLETED, OrderStatus.REFUNDED):
         year, month = periods.of(order.completed_at or event.occurred_at)
     else:
         year, month = periods.of(order.placed_at)
     if obligation.policy_in_force(year, month) is None:
         return  # nothing to count against yet; counted when a policy covers the month
     period = obligation.period_get(year, month)
-    if period.closed_at is not None and to in CLOSED:
-        # Only a cancellation made after the close is suspect; one made before it and
+    if period.closed_at is not None and to in UNCOUNTED:
+        # Only a cancellation (or refund) made after the close is suspect; one made before it and
         # delivered late (a retry, a replay) was already counted by the close itself, which
         # recomputed the month from the orders. The key (order and status) makes a second
         # delivery of the same event a no-op.

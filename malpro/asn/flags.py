@@ -11,7 +11,8 @@ to an official, carries its evidence, and is raised once per finding (a unique k
    multiple of Rp10.000), ROUND_PERIODS periods in a row.
 4. device_burst: DEVICE_ASN or more different ASN checked out from one IP address within
    DEVICE_WINDOW.
-5. post_close: an order of a closed period was cancelled or rejected after the period closed.
+5. post_close: an order of a closed period was cancelled, rejected or refunded after the period
+   closed.
 6. concentration: one UMKM received more than CONCENTRATION_SHARE of an OPD's counted
    spending in a period (from at least CONCENTRATION_MIN_TOTAL).
 """

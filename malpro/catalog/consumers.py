@@ -1,7 +1,8 @@
 """The catalog's sales counters, kept from other apps' events after their commit.
 
-`catalog.sales` counts what sold (`order.completed`) and what buyers thought of it
-(`review.added`) on the products, and the search index's best-selling order follows. It
+`catalog.sales` counts what sold (`order.completed`, taken back by `order.refunded`: a sale
+whose money went back is not a sale) and what buyers thought of it (`review.added`) on the
+products, and the search index's best-selling order follows. It
 reads only the event's payload: orders sit above the catalog, so the catalog never imports
 them. Each delivery runs in the transaction that marks it done, and every effect here is a
 database write, so a delivery repeated (a retry, a replay) counts nothing twice.
@@ -10,13 +11,14 @@ database write, so a delivery repeated (a retry, a replay) counts nothing twice.
 from __future__ import annotations
 
 from django.db.models import F
+from django.db.models.functions import Greatest
 
 from malpro.catalog.models import Product, SearchDoc
 from malpro.core.models import Event
 from malpro.notifications.services import send
 
 SALES = "catalog.sales"
-SALES_KINDS = ("order.completed", "review.added")
+SALES_KINDS = ("order.completed", "order.refunded", "review.added")
 
 
 def _positive_int(value) -> int:
@@ -27,18 +29,18 @@ def _positive_int(value) -> int:
     return max(number, 0)
 
 
-def _count_sold(payload: dict) -> None:
+def _count_sold(payload: dict, *, sign: int = 1) -> None:
+    """Adds the lines' quantities to the products' counters (sign -1 takes them back, never
+    below zero: a counter set by hand, as the demo does, may hold less than was sold)."""
     sold: dict[int, int] = {}
     for line in payload.get("lines") or []:
         product_id, quantity = line.get("product_id"), _positive_int(line.get("quantity"))
         if product_id and quantity:  # a line whose product was deleted keeps no id
             sold[int(product_id)] = sold.get(int(product_id), 0) + quantity
     for product_id in sorted(sold):  # primary-key order, as every writer of products locks
-        quantity = sold[product_id]
-        Product.objects.filter(pk=product_id).update(sold_count=F("sold_count") + quantity)
-        SearchDoc.objects.filter(product_id=product_id).update(
-            sold_count=F("sold_count") + quantity
-        )
+        change = Greatest(F("sold_count") + sign * sold[product_id], 0)
+        Product.objects.filter(pk=product_id).update(sold_count=change)
+        SearchDoc.objects.filter(product_id=product_id).update(sold_count=change)
 
 
 def _count_review(payload: dict) -> None:
@@ -52,6 +54,8 @@ def _count_review(payload: dict) -> None:
 def sales(event: Event) -> None:
     if event.kind == "order.completed":
         _count_sold(event.payload)
+    elif event.kind == "order.refunded":
+        _count_sold(event.payload, sign=-1)
     elif event.kind == "review.added":
         _count_review(event.payload)
 

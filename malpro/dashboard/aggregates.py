@@ -43,6 +43,7 @@ KINDS = [
     "order.completed",
     "order.cancelled",
     "order.rejected",
+    "order.refunded",  # recounts the day it completed: a refunded order is no longer counted
     "offline_purchase.*",
 ]
 BATCH = 5000
