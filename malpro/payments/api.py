@@ -44,6 +44,7 @@ class BalanceQuery(Schema):
 class BalanceOut(Schema):
     business_id: int
     payable: int
+    debt: int  # owed back after a refund of money already paid out: netted from payouts
     pending: int
     paid_out: int
     in_payout: int

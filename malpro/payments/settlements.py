@@ -289,8 +289,11 @@ def batch_csv(batch: PayoutBatch) -> str:
 
 def seller_balance(*, business: Business) -> dict:
     """Owed now (completed, not paid out), pending (paid, not completed), paid out, and COD
-    cash the seller collected at the door."""
-    payable = -ledger.balance_of(AccountKind.SELLER_PAYABLE, business=business)
+    cash the seller collected at the door. `debt`: what the seller owes back after a refund
+    of an order whose money was already paid out, netted from the next payouts (then
+    `payable` is 0: nothing is paid out while it lasts)."""
+    net = -ledger.balance_of(AccountKind.SELLER_PAYABLE, business=business)
+    payable, debt = max(net, 0), max(-net, 0)
     paid_out = (
         JournalLine.objects.filter(
             entry__kind=EntryKind.PAYOUT,
@@ -323,6 +326,7 @@ def seller_balance(*, business: Business) -> dict:
     return {
         "business_id": business.pk,
         "payable": payable,
+        "debt": debt,
         "pending": pending,
         "paid_out": paid_out,
         "in_payout": in_batches,

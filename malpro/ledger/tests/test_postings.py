@@ -116,3 +116,27 @@ def test_a_paid_order_rejected_records_one_refund_due_event(buyer, seller, shop)
     }
     ledger.post_refund_due(order=order, provider="simulator")  # the same key again: no event
     assert Event.objects.filter(kind="refund.due").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_refunded_order_gives_back_through_the_provider_it_names(buyer, seller, shop, city_admin):
+    _, order = checkout(buyer, shop)
+    move(None, order, "placed", paid_via="simulator")
+    move(seller, order, "accepted", "ready", "delivered")
+    move(buyer, order, "completed")
+    move(city_admin, order, "refunded", reason="Komplain diterima")
+    assert entries(EntryKind.ORDER_REFUNDED) == [(order.pk, "simulator")]
+    assert ledger.balance_of(AccountKind.SELLER_PAYABLE, business=shop) == 0
+    assert ledger.balance_of(AccountKind.REFUNDS_PAYABLE) == -30000
+
+
+@pytest.mark.django_db
+def test_a_refunded_cod_order_reverses_the_cash_recorded(buyer, seller, shop, city_admin):
+    _, order = checkout(buyer, shop, method="cod")
+    move(seller, order, "accepted", "ready")
+    move(seller, order, "delivered", cash_amount=30000)
+    move(buyer, order, "completed")
+    move(city_admin, order, "refunded", reason="Komplain diterima")
+    assert entries(EntryKind.COD_REFUNDED) == [(order.pk, "")]
+    assert ledger.balance_of(AccountKind.SELLER_CASH, business=shop) == 0
+    assert not entries(EntryKind.ORDER_REFUNDED) and not entries(EntryKind.REFUND_DUE)
