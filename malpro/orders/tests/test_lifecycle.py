@@ -165,3 +165,9 @@ def test_reviews_after_completion_once_and_seller_reply(order, buyer, seller):
     review = Review.objects.get()
     services.review_reply(seller=seller, review_id=review.pk, text="Terima kasih!")
     assert Review.objects.get().reply == "Terima kasih!"
+
+
+def test_a_refund_is_the_city_admins_move_from_a_completed_order_only():
+    refunds = {edge: who for edge, who in TRANSITIONS.items() if edge[1] == OrderStatus.REFUNDED}
+    assert refunds == {(OrderStatus.COMPLETED, OrderStatus.REFUNDED): {ADMIN}}
+    assert not any(frm == OrderStatus.REFUNDED for frm, _ in TRANSITIONS)  # final
