@@ -1089,6 +1089,20 @@ def assistance_start(*, actor, business_id, consent: bool, consent_note: str) ->
         target=assistance,
         data={"business_id": business.pk},
     )
+    if business.owner_id:  # the owner sees who keeps their book and may end it
+        from malpro.notifications.services import send
+
+        owner = business.owner
+        context = {"operator": actor.name, "shop": business.name, "business_id": business.pk}
+        transaction.on_commit(
+            lambda: send(
+                user=owner,
+                kind="books.assistance_started",
+                context=context,
+                key=f"books-assist:{assistance.pk}",
+            ),
+            robust=True,
+        )
     return assistance
 
 
