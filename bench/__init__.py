@@ -15,4 +15,5 @@ BENCHMARKS = {
     "messages": "bench.messages",
     "dashboard": "bench.dashboard",
     "equity": "bench.equity",
+    "books": "bench.books",
 }
