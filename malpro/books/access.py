@@ -193,3 +193,88 @@ PERMISSIONS = [
         "every business with a book or a marketplace order",
     ),
 ]
+
+
+def _book_of(owner: str, *, share_with: str | None = None):
+    """ACCESS_CASES' `make`: a business of the persona `owner` guided by Diskopindag (the
+    `officer`'s agency), in Lowokwaru (outside the `operator`'s Klojen), optionally shared
+    with the agency of the persona `share_with`."""
+
+    def make(objects):
+        from malpro.books import services
+        from malpro.umkm.tests.factories import make_business  # test data, only when walked
+
+        business = make_business(owner=objects[owner])
+        if share_with:
+            agency = accounts_access.officer_agency_ids(user=objects[share_with])
+            services.share_grant(
+                actor=objects[owner], business_id=business.pk, agency_id=min(agency), agreed=True
+            )
+        return {"business": business}
+
+    return make
+
+
+def entries_api(objects) -> str:
+    return f"/api/v1/books/{objects['business'].pk}/entries"
+
+
+def summary_api(objects) -> str:
+    return f"/api/v1/books/{objects['business'].pk}/summary"
+
+
+def stock_api(objects) -> str:
+    return f"/api/v1/books/{objects['business'].pk}/stock"
+
+
+_STRANGERS = [
+    (None, 401),
+    ("other_seller", 404),
+    ("buyer", 404),
+    ("operator", 404),
+    ("auditor", 404),
+    ("city_admin", 404),
+    ("leadership", 404),
+]
+
+ACCESS_CASES = [
+    *[
+        {"role": role, "method": "get", "url": url, "make": _book_of("seller"), "expect": expect}
+        for url in (entries_api, summary_api, stock_api)
+        for role, expect in [("seller", 200), ("officer", 404), *_STRANGERS]
+    ],
+    # Shared with Diskopindag: its officer reads the summary, not the entries or the stock;
+    # another agency still sees nothing.
+    *[
+        {
+            "role": role,
+            "method": "get",
+            "url": url,
+            "make": _book_of("seller", share_with="officer"),
+            "expect": expect,
+        }
+        for url, role, expect in [
+            (summary_api, "officer", 200),
+            (entries_api, "officer", 403),
+            (stock_api, "officer", 403),
+            (summary_api, "other_officer", 404),
+            (summary_api, "city_admin", 404),
+        ]
+    ],
+    {
+        "role": "seller",
+        "method": "post",
+        "url": entries_api,
+        "make": _book_of("other_seller"),
+        "data": {
+            "direction": "in",
+            "category": "sales",
+            "amount": 1000,
+            "occurred_on": "2026-01-02",
+        },
+        "expect": 404,
+    },
+    {"role": "officer", "method": "get", "url": "/api/v1/books/shared", "expect": 200},
+    {"role": "seller", "method": "get", "url": "/api/v1/books/shared", "expect": 403},
+    {"role": None, "method": "get", "url": "/api/v1/books/shared", "expect": 401},
+]

@@ -249,6 +249,7 @@ def entry_delete(request: HttpRequest, business_id: int, entry_id: int):
 @router.get(
     "/books/{business_id}/summary",
     response={200: SummaryOut, **ERRORS},
+    by_alias=True,
     summary="Income, spending, profit, receivables over from..to, with the period before",
     description=(
         "`from`/`to` (YYYY-MM-DD, both included); none: this month so far. `previous` is the "
@@ -509,6 +510,7 @@ class SharedOut(Schema):
 @router.get(
     "/books/shared",
     response={200: SharedOut, **ERRORS},
+    by_alias=True,
     summary="An agency officer: summaries of the books shared with their agency",
 )
 def shared(request: HttpRequest, query: Query[RangeQuery]):

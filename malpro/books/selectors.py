@@ -61,6 +61,8 @@ class Period:
         if self.kind == "month":
             first = (self.start - dt.timedelta(days=1)).replace(day=1)
             last_of_prev = self.start - dt.timedelta(days=1)
+            if self.end >= _last_day(self.start):  # a whole month: the whole month before
+                return Period(first, last_of_prev, "month")
             end = min(first + dt.timedelta(days=self.days - 1), last_of_prev)
             return Period(first, end, "month")
         return Period(
