@@ -10,14 +10,12 @@
   var form = document.querySelector("form[data-entry-form]");
 
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(root.dataset.sw, { scope: "/buku/" }).then(function () {
-      // Keep this book's entry forms on the phone so they open without a connection.
-      (root.dataset.forms || "").split(" ").forEach(function (url) {
-        if (url && !sessionStorage.getItem("shell:" + url)) {
-          fetch(url, { credentials: "same-origin" }).then(function () { sessionStorage.setItem("shell:" + url, "1"); }, function () {});
-        }
-      });
-    }, function () {});
+    navigator.serviceWorker.register(root.dataset.sw, { scope: "/buku/" }).catch(function () {});
+    // The worker keeps this book's entry forms so they open without a connection.
+    var forms = (root.dataset.forms || "").split(" ").filter(Boolean);
+    if (forms.length && !sessionStorage.getItem("kept " + forms)) {
+      navigator.serviceWorker.ready.then(function (reg) { reg.active.postMessage({ keep: forms }); sessionStorage.setItem("kept " + forms, "1"); });
+    }
     if (localStorage.getItem("malpro-books-user") !== user && window.caches) caches.delete("malpro-books-pages");
     localStorage.setItem("malpro-books-user", user);
   }

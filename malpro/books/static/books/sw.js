@@ -44,6 +44,15 @@ function offlinePage(url) {
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
+self.addEventListener("message", function (event) {
+  var urls = (event.data && event.data.keep) || [];
+  event.waitUntil(caches.open(PAGES).then(function (c) {
+    return Promise.all(urls.filter(function (u) { return FORM.test(new URL(u, self.location).pathname); }).map(function (u) {
+      return fetch(u, { credentials: "same-origin" }).then(function (r) { if (r.ok && !r.redirected) return c.put(u, r); }, function () {});
+    }));
+  }));
+});
+
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
