@@ -163,8 +163,11 @@ class ContactForm(forms.Form):
     )
 
 
+AMOUNT_HELP = gettext_lazy("Boleh ditulis 15.000, 50rb atau 1,5jt.")
+
+
 class DebtForm(forms.Form):
-    amount = AmountField(label=gettext_lazy("Jumlah (Rp)"))
+    amount = AmountField(label=gettext_lazy("Jumlah (Rp)"), help_text=AMOUNT_HELP)
     occurred_on = forms.DateField(label=gettext_lazy("Tanggal"), widget=DateInput())
     due_on = forms.DateField(
         label=gettext_lazy("Jatuh tempo (boleh kosong)"), required=False, widget=DateInput()
@@ -195,7 +198,7 @@ class DebtForm(forms.Form):
 
 
 class PayForm(forms.Form):
-    amount = AmountField(label=gettext_lazy("Jumlah dibayar (Rp)"))
+    amount = AmountField(label=gettext_lazy("Jumlah dibayar (Rp)"), help_text=AMOUNT_HELP)
     paid_on = forms.DateField(label=gettext_lazy("Tanggal"), widget=DateInput())
     method = forms.ChoiceField(
         label=gettext_lazy("Cara bayar"),
@@ -227,9 +230,6 @@ class ItemForm(forms.Form):
         self.fields["product_id"].choices = [("", _("— tidak dihubungkan —"))] + [
             (p.pk, f"{p.name} ({_('stok')} {p.stock})") for p in products
         ]
-        self.fields["product_id"].help_text = _(
-            "Jika dihubungkan, stok barang ini sama dengan stok produk di marketplace."
-        )
         if not products:
             del self.fields["product_id"]
 
@@ -785,15 +785,17 @@ def _growth_sentences(growth, period) -> list[str]:
     return lines
 
 
-def _growth_verdict(growth) -> str:
+def _growth_verdict(growth, *, owner_view: bool = True) -> str:
     income = growth.change("income")
     profit = growth.change("profit")
-    if not growth.previous.entries and not growth.current.entries:
-        return _("Belum ada catatan untuk dibandingkan.")
+    if not growth.previous.entries:
+        return _("Belum bisa dibandingkan: periode sebelumnya belum ada catatan.")
     if income["diff"] > 0 and profit["diff"] >= 0:
-        return _("Ya, usaha Anda tumbuh.")
+        return _("Ya, usaha Anda tumbuh.") if owner_view else _("Ya, usaha ini tumbuh.")
     if income["diff"] < 0 and profit["diff"] < 0:
         return _("Belum: pemasukan dan laba turun.")
+    if income["diff"] == 0 and profit["diff"] == 0:
+        return _("Sama seperti periode sebelumnya.")
     return _("Sebagian: lihat rinciannya di bawah.")
 
 
@@ -815,7 +817,7 @@ def _report_context(book, rp: ReportPeriod, *, owner_view: bool) -> dict:
         "summary": summary,
         "growth": growth,
         "growth_lines": _growth_sentences(growth, rp.period),
-        "verdict": _growth_verdict(growth),
+        "verdict": _growth_verdict(growth, owner_view=owner_view),
         "chart": chart,
         "owner_view": owner_view,
         "spending_categories": [c for c in summary.by_category if c["direction"] == "out"],
