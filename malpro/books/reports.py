@@ -172,3 +172,35 @@ def pdf(*, book: Book, growth: selectors.Growth, lines: list[str], note: str = "
         new_y="NEXT",
     )
     return bytes(doc.output())
+
+
+def shared_xlsx(rows: list[dict], label: str) -> bytes:
+    """The agency's list of shared summaries (selectors.shared_summaries) as one sheet."""
+    from malpro.core.tabular import xlsx_bytes
+
+    header = [
+        _("UMKM"),
+        _("Kelurahan"),
+        _("OPD"),
+        _("Pemasukan (Rp)"),
+        _("Pengeluaran (Rp)"),
+        _("Laba (Rp)"),
+        _("Piutang (Rp)"),
+        _("Jumlah catatan"),
+        _("Dibagikan sejak"),
+    ]
+    body = (
+        [
+            r["business"],
+            r["kelurahan"],
+            r["agency"],
+            r["income"],
+            r["spending"],
+            r["profit"],
+            r["receivables"],
+            r["entries"],
+            r["shared_at"].date(),
+        ]
+        for r in rows
+    )
+    return xlsx_bytes(header, body, title=_("Ringkasan %(p)s") % {"p": label})

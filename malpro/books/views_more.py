@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from urllib.parse import unquote, urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -27,13 +25,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from malpro.books import access, charts, reports, selectors, services
+from malpro.books.forms import AmountField
 from malpro.books.models import Assistance, Contact, Entry, Method, StockMove
 from malpro.catalog.models import Product
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.exceptions import PermissionDenied as AppPermissionDenied
 from malpro.core.forms import PHONE_WIDGET, DateInput, apply_application_error
-from malpro.core.limits import MAX_AMOUNT, MAX_PRICE, MAX_STOCK
-from malpro.core.money import format_rupiah, parse_rupiah
+from malpro.core.limits import MAX_PRICE, MAX_STOCK
+from malpro.core.money import format_rupiah
 from malpro.core.tabular import XLSX_CONTENT_TYPE
 from malpro.core.validators import format_phone
 
@@ -85,53 +84,7 @@ def _page(request, template: str, book, tab: str, context: dict, *, status: int 
     )
 
 
-# --- amounts as shop owners type them ------------------------------------------------------------
-# The cash helper's books/forms.py may grow the same; this one is small and local.
-_WORDS = re.compile(
-    r"^(?:rp\.?\s*)?([0-9]+(?:[.,][0-9]+)?)\s*(rb|ribu|k|jt|juta)$", flags=re.IGNORECASE
-)
-_MULTIPLIERS = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000}
-
-
-def parse_amount(value, *, label: str) -> int:
-    """'15000', '15.000', 'Rp 15.000', '5 rb', '1,5 jt', '2 juta' -> whole rupiah."""
-    text = str(value or "").strip()
-    found = _WORDS.match(text)
-    if found:
-        number, unit = found.groups()
-        whole, _sep, frac = number.replace(",", ".").partition(".")
-        multiplier = _MULTIPLIERS[unit.lower()]
-        if len(frac) > 6 or len(whole) > 12:
-            raise ValidationError(_("%(label)s terlalu besar.") % {"label": label})
-        amount = int(whole) * multiplier + int(frac or "0") * multiplier // 10 ** len(frac or "")
-        return amount
-    if len(text) > 40:
-        raise ValidationError(_("%(label)s terlalu besar.") % {"label": label})
-    return parse_rupiah(text, label=label)
-
-
-class AmountField(forms.CharField):
-    """Rupiah typed as people write them, also '5 rb' and '2 jt'; numeric keypad."""
-
-    def __init__(self, *args, max_value: int = MAX_AMOUNT, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        )
-        super().__init__(*args, **kwargs)
-        self.max_value = max_value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        number = parse_amount(value, label=str(self.label))
-        if number > self.max_value:
-            raise ValidationError(
-                _("%(label)s paling besar %(limit)s.")
-                % {"label": self.label, "limit": format_rupiah(self.max_value)}
-            )
-        return number
+# Amounts as shop owners type them (15.000, 50rb, 1,5 jt): books.forms (the cash pages').
 
 
 class CountField(forms.IntegerField):
@@ -213,10 +166,10 @@ class ItemForm(forms.Form):
     unit = forms.CharField(label=gettext_lazy("Satuan"), max_length=20, initial="pcs")
     quantity = CountField(label=gettext_lazy("Jumlah stok sekarang"), initial=0, required=False)
     buy_price = AmountField(
-        label=gettext_lazy("Harga beli (Rp)"), required=False, max_value=MAX_PRICE
+        label=gettext_lazy("Harga beli (Rp)"), required=False, max_value=MAX_PRICE, min_value=0
     )
     sell_price = AmountField(
-        label=gettext_lazy("Harga jual (Rp)"), required=False, max_value=MAX_PRICE
+        label=gettext_lazy("Harga jual (Rp)"), required=False, max_value=MAX_PRICE, min_value=0
     )
     product_id = forms.TypedChoiceField(
         label=gettext_lazy("Hubungkan dengan produk marketplace (boleh kosong)"),
@@ -237,8 +190,10 @@ class ItemForm(forms.Form):
 class ItemEditForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Nama barang"), max_length=120)
     unit = forms.CharField(label=gettext_lazy("Satuan"), max_length=20)
-    buy_price = AmountField(label=gettext_lazy("Harga beli (Rp)"), max_value=MAX_PRICE)
-    sell_price = AmountField(label=gettext_lazy("Harga jual (Rp)"), max_value=MAX_PRICE)
+    buy_price = AmountField(label=gettext_lazy("Harga beli (Rp)"), max_value=MAX_PRICE, min_value=0)
+    sell_price = AmountField(
+        label=gettext_lazy("Harga jual (Rp)"), max_value=MAX_PRICE, min_value=0
+    )
 
 
 class AdjustForm(forms.Form):
@@ -1057,6 +1012,12 @@ def shared(request):
         key: sum(r[key] for r in rows)
         for key in ("income", "spending", "profit", "receivables", "entries")
     }
+    if request.GET.get("unduh") == "xlsx":
+        return _attachment(
+            reports.shared_xlsx(rows, rp.period.label),
+            XLSX_CONTENT_TYPE,
+            f"ringkasan-buku-{rp.key}-{rp.period.start.isoformat()}.xlsx",
+        )
     page = Paginator(rows, SHARED_PAGE).get_page(request.GET.get("hal"))
     return render(
         request,

@@ -229,3 +229,8 @@ def test_the_agency_sees_the_same_figures_as_the_owner(web, seller, officer, boo
     assert "Bu Tini" not in page and "Kopi" not in page  # no customers, no items
     listing = text(web(officer).get("/buku/dibagikan/", query))
     assert "Warung Bu Sari" in listing and "Rp185.000" in listing
+    export = web(officer).get("/buku/dibagikan/", {**query, "unduh": "xlsx"})
+    assert export["Content-Disposition"].startswith('attachment; filename="ringkasan-buku-bulan-')
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "Warung Bu Sari" and rows[1][3:7] == (INCOME, SPENDING, PROFIT, 25_000)
