@@ -26,6 +26,9 @@ from malpro.core.money import format_rupiah, parse_rupiah
 _WORDS = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000}
 _WORDED = re.compile(r"^([0-9][0-9.,]{0,20})(rb|ribu|k|jt|juta)\.?$")
 _GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
+_UNREADABLE = gettext_lazy(
+    "%(label)s tidak terbaca: tulis angka rupiah, misalnya 15000, 15.000, 15rb atau 1,5 jt."
+)
 
 
 def parse_amount(value, *, label: str = "Jumlah") -> int:
@@ -37,24 +40,21 @@ def parse_amount(value, *, label: str = "Jumlah") -> int:
     text = re.sub(r",-$", "", text)  # "Rp15.000,-"
     match = _WORDED.match(text)
     if match is None:
-        return parse_rupiah(text, label=label)
+        try:
+            return parse_rupiah(text, label=label)
+        except ValidationError as exc:
+            if exc.code != "number":
+                raise
+            raise ValidationError(_UNREADABLE % {"label": label}, code="number") from None
     number, word = match.groups()
     if _GROUPED.match(number):  # "1.500rb"
         number = number.replace(".", "")
     elif number.count(",") + number.count(".") > 1:
-        raise ValidationError(
-            _("%(label)s tidak terbaca: tulis misalnya 15000, 15.000, 15rb atau 1,5 jt.")
-            % {"label": label},
-            code="number",
-        )
+        raise ValidationError(_UNREADABLE % {"label": label}, code="number")
     try:
         amount = Decimal(number.replace(",", ".")) * _WORDS[word]
     except InvalidOperation:
-        raise ValidationError(
-            _("%(label)s tidak terbaca: tulis misalnya 15000, 15.000, 15rb atau 1,5 jt.")
-            % {"label": label},
-            code="number",
-        ) from None
+        raise ValidationError(_UNREADABLE % {"label": label}, code="number") from None
     if amount != amount.to_integral_value():
         raise ValidationError(
             _("%(label)s harus rupiah bulat, tanpa sen.") % {"label": label}, code="fraction"

@@ -143,3 +143,34 @@ def test_a_seller_records_with_one_thumb_online_and_offline(
     expect(page.locator(".cash-totals")).to_contain_text("Rp8.000")
     fits_phone(page)
     shot(page, "8-entries")
+
+    # One entry: change it (the history says what changed), delete it, restore it.
+    page.locator(".cash-row", has_text="Rp8.000").get_by_role("link").click()
+    expect(page.locator("h1")).to_contain_text("Biaya operasional")
+    page.get_by_role("link", name="Ubah").click()
+    expect(page.get_by_label("Jumlah (Rp)")).to_have_value("8.000")
+    page.get_by_label("Jumlah (Rp)").fill("9rb")
+    page.get_by_role("button", name="Simpan perubahan").click()
+    expect(page.get_by_text("Perubahan disimpan.")).to_be_visible()
+    expect(page.locator(".cash-history")).to_contain_text("Jumlah: Rp8.000 → Rp9.000")
+    fits_phone(page)
+    shot(page, "9-entry-edited")
+    page.get_by_role("link", name="Hapus").click()
+    page.get_by_role("button", name="Ya, hapus").click()
+    expect(page.get_by_text("Catatan dihapus.")).to_be_visible()
+    page.get_by_role("button", name="Pulihkan").click()
+    expect(page.get_by_text("Catatan dipulihkan.")).to_be_visible()
+    assert amounts(business) == [5_000, 9_000, 15_000]
+
+    # A mistake is shown next to its field, in Indonesian.
+    page.goto(f"/buku/{business.pk}/catat/?jenis=masuk")
+    page.get_by_label("Jumlah (Rp)").fill("lima ribu")
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.locator("#id_amount_errors")).to_contain_text("tidak terbaca")
+    expect(page.locator("#id_category_errors")).to_contain_text("Pilih kategori")
+    expect(page.get_by_label("Jumlah (Rp)")).to_have_attribute("aria-invalid", "true")
+    fits_phone(page)
+    shot(page, "10-form-errors")
+    assert amounts(business) == [5_000, 9_000, 15_000]
+    # Only network answers were logged (offline 503, the lost answer, the 422): no script errors.
+    assert not [e for e in page.js_errors if not e.startswith("Failed to load resource")]

@@ -164,7 +164,7 @@ def test_field_errors_are_shown_next_to_their_fields_in_indonesian(web, seller):
     page = text(response)
     assert re.search(r'name="amount"[^>]*aria-describedby="id_amount_errors"', page)
     assert 'aria-invalid="true"' in page
-    assert 'id="id_amount_errors"' in page and "harus berupa angka" in page
+    assert 'id="id_amount_errors"' in page and "tidak terbaca" in page
     assert 'id="id_category_errors"' in page and "Pilih kategori pemasukan." in page
     assert 'id="id_occurred_on_errors"' in page and "Tanggal wajib diisi." in page
     assert 'value="lima ribu"' in page  # what was typed stays

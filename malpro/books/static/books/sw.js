@@ -18,10 +18,10 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
-function fresh(request, cacheName) {
+function fresh(request, cacheName, keep) {
   // Network first; a good answer is stored, no answer falls back to the stored copy.
   return fetch(request).then(function (response) {
-    if (response.ok && !response.redirected && response.type === "basic") {
+    if (keep !== false && response.ok && !response.redirected && response.type === "basic") {
       var copy = response.clone();
       caches.open(cacheName).then(function (c) { c.put(request, copy); });
     }
@@ -57,7 +57,11 @@ self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (FORM.test(url.pathname)) {
-    event.respondWith(fresh(request, PAGES).catch(function () { return offlinePage(url); }));
+    // Stored only as the plain form (?jenis=masuk|keluar), served for any of its addresses.
+    event.respondWith(fresh(request, PAGES, /^(\?jenis=(masuk|keluar))?$/.test(url.search)).catch(function () {
+      var plain = url.pathname + "?jenis=" + (url.searchParams.get("jenis") === "keluar" ? "keluar" : "masuk");
+      return caches.match(plain).then(function (hit) { return hit || offlinePage(url); });
+    }));
   } else if (url.pathname.indexOf("/static/") === 0) {
     event.respondWith(fresh(request, STATIC));
   } else if (request.mode === "navigate") {
