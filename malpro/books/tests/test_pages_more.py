@@ -410,3 +410,27 @@ def test_an_operator_outside_their_area_gets_404(web, seller, operator):
 
 def test_the_assistance_pages_are_for_area_operators(web, seller):
     assert web(seller).get("/buku/bantu/").status_code == 403
+
+
+def test_a_business_without_an_owner_account_can_be_assisted(web, operator):
+    from malpro.umkm.tests.factories import make_business
+
+    business = make_business(owner=None, name="Tahu Walik Pak Dul", village=KLOJEN_VILLAGE)
+    response = web(operator).post(
+        f"/buku/bantu/{business.pk}/mulai/",
+        {"consent": "on", "consent_note": "lisan, pemilik tidak punya HP"},
+    )
+    assert response["Location"] == f"/buku/{business.pk}/"
+    assert not Notification.objects.filter(kind="books.assistance_started").exists()
+    assert web(operator).get(f"/buku/{business.pk}/stok/").status_code == 200
+
+
+def test_another_books_contact_or_item_is_404(web, seller, other_seller):
+    mine = shop(seller)
+    theirs = shop(other_seller)
+    contact = customer(other_seller, theirs)
+    item = services.item_create(actor=other_seller, business_id=theirs.pk, name="Teh")
+    client = web(seller)
+    assert client.get(f"/buku/{mine.pk}/kasbon/{contact.pk}/").status_code == 404
+    assert client.get(f"/buku/{mine.pk}/stok/{item.pk}/").status_code == 404
+    assert client.post(f"/buku/{mine.pk}/kasbon/{contact.pk}/ingatkan/").status_code == 404
