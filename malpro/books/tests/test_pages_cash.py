@@ -20,6 +20,7 @@ from malpro.books.forms import parse_amount
 from malpro.books.models import Entry, Revision, Source
 from malpro.books.services import EntryInput
 from malpro.catalog.tests.factories import shop
+from malpro.umkm.tests.factories import make_business
 
 pytestmark = pytest.mark.django_db
 
@@ -522,3 +523,25 @@ def test_lines_share_the_amount_by_price():
     assert [(x.item_id, x.total) for x in form.lines(7_000)] == [(1, 6_000), (2, 1_000)]
     assert [x.total for x in form.lines(3_500)] == [3_000, 500]
     assert [x.total for x in form.lines(6_000)] == [5_142, 857]  # scaled down, never above
+
+
+def test_an_assisting_operator_keeps_the_book_until_the_assistance_ends(web, operator):
+    business = make_business(village="35.73.02.1001")  # no owner account
+    client = web(operator)
+    assert client.get(url("book", business.pk)).status_code == 404
+    assistance = services.assistance_start(
+        actor=operator,
+        business_id=business.pk,
+        consent=True,
+        consent_note="lisan, di kantor kelurahan",
+    )
+    page = text(client.get(url("book", business.pk)))
+    assert "dicatat operator" in page
+    response = client.post(url("entry_new", business.pk), form_data("20rb"))
+    entry = Entry.objects.get()
+    assert (entry.amount, entry.created_by) == (20_000, operator)
+    assert response["Location"].startswith(url("book", business.pk))
+    assert client.get(url("home")).status_code == 302  # the one book it keeps
+    services.assistance_end(actor=operator, assistance_id=assistance.pk)
+    assert client.get(url("book", business.pk)).status_code == 404
+    assert client.get(url("entry_detail", business.pk, entry.pk)).status_code == 404
