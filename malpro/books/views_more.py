@@ -855,6 +855,9 @@ def share(request, business_id):
             return redirect("books:share", business.pk)
         if action != "grant":
             raise Http404
+        if posted_agency not in {str(a.pk) for a in agencies}:
+            messages.error(request, _("Pilih OPD yang membina usaha ini."))
+            return redirect("books:share", business.pk)
     rows = []
     for agency in agencies:
         bound = request.method == "POST" and posted_agency == str(agency.pk)
