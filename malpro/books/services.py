@@ -207,7 +207,10 @@ def _check_receipt(receipt):
         raise ApplicationError.for_field("receipt", _("Foto nota terlalu besar (maks. 8 MB)."))
     from malpro.catalog.images import prepare
 
-    image, _thumb = prepare(receipt)  # a real picture, resized for phones
+    try:
+        image, _thumb = prepare(receipt)  # a real picture, resized for phones
+    except ApplicationError as exc:  # it speaks of a product's "photo"
+        raise ApplicationError.for_field("receipt", exc.message) from None
     return image
 
 

@@ -72,13 +72,28 @@ def test_a_rejected_in_store_purchase_is_not_entered(seller, asn_user):
     assert not Entry.objects.exists()
 
 
-def test_a_refund_reverses_the_sale_and_the_month_nets_to_zero(seller, buyer):
+def test_a_refund_reverses_the_sale_and_the_month_nets_to_zero(seller, buyer, city_admin):
+    from malpro.orders import services as orders
+
     business = delivering_shop(seller)
     order = complete_order(buyer, product(business, "Tas Anyaman", price=75_000), fast=True)
-    reversal = consumers.order_reversed(order.pk, on=timezone.localdate())
-    again = consumers.order_reversed(order.pk, on=timezone.localdate())
-    assert again.pk == reversal.pk
+    orders.order_transition(
+        actor=city_admin, order_id=order.pk, to="refunded", reason="Barang rusak saat diterima"
+    )
+    reversal = Entry.objects.get(source=Source.REVERSAL)
     assert reversal.amount == -order.total
     assert reversal.reverses.source_key == f"order:{order.pk}"
+    assert consumers.order_reversed(order.pk, on=timezone.localdate()).pk == reversal.pk
+    consumers.consume(Event.objects.get(kind="order.refunded"))
+    assert Entry.objects.filter(book__business=business).count() == 2
     month = selectors.period_of("month", timezone.localdate())
     assert selectors.summary(book=business.book, period=month).income == 0
+
+
+def test_a_refund_delivered_before_its_sale_enters_both_once(seller, buyer):
+    business = delivering_shop(seller)
+    order = complete_order(buyer, product(business, "Dompet Kulit", price=90_000), fast=True)
+    Entry.objects.filter(book__business=business).delete()  # as if the sale's delivery lagged
+    consumers.order_reversed(order.pk, on=timezone.localdate())
+    consumers.order_entered(order.pk)
+    assert sorted(Entry.objects.values_list("amount", flat=True)) == [-order.total, order.total]
