@@ -227,6 +227,37 @@ def stock_api(objects) -> str:
     return f"/api/v1/books/{objects['business'].pk}/stock"
 
 
+def _page(suffix: str):
+    def url(objects) -> str:
+        return f"/buku/{objects['business'].pk}/{suffix}"
+
+    url.__name__ = f"book_page_{suffix.strip('/').replace('/', '_').replace('.', '_') or 'home'}"
+    return url
+
+
+def shared_detail_page(objects) -> str:
+    return f"/buku/dibagikan/{objects['business'].pk}/"
+
+
+def assist_start_page(objects) -> str:
+    return f"/buku/bantu/{objects['business'].pk}/mulai/"
+
+
+BOOK_PAGES = [
+    _page(p)
+    for p in (
+        "",
+        "catat/",
+        "catatan/",
+        "kasbon/",
+        "stok/",
+        "laporan/",
+        "laporan/unduh.xlsx",
+        "berbagi/",
+        "pendamping/",
+    )
+]
+
 _STRANGERS = [
     (None, 401),
     ("other_seller", 404),
@@ -274,6 +305,51 @@ ACCESS_CASES = [
         },
         "expect": 404,
     },
+    # The pages of one book: its keeper only; strangers 404, anonymous to the login page.
+    *[
+        {"role": role, "method": "get", "url": url, "make": _book_of("seller"), "expect": expect}
+        for url in BOOK_PAGES
+        for role, expect in [
+            ("seller", 200),
+            ("other_seller", 404),
+            ("officer", 404),
+            ("operator", 404),
+            ("auditor", 404),
+            ("city_admin", 404),
+            (None, 302),
+        ]
+    ],
+    *[
+        {
+            "role": role,
+            "method": "get",
+            "url": url,
+            "make": _book_of("seller", share_with="officer"),
+            "expect": expect,
+        }
+        for url, role, expect in [
+            *[(page, "officer", 403) for page in BOOK_PAGES],
+            (shared_detail_page, "officer", 200),
+            (shared_detail_page, "other_officer", 404),
+            (shared_detail_page, "city_admin", 404),
+            (shared_detail_page, "seller", 302),  # its keeper: to the full report
+        ]
+    ],
+    {"role": "officer", "method": "get", "url": "/buku/dibagikan/", "expect": 200},
+    {"role": "seller", "method": "get", "url": "/buku/dibagikan/", "expect": 403},
+    {"role": "buyer", "method": "get", "url": "/buku/dibagikan/", "expect": 403},
+    {"role": None, "method": "get", "url": "/buku/dibagikan/", "expect": 302},
+    {"role": "operator", "method": "get", "url": "/buku/bantu/", "expect": 200},
+    {"role": "seller", "method": "get", "url": "/buku/bantu/", "expect": 403},
+    {  # a business in Lowokwaru: outside the Klojen operator's area
+        "role": "operator",
+        "method": "get",
+        "url": assist_start_page,
+        "make": _book_of("seller"),
+        "expect": 404,
+    },
+    {"role": "seller", "method": "get", "url": "/buku/sw.js", "expect": 200},
+    {"role": None, "method": "get", "url": "/buku/", "expect": 302},
     {"role": "officer", "method": "get", "url": "/api/v1/books/shared", "expect": 200},
     {"role": "seller", "method": "get", "url": "/api/v1/books/shared", "expect": 403},
     {"role": None, "method": "get", "url": "/api/v1/books/shared", "expect": 401},
