@@ -49,6 +49,7 @@ from malpro.core import audit, limits
 from malpro.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from malpro.core.money import format_rupiah
 from malpro.core.validators import clean_phone
+from malpro.core.views import int_param
 from malpro.umkm.models import Business, Guidance
 
 MAX_ITEMS = 30  # lines of one entry
@@ -78,6 +79,19 @@ class EntryInput:
     note: str = ""
     items: list[Line] = field(default_factory=list)
     client_id: uuid.UUID | None = None
+
+
+def _pk(value) -> int:
+    """An id as typed or sent (a form, a URL, JSON), or 0 (matches nothing) when it is not
+    one: ASCII digits within the range of a primary key."""
+    found = int_param(value)
+    return found if found is not None and 0 < found <= limits.MAX_ID else 0
+
+
+def first_lower(label) -> str:
+    """A label inside a sentence: "Belanja langsung ASN" -> "belanja langsung ASN"."""
+    text = str(label)
+    return text[:1].lower() + text[1:]
 
 
 def today() -> dt.date:
@@ -366,7 +380,7 @@ def item_create(
 
 
 def _item(book: Book, item_id) -> StockItem:
-    item = book.items.filter(pk=item_id).first() if str(item_id).isdigit() else None
+    item = book.items.filter(pk=_pk(item_id)).first()
     if item is None:
         raise NotFound(_("Barang tidak ditemukan."))
     return item
@@ -446,7 +460,7 @@ def stock_adjust(*, actor, business_id, item_id, counted: int, note: str = "") -
 def _link(item: StockItem, book: Book, product_id, *, keep: str, actor) -> None:
     product = (
         Product.objects.select_for_update()
-        .filter(pk=product_id if str(product_id).isdigit() else 0, business_id=book.business_id)
+        .filter(pk=_pk(product_id), business_id=book.business_id)
         .first()
     )
     if product is None:
@@ -581,7 +595,7 @@ def entry_get(book: Book, entry_id, *, lock: bool = False) -> Entry:
     rows = book.entries.all()
     if lock:
         rows = rows.select_for_update()
-    entry = rows.filter(pk=entry_id).first() if str(entry_id).isdigit() else None
+    entry = rows.filter(pk=_pk(entry_id)).first()
     if entry is None:
         raise NotFound(_("Catatan tidak ditemukan."))
     return entry
@@ -593,7 +607,7 @@ def _editable(entry: Entry) -> None:
             raise Conflict(_("Catatan ini pembayaran utang/kasbon: ubah dari halaman kasbon."))
         raise Conflict(
             _("Catatan ini dibuat otomatis dari %(source)s dan tidak dapat diubah.")
-            % {"source": entry.get_source_display().lower()}
+            % {"source": first_lower(entry.get_source_display())}
         )
 
 
@@ -745,7 +759,7 @@ def contact_update(*, actor, business_id, contact_id, name=None, phone=None, not
 
 
 def contact_get(book: Book, contact_id) -> Contact:
-    contact = book.contacts.filter(pk=contact_id).first() if str(contact_id).isdigit() else None
+    contact = book.contacts.filter(pk=_pk(contact_id)).first()
     if contact is None:
         raise NotFound(_("Pelanggan/pemasok tidak ditemukan."))
     return contact
@@ -1003,7 +1017,7 @@ def share_grant(*, actor, business_id, agency_id, agreed: bool, note: str = "") 
         raise ApplicationError.for_field(
             "agreed", _("Centang persetujuan untuk membagikan ringkasan.")
         )
-    agency = Agency.objects.filter(pk=agency_id if str(agency_id).isdigit() else 0).first()
+    agency = Agency.objects.filter(pk=_pk(agency_id)).first()
     if (
         agency is None
         or not Guidance.objects.filter(business_id=book.business_id, agency=agency).exists()
@@ -1036,7 +1050,7 @@ def share_grant(*, actor, business_id, agency_id, agreed: bool, note: str = "") 
 @transaction.atomic
 def share_revoke(*, actor, business_id, share_id) -> Share:
     book = _locked_book(actor, business_id)
-    share = book.shares.filter(pk=share_id if str(share_id).isdigit() else 0).first()
+    share = book.shares.filter(pk=_pk(share_id)).first()
     if share is None:
         raise NotFound(_("Izin berbagi tidak ditemukan."))
     if share.revoked_at is None:
@@ -1059,11 +1073,7 @@ def assistance_start(*, actor, business_id, consent: bool, consent_note: str) ->
     account) sees who keeps their book and may end it."""
     if not access.can_assist(user=actor):
         raise PermissionDenied(_("Hanya operator wilayah yang dapat mendampingi pencatatan."))
-    business = (
-        access.businesses_assistable(user=actor)
-        .filter(pk=business_id if str(business_id).isdigit() else 0)
-        .first()
-    )
+    business = access.businesses_assistable(user=actor).filter(pk=_pk(business_id)).first()
     if business is None:
         raise NotFound(_("UMKM tidak ditemukan di wilayah tugas Anda."))
     if not consent:
@@ -1114,7 +1124,7 @@ def assistance_end(*, actor, assistance_id) -> Assistance:
     assistance = (
         Assistance.objects.select_for_update()
         .select_related("book__business")
-        .filter(pk=assistance_id if str(assistance_id).isdigit() else 0)
+        .filter(pk=_pk(assistance_id))
         .first()
     )
     if assistance is None or not access.can_end_assistance(

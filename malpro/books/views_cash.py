@@ -424,7 +424,7 @@ def _why_locked(entry) -> str:
         return _(
             "Catatan ini dibuat otomatis dari %(source)s; ia berubah mengikuti pesanannya, "
             "bukan diubah di buku."
-        ) % {"source": entry.get_source_display().lower()}
+        ) % {"source": services.first_lower(entry.get_source_display())}
     return ""
 
 
