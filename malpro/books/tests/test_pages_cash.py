@@ -445,7 +445,7 @@ def test_automatic_entries_say_why_they_cannot_be_changed(web, seller):
     )
     client = web(seller)
     page = text(client.get(url("entry_detail", business.pk, entry.pk)))
-    assert "dibuat otomatis dari belanja langsung asn" in page
+    assert "dibuat otomatis dari belanja langsung ASN" in page
     assert url("entry_edit", business.pk, entry.pk) not in page
     response = client.get(url("entry_edit", business.pk, entry.pk))
     assert response.status_code == 302
