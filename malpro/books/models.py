@@ -305,8 +305,11 @@ class Entry(models.Model):
             ),
         ]
         indexes = [
+            # The summed columns ride at the end of the key so that a month's sums of many
+            # books (the agency's view) are an index-only scan instead of a pass over the whole
+            # table (bench/books.py, docs/benchmarks.md "books"); not INCLUDE, which SQLite lacks.
             models.Index(
-                fields=["book", "occurred_on"],
+                fields=["book", "occurred_on", "direction", "category", "amount", "id"],
                 condition=Q(deleted_at__isnull=True),
                 name="books_entry_live_day",
             ),

@@ -383,8 +383,19 @@ def stock_items(*, book: Book, archived: bool = False) -> list[StockItem]:
 def shared_summaries(*, shares: QuerySet[Share], period: Period) -> list[dict]:
     """One row per shared book over `period` (income, spending, profit, entries,
     receivables), in two grouped queries whatever the number of books."""
-    shares = list(shares.select_related("book__business__village", "agency"))
-    book_ids = [s.book_id for s in shares]
+    # Plain rows, not model instances: an agency may read thousands of shared books, and
+    # building five models per row cost more than the sums (bench/books.py).
+    shares = list(
+        shares.values(
+            "book_id",
+            "granted_at",
+            "agency__short_name",
+            "book__business_id",
+            "book__business__name",
+            "book__business__village__name",
+        )
+    )
+    book_ids = [s["book_id"] for s in shares]
     in_profit = ~Q(category__in=NOT_PROFIT)
     sums = {
         row["book_id"]: row
@@ -420,21 +431,21 @@ def shared_summaries(*, shares: QuerySet[Share], period: Period) -> list[dict]:
     }
     rows = []
     for share in shares:
-        row = sums.get(share.book_id, {})
+        book_id = share["book_id"]
+        row = sums.get(book_id, {})
         income, spending = row.get("income", 0), row.get("spending", 0)
-        business = share.book.business
         rows.append(
             {
-                "business_id": business.pk,
-                "business": business.name,
-                "kelurahan": business.village.name,
-                "agency": share.agency.short_name,
-                "shared_at": share.granted_at,
+                "business_id": share["book__business_id"],
+                "business": share["book__business__name"],
+                "kelurahan": share["book__business__village__name"],
+                "agency": share["agency__short_name"],
+                "shared_at": share["granted_at"],
                 "income": income,
                 "spending": spending,
                 "profit": income - spending,
                 "entries": row.get("entries", 0),
-                "receivables": owed.get(share.book_id, 0) - repaid.get(share.book_id, 0),
+                "receivables": owed.get(book_id, 0) - repaid.get(book_id, 0),
             }
         )
     rows.sort(key=lambda r: (-r["income"], r["business"]))
