@@ -74,7 +74,13 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # On a shared phone the next person must not open the last one's pages from the
+        # browser's caches (the books' offline forms among them). Local storage (an offline
+        # queue not yet sent) is left alone: it is sent when its owner logs in again.
+        response["Clear-Site-Data"] = '"cache"'
+        return response
 
 
 @login_required

@@ -76,8 +76,12 @@ def shares_visible(*, user) -> QuerySet[Share]:
     agency_ids = accounts_access.officer_agency_ids(user=user)
     if not agency_ids:
         return Share.objects.none()
+    # Guided since before the share: guidance ended and given again later does not bring
+    # an old consent back.
     guided = Guidance.objects.filter(
-        business_id=OuterRef("book__business_id"), agency_id=OuterRef("agency_id")
+        business_id=OuterRef("book__business_id"),
+        agency_id=OuterRef("agency_id"),
+        since__lte=OuterRef("granted_at"),
     )
     return Share.objects.filter(agency_id__in=agency_ids, revoked_at__isnull=True).filter(
         Exists(guided)

@@ -226,11 +226,14 @@ def entry_detail(request: HttpRequest, business_id: int, entry_id: int):
     summary="Change an entry (its previous version is kept); 409 for automatic entries",
 )
 def entry_update(request: HttpRequest, business_id: int, entry_id: int, body: EntryPatch):
+    data = _input(body)
+    if "items" not in body.model_fields_set:  # not sent: the entry keeps its goods
+        data.items = None
     entry = services.entry_update(
         actor=request.auth,
         business_id=business_id,
         entry_id=entry_id,
-        data=_input(body),
+        data=data,
         revision=body.revision,
     )
     return _entry_out(entry)
@@ -259,18 +262,21 @@ def entry_delete(request: HttpRequest, business_id: int, entry_id: int):
     ),
 )
 def summary(request: HttpRequest, business_id: int, query: Query[RangeQuery]):
-    business, _parties = access.book_get_for_summary(user=request.auth, business_id=business_id)
+    business, parties = access.book_get_for_summary(user=request.auth, business_id=business_id)
     period = selectors.period_between(query.from_, query.to, today=services.today())
     book = access.book_of(business)
     if book is None:
         book = 0  # no book yet: every figure is zero
     grown = selectors.growth(book=book, period=period)
     out = grown.current.as_dict()
+    # An agency reads what the owner agreed to share (the figures and their course), not
+    # the breakdowns by category, payment method or goods.
+    keeper = bool(parties & access.KEEPERS)
     out.update(
         business_id=business.pk,
-        by_category=grown.current.by_category,
-        by_method=grown.current.by_method,
-        top_items=grown.current.top_items,
+        by_category=grown.current.by_category if keeper else [],
+        by_method=grown.current.by_method if keeper else [],
+        top_items=grown.current.top_items if keeper else [],
         days=grown.current.days,
         **grown.as_dict(),
     )

@@ -22,7 +22,7 @@ class BooksConfig(AppConfig):
         nav.register(
             _("Buku kas"),
             "books:home",
-            lambda u: access.businesses_kept(user=u).exists() or access.can_assist(user=u),
+            lambda u: access.can_assist(user=u) or access.businesses_kept(user=u).exists(),
             order=35,
         )
         nav.register(

@@ -91,7 +91,7 @@ def order_reversed(order_id: int, *, on) -> Entry | None:
     sale = order_entered(order_id)
     if sale is None:
         return None
-    return Entry.objects.create(
+    reversal = Entry.objects.create(
         book=sale.book,
         direction=sale.direction,
         category=sale.category,
@@ -103,6 +103,14 @@ def order_reversed(order_id: int, *, on) -> Entry | None:
         source_key=key,
         reverses=sale,
     )
+    # The same goods, so that the best sellers net the refund out.
+    EntryItem.objects.bulk_create(
+        EntryItem(
+            entry=reversal, item_id=i.item_id, name=i.name, quantity=i.quantity, total=i.total
+        )
+        for i in sale.items.all()
+    )
+    return reversal
 
 
 def offline_entered(purchase_id: int) -> Entry | None:

@@ -162,6 +162,14 @@ class EntryForm(forms.Form):
             if not self.is_bound:
                 self.fields["client_id"].initial = uuid.uuid4()
         self.stock = {item.pk: item for item in stock}
+        # An entry whose goods the three rows cannot show (more lines, a name without a stock
+        # item, an item archived since) keeps them as they are: shown, not changed here.
+        self.fixed_lines = None
+        if editing:
+            lines = list(editing.items.all())
+            if len(lines) > ITEM_ROWS or any(line.item_id not in self.stock for line in lines):
+                self.fixed_lines = lines
+                self.stock = {}
         self.item_rows = []
         if self.stock:
             choices = [("", _("— pilih barang —"))] + [
@@ -232,7 +240,7 @@ class EntryForm(forms.Form):
             occurred_on=data["occurred_on"],
             method=data["method"],
             note=data.get("note") or "",
-            items=self.lines(data["amount"]),
+            items=None if self.fixed_lines is not None else self.lines(data["amount"]),
             client_id=data.get("client_id"),
         )
 

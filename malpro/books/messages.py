@@ -11,14 +11,4 @@ KINDS = [
         _("Pengingat kasbon"),
         _("Pengingat dari %(shop)s: sisa kasbon Anda %(amount)s, jatuh tempo %(due)s."),
     ),
-    Kind(
-        "books.assistance_started",
-        "shop",
-        _("Buku usaha Anda dicatat operator"),
-        _(
-            "%(operator)s mulai mencatat buku usaha %(shop)s atas persetujuan Anda. Anda dapat "
-            "menghentikannya kapan saja."
-        ),
-        link="/buku/%(business_id)s/",
-    ),
 ]

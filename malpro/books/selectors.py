@@ -35,6 +35,7 @@ from malpro.books.models import (
 from malpro.core.exceptions import ApplicationError
 
 MAX_RANGE_DAYS = 366 * 3
+OLDEST = dt.date(2000, 1, 1)
 MONTHS = [
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
     "Oktober", "November", "Desember",
@@ -127,6 +128,11 @@ def period_between(start, end, *, today: dt.date) -> Period:
     Missing ends: the month so far."""
     start = parse_date(start, "from")
     end = parse_date(end, "to")
+    for name, day in (("from", start), ("to", end)):
+        if day is not None and day < OLDEST:
+            raise ApplicationError.for_field(name, _("Tanggal terlalu lama (paling awal 2000)."))
+        if day is not None and day > today + dt.timedelta(days=1):
+            raise ApplicationError.for_field(name, _("Tanggal tidak boleh di masa depan."))
     if start is None and end is None:
         return period_of("month", today, today=today)
     if start is None:

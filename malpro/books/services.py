@@ -10,6 +10,7 @@ mirror (`source_key`, unique), so an event delivered twice finds its entry.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
@@ -77,7 +78,8 @@ class EntryInput:
     occurred_on: dt.date
     method: str = Method.CASH
     note: str = ""
-    items: list[Line] = field(default_factory=list)
+    # None when changing an entry: its lines (and their stock moves) stay as they are.
+    items: list[Line] | None = field(default_factory=list)
     client_id: uuid.UUID | None = None
 
 
@@ -264,6 +266,15 @@ def _move_stock(*, item: StockItem, delta: int, reason: str, actor, entry=None, 
     """Changes an item's count by `delta` in one conditional UPDATE (never below zero): the
     linked product's stock when linked (the marketplace sells from the same count), else the
     item's own. Raises a field error naming what is left."""
+    if item.product_id and Product.objects.filter(pk=item.product_id, has_variants=True).exists():
+        raise ApplicationError.for_field(
+            "items",
+            _(
+                "Produk marketplace %(name)s kini memakai varian: lepaskan hubungannya di "
+                "halaman stok, lalu catat lagi."
+            )
+            % {"name": item.name},
+        )
     model, pk, column = (
         (Product, item.product_id, "stock")
         if item.product_id
@@ -326,8 +337,19 @@ def _apply_lines(entry: Entry, lines, *, actor, reason_in: str, reason_out: str,
 
 
 def _undo_stock(entry: Entry, *, actor) -> None:
-    for move in entry.stock_moves.select_related("item").all():
-        _move_stock(item=move.item, delta=-move.delta, reason=StockMove.Reason.UNDO, actor=actor)
+    """Gives back what the entry's lines moved: the net of its moves per item (earlier
+    edits' moves and their undoing included, so undoing twice never moves twice)."""
+    net = entry.stock_moves.values("item").annotate(net=Sum("delta")).order_by("item")
+    items = {i.pk: i for i in StockItem.objects.filter(pk__in=[row["item"] for row in net])}
+    for row in net:
+        if row["net"]:
+            _move_stock(
+                item=items[row["item"]],
+                delta=-row["net"],
+                reason=StockMove.Reason.UNDO,
+                actor=actor,
+                entry=entry,
+            )
 
 
 @transaction.atomic
@@ -445,6 +467,8 @@ def stock_adjust(*, actor, business_id, item_id, counted: int, note: str = "") -
         raise ApplicationError.for_field(
             "counted", limits.too_large(_("Jumlah stok"), limits.MAX_STOCK)
         )
+    if item.product_id:  # a checkout may take units meanwhile: count against the locked row
+        Product.objects.select_for_update().filter(pk=item.product_id).first()
     current = stock_of(item)
     if counted != current:
         _move_stock(
@@ -583,7 +607,7 @@ def _replayed(existing: Entry, book: Book, data: EntryInput) -> Entry:
         "amount": data.amount,
         "occurred_on": data.occurred_on,
     }
-    if not _same_request(existing, values):
+    if existing.source != Source.MANUAL or not _same_request(existing, values):
         raise Conflict(
             _("Kode catatan ini sudah dipakai untuk catatan lain."),
             {"code": "client_id_reused", "entry_id": existing.pk},
@@ -645,12 +669,23 @@ def entry_update(
             _("Catatan ini baru saja diubah di perangkat lain. Muat ulang lalu ubah lagi."),
             {"code": "stale", "revision": entry.revision},
         )
+    keep_lines = data.items is None
+    if keep_lines:
+        data = dataclasses.replace(data, items=[])
     values = _clean_entry(book, data)
+    kept_total = sum(entry.items.values_list("total", flat=True)) if keep_lines else 0
+    if kept_total > values["amount"]:
+        raise ApplicationError.for_field(
+            "amount",
+            _("Jumlah tidak boleh kurang dari harga barangnya (%(total)s).")
+            % {"total": format_rupiah(kept_total)},
+        )
     image = _check_receipt(receipt)
     _remember(entry, Revision.Action.EDITED, actor)
-    _undo_stock(entry, actor=actor)
-    entry.items.all().delete()
     lines = values.pop("lines")
+    if not keep_lines:
+        _undo_stock(entry, actor=actor)
+        entry.items.all().delete()
     for key, value in values.items():
         setattr(entry, key, value)
     if image is not None:
@@ -660,6 +695,8 @@ def entry_update(
     entry.revision += 1
     entry.updated_at = timezone.now()
     entry.save()
+    if keep_lines:
+        return entry
     _apply_lines(
         entry,
         lines,
@@ -786,7 +823,7 @@ def debt_create(
         if client_id is not None:
             existing = book.debts.filter(client_id=client_id).first()
             if existing is not None:
-                if existing.amount != amount or existing.contact_id != int(contact_id):
+                if existing.amount != amount or existing.contact_id != _pk(contact_id):
                     raise Conflict(
                         _("Kode catatan ini sudah dipakai untuk catatan lain."),
                         {"code": "client_id_reused"},
@@ -864,7 +901,12 @@ def contact_pay(
         if client_id is not None:
             existing = book.entries.filter(client_id=client_id).first()
             if existing is not None:
-                if existing.amount != amount:
+                same = (
+                    existing.source == Source.DEBT_PAYMENT
+                    and existing.amount == amount
+                    and existing.debt_payments.filter(debt__contact=contact).exists()
+                )
+                if not same:
                     raise Conflict(
                         _("Kode catatan ini sudah dipakai untuk catatan lain."),
                         {"code": "client_id_reused"},
@@ -882,6 +924,12 @@ def contact_pay(
             .order_by("occurred_on", "id")
         )
         balance = sum(d.balance for d in debts)
+        if debts and paid_on < debts[0].occurred_on:
+            raise ApplicationError.for_field(
+                "paid_on",
+                _("Tanggal bayar tidak boleh sebelum tanggal utang tertua (%(date)s).")
+                % {"date": debts[0].occurred_on.strftime("%d/%m/%Y")},
+            )
         if amount > balance:
             raise ApplicationError.for_field(
                 "amount",
@@ -1068,14 +1116,25 @@ def share_revoke(*, actor, business_id, share_id) -> Share:
 
 @transaction.atomic
 def assistance_start(*, actor, business_id, consent: bool, consent_note: str) -> Assistance:
-    """An area operator starts keeping the book of a business in their area for its owner.
-    The owner's consent and how it was given are recorded; the owner (if they have an
-    account) sees who keeps their book and may end it."""
+    """An area operator starts keeping the book of a business in their area whose owner has
+    no account (no smartphone), on the owner's behalf. The owner's consent and how it was
+    given are recorded; an owner who later claims the business sees who keeps their book
+    and may end it."""
     if not access.can_assist(user=actor):
         raise PermissionDenied(_("Hanya operator wilayah yang dapat mendampingi pencatatan."))
     business = access.businesses_assistable(user=actor).filter(pk=_pk(business_id)).first()
     if business is None:
         raise NotFound(_("UMKM tidak ditemukan di wilayah tugas Anda."))
+    if business.owner_id and business.owner.is_active:
+        # Assisted recording is for owners without a smartphone: an owner who has an account
+        # keeps their own book, and an operator never opens it on their own say-so.
+        raise Conflict(
+            _(
+                "Pemilik %(shop)s punya akun Malpro dan mencatat bukunya sendiri. Bantu ia "
+                "masuk ke Buku kas dari HP-nya."
+            )
+            % {"shop": business.name}
+        )
     if not consent:
         raise ApplicationError.for_field(
             "consent", _("Centang bahwa pemilik sudah setuju bukunya dicatat oleh Anda.")
@@ -1102,20 +1161,6 @@ def assistance_start(*, actor, business_id, consent: bool, consent_note: str) ->
         target=assistance,
         data={"business_id": business.pk},
     )
-    if business.owner_id:  # the owner sees who keeps their book and may end it
-        from malpro.notifications.services import send
-
-        owner = business.owner
-        context = {"operator": actor.name, "shop": business.name, "business_id": business.pk}
-        transaction.on_commit(
-            lambda: send(
-                user=owner,
-                kind="books.assistance_started",
-                context=context,
-                key=f"books-assist:{assistance.pk}",
-            ),
-            robust=True,
-        )
     return assistance
 
 

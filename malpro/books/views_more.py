@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import uuid
 from urllib.parse import unquote, urlencode
 
 from django import forms
@@ -22,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from malpro.books import access, charts, reports, selectors, services
@@ -53,6 +55,7 @@ def guarded(view):
     """Login required; a book the user may not see is a 404, a refusal (an agency that only
     reads summaries) a 403 page with its reason."""
 
+    @never_cache  # a shop's books: never shown again from the browser's cache after logout
     @login_required
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -120,6 +123,9 @@ AMOUNT_HELP = gettext_lazy("Boleh ditulis 15.000, 50rb atau 1,5jt.")
 
 
 class DebtForm(forms.Form):
+    # The page's id for this debt or payment: sending the form twice (a double tap, a resend
+    # after a lost answer) records it once.
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     amount = AmountField(label=gettext_lazy("Jumlah (Rp)"), help_text=AMOUNT_HELP)
     occurred_on = forms.DateField(label=gettext_lazy("Tanggal"), widget=DateInput())
     due_on = forms.DateField(
@@ -151,6 +157,9 @@ class DebtForm(forms.Form):
 
 
 class PayForm(forms.Form):
+    # The page's id for this debt or payment: sending the form twice (a double tap, a resend
+    # after a lost answer) records it once.
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     amount = AmountField(label=gettext_lazy("Jumlah dibayar (Rp)"), help_text=AMOUNT_HELP)
     paid_on = forms.DateField(label=gettext_lazy("Tanggal"), widget=DateInput())
     method = forms.ChoiceField(
@@ -380,7 +389,9 @@ def debt_new(request, business_id, contact_id):
     contact = _contact(book, contact_id)
     receivable = contact.kind == Contact.Kind.CUSTOMER
     form = DebtForm(
-        request.POST or None, initial={"occurred_on": _today()}, items=_stock_choices(book)
+        request.POST or None,
+        initial={"occurred_on": _today(), "client_id": uuid.uuid4()},
+        items=_stock_choices(book),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -394,6 +405,7 @@ def debt_new(request, business_id, contact_id):
                 due_on=data.get("due_on"),
                 note=data.get("note", ""),
                 items=form.lines(),
+                client_id=data.get("client_id"),
             )
         except ApplicationError as exc:
             _form_error(form, exc, {"items": "item"})
@@ -430,7 +442,10 @@ def contact_pay(request, business_id, contact_id):
     contact = _contact(book, contact_id)
     receivable = contact.kind == Contact.Kind.CUSTOMER
     balance = services.contact_balance(contact)
-    form = PayForm(request.POST or None, initial={"paid_on": _today(), "method": Method.CASH})
+    form = PayForm(
+        request.POST or None,
+        initial={"paid_on": _today(), "method": Method.CASH, "client_id": uuid.uuid4()},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -441,6 +456,7 @@ def contact_pay(request, business_id, contact_id):
                 amount=data["amount"],
                 paid_on=data["paid_on"],
                 method=data["method"],
+                client_id=data.get("client_id"),
             )
         except ApplicationError as exc:
             apply_application_error(form, exc)

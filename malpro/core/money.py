@@ -18,8 +18,9 @@ def format_rupiah(amount: int | None) -> str:
     return f"{sign}Rp{abs(amount):,}".replace(",", ".")
 
 
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_PLAIN = re.compile(r"^\d+$")
+# ASCII digits only (\d would take other scripts' digits, as parse_decimal_rupiah refuses too).
+_GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
+_PLAIN = re.compile(r"^[0-9]+$")
 
 
 def parse_rupiah(value: object, *, label: str = "Jumlah") -> int:

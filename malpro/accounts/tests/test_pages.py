@@ -173,7 +173,9 @@ def test_password_change_with_wrong_old_password(web, buyer):
 def test_logout_is_a_post(web, buyer):
     client = web(buyer)
     assert client.get("/akun/keluar/").status_code == 405
-    assert client.post("/akun/keluar/").status_code == 302
+    response = client.post("/akun/keluar/")
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache"'  # no cached page for the next person
     assert client.get("/akun/profil/").status_code == 302
 
 

@@ -152,3 +152,42 @@ def test_kasbon_through_the_api(seller, api):
     assert reminder["whatsapp_link"].startswith("https://wa.me/6281234567890?text=")
     assert "Rp35.000" in reminder["whatsapp_link"].replace("%2C", ",").replace("%20", " ")
     assert reminder["sent_through_malpro"] is False
+
+
+def test_an_agency_gets_the_figures_not_the_breakdowns(seller, officer, api):
+    business = shop(seller)
+    services.entry_create(
+        actor=seller,
+        business_id=business.pk,
+        data=services.EntryInput(
+            direction="in",
+            category="sales",
+            amount=50_000,
+            occurred_on=timezone.localdate(),
+            items=[services.Line(name="Keripik", quantity=5, total=50_000)],
+        ),
+    )
+    services.share_grant(
+        actor=seller, business_id=business.pk, agency_id=business.agencies.get().pk, agreed=True
+    )
+    url = f"/api/v1/books/{business.pk}/summary"
+    mine, theirs = api(seller).get(url).json(), api(officer).get(url).json()
+    assert mine["top_items"] and mine["by_method"] and mine["by_category"]
+    assert (theirs["income"], theirs["top_items"], theirs["by_method"]) == (50_000, [], [])
+    assert theirs["by_category"] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"from": "9999-12-05"},
+        {"from": "0001-01-01", "to": "0001-01-31"},
+        {"to": "0001-01-01"},
+        {"from": "2026-13-01"},
+    ],
+)
+def test_dates_out_of_range_are_field_errors(seller, api, query):
+    business = shop(seller)
+    answer = api(seller).get(f"/api/v1/books/{business.pk}/summary", query)
+    assert answer.status_code in (400, 422)
+    assert answer.json()["extra"]

@@ -346,7 +346,9 @@ def test_the_agency_view_is_for_officers(web, seller, buyer):
 
 # --- assistance ----------------------------------------------------------------------------------
 def test_an_operator_starts_keeping_a_book_and_the_owner_ends_it(web, seller, operator):
-    business = shop(seller, name="Toko Klojen", village=KLOJEN_VILLAGE)
+    from malpro.umkm.tests.factories import make_business
+
+    business = make_business(owner=None, name="Toko Klojen", village=KLOJEN_VILLAGE)
     client = web(operator)
     page = text(client.get("/buku/bantu/", {"q": "Klojen"}))
     assert "Toko Klojen" in page and "Mulai mencatat" in page
@@ -359,11 +361,11 @@ def test_an_operator_starts_keeping_a_book_and_the_owner_ends_it(web, seller, op
     assert response["Location"] == f"/buku/{business.pk}/"
     assistance = Assistance.objects.get()
     assert assistance.consent_note == "lisan, di kantor kelurahan"
-    notice = Notification.objects.get(user=seller, kind="books.assistance_started")
-    assert "Dewi Klojen" in notice.body
     assert client.get(f"/buku/{business.pk}/kasbon/").status_code == 200
     assert "Toko Klojen" in text(client.get("/buku/bantu/"))
 
+    business.owner = seller  # the owner claims the business later
+    business.save(update_fields=["owner"])
     owner_page = text(web(seller).get(f"/buku/{business.pk}/pendamping/"))
     assert "Dewi Klojen" in owner_page and "lisan, di kantor kelurahan" in owner_page
     response = web(seller).post(f"/buku/bantu/selesai/{assistance.pk}/", follow=True)
@@ -371,8 +373,22 @@ def test_an_operator_starts_keeping_a_book_and_the_owner_ends_it(web, seller, op
     assert client.get(f"/buku/{business.pk}/kasbon/").status_code == 404
 
 
-def test_the_operator_shares_with_a_note_on_how_the_owner_agreed(web, seller, operator):
-    business = shop(seller, village=KLOJEN_VILLAGE)
+def test_an_owner_with_an_account_keeps_their_own_book(web, seller, operator):
+    business = shop(seller, name="Toko Klojen", village=KLOJEN_VILLAGE)
+    response = web(operator).post(
+        f"/buku/bantu/{business.pk}/mulai/",
+        {"consent": "on", "consent_note": "lisan, di kantor kelurahan"},
+        follow=True,
+    )
+    assert "punya akun Malpro" in text(response)
+    assert not Assistance.objects.exists()
+    assert web(operator).get(f"/buku/{business.pk}/kasbon/").status_code == 404
+
+
+def test_the_operator_shares_with_a_note_on_how_the_owner_agreed(web, operator):
+    from malpro.umkm.tests.factories import make_business
+
+    business = make_business(owner=None, village=KLOJEN_VILLAGE)
     services.assistance_start(
         actor=operator, business_id=business.pk, consent=True, consent_note="lisan, di rumah"
     )
@@ -421,7 +437,6 @@ def test_a_business_without_an_owner_account_can_be_assisted(web, operator):
         {"consent": "on", "consent_note": "lisan, pemilik tidak punya HP"},
     )
     assert response["Location"] == f"/buku/{business.pk}/"
-    assert not Notification.objects.filter(kind="books.assistance_started").exists()
     assert web(operator).get(f"/buku/{business.pk}/stok/").status_code == 200
 
 

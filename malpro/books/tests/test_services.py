@@ -306,3 +306,94 @@ def test_only_keepers_write_and_a_sharing_agency_reads_summaries_only(
     services.share_grant(actor=seller, business_id=business.pk, agency_id=agency.pk, agreed=True)
     with pytest.raises(PermissionDenied):
         services.book_for_keeper(actor=officer, business_id=business.pk)
+
+
+def test_edits_deletes_and_restores_never_move_stock_twice(seller):
+    business = shop(seller)
+    item = services.item_create(actor=seller, business_id=business.pk, name="Kopi", quantity=10)
+    line = [Line(item_id=item.pk, quantity=2, total=20_000)]
+    entry, _ = services.entry_create(
+        actor=seller, business_id=business.pk, data=income(20_000, items=line)
+    )
+    for n in range(3):
+        services.entry_update(
+            actor=seller,
+            business_id=business.pk,
+            entry_id=entry.pk,
+            data=income(20_000, items=line),
+        )
+        assert services.stock_of(item) == 8, n
+    services.entry_delete(actor=seller, business_id=business.pk, entry_id=entry.pk)
+    assert services.stock_of(item) == 10
+    services.entry_restore(actor=seller, business_id=business.pk, entry_id=entry.pk)
+    assert services.stock_of(item) == 8
+    services.entry_delete(actor=seller, business_id=business.pk, entry_id=entry.pk)
+    assert services.stock_of(item) == 10
+
+
+def test_an_edit_without_items_keeps_the_entrys_goods(seller):
+    business = shop(seller)
+    item = services.item_create(actor=seller, business_id=business.pk, name="Teh", quantity=10)
+    entry, _ = services.entry_create(
+        actor=seller,
+        business_id=business.pk,
+        data=income(
+            30_000,
+            items=[
+                Line(item_id=item.pk, quantity=3, total=15_000),
+                Line(name="Es", quantity=1, total=5_000),
+            ],
+        ),
+    )
+    data = income(35_000)
+    data.items = None
+    services.entry_update(actor=seller, business_id=business.pk, entry_id=entry.pk, data=data)
+    assert entry.items.count() == 2 and services.stock_of(item) == 7
+
+
+def test_a_payment_id_is_not_replayed_for_another_customer(seller):
+    business = shop(seller)
+    one, two = (
+        services.contact_create(actor=seller, business_id=business.pk, kind="customer", name=n)
+        for n in ("Bu Ani", "Pak Budi")
+    )
+    for contact in (one, two):
+        services.debt_create(
+            actor=seller, business_id=business.pk, contact_id=contact.pk, amount=10_000,
+            occurred_on=today(),
+        )  # fmt: skip
+    key = uuid.uuid4()
+    services.contact_pay(
+        actor=seller, business_id=business.pk, contact_id=one.pk, amount=5_000, paid_on=today(),
+        client_id=key,
+    )  # fmt: skip
+    with pytest.raises(Conflict):
+        services.contact_pay(
+            actor=seller, business_id=business.pk, contact_id=two.pk, amount=5_000,
+            paid_on=today(), client_id=key,
+        )  # fmt: skip
+    with pytest.raises(ApplicationError) as caught:
+        services.contact_pay(
+            actor=seller, business_id=business.pk, contact_id=two.pk, amount=5_000,
+            paid_on=today() - dt.timedelta(days=3),
+        )  # fmt: skip
+    assert "paid_on" in caught.value.extra["fields"]
+    assert services.contact_balance(two) == 10_000
+
+
+def test_a_linked_product_that_got_variants_refuses_book_sales(seller):
+    from malpro.catalog import services as catalog
+
+    business = shop(seller)
+    goods = product(business, "Kaos Batik", price=80_000, stock=5)
+    item = services.item_create(
+        actor=seller, business_id=business.pk, name="Kaos", product_id=goods.pk
+    )
+    catalog.variant_add(actor=seller, product=goods, name="XL", price=85_000, stock=3)
+    with pytest.raises(ApplicationError) as caught:
+        services.entry_create(
+            actor=seller,
+            business_id=business.pk,
+            data=income(80_000, items=[Line(item_id=item.pk, quantity=1, total=80_000)]),
+        )
+    assert "varian" in caught.value.extra["fields"]["items"]

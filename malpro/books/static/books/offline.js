@@ -36,7 +36,9 @@
   }
   function token() { var i = document.querySelector("[name=csrfmiddlewaretoken]"); return i ? i.value : ""; }
   function post(url, body) {
-    var stop = new AbortController(), timer = setTimeout(function () { stop.abort(); }, 15000);
+    // A receipt photo on a slow link takes longer than a plain entry.
+    var photo = body.get("receipt"), wait = photo && photo.size ? 90000 : 15000;
+    var stop = new AbortController(), timer = setTimeout(function () { stop.abort(); }, wait);
     body.set("csrfmiddlewaretoken", token());
     return fetch(url, {
       method: "POST", body: body, credentials: "same-origin", redirect: "manual", signal: stop.signal,
@@ -86,6 +88,12 @@
   }
 
   function keep(body) {
+    // An entry the server would refuse for a missing amount or category is not queued.
+    var invalid = document.querySelector("[data-offline-invalid]");
+    if (invalid) invalid.hidden = form.checkValidity();
+    if (!form.checkValidity()) { if (invalid) invalid.scrollIntoView(); return; }
+    var photo = body.get("receipt"), dropped = document.querySelector("[data-photo-dropped]");
+    if (dropped) dropped.hidden = !(photo && photo.size);
     body.delete("receipt"); body.delete("csrfmiddlewaretoken");
     var fields = {}, chip = form.querySelector("[name=category]:checked");
     body.forEach(function (v, k) { if (typeof v === "string") fields[k] = v; });
@@ -122,7 +130,9 @@
         try {
           var r = await post(form.action, body), data = await r.json().catch(function () { return null; });
           if ((r.status === 200 || r.status === 201) && data && data.url) { location.href = data.url; return; }
-          if (r.status < 500) { form.dataset.native = "1"; form.requestSubmit(ev.submitter); return; }
+          // Field errors and conflicts: the server's page shows them. A lapsed session (401,
+          // 403, a redirect to the login) would lose what was typed: it stays on the phone.
+          if (r.status === 409 || r.status === 422) { form.dataset.native = "1"; form.requestSubmit(ev.submitter); return; }
         } catch (x) { /* no answer: keep it on the phone */ }
       }
       keep(body);
