@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.cache import cache, caches
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from malpro.accounts import services as account_services
@@ -23,6 +24,32 @@ from malpro.notifications import sms
 from malpro.notifications.channels.base import memory_outbox
 
 PASSWORD = "rahasia-kuat-123"
+
+
+def _redis_db_per_xdist_worker() -> None:
+    """Under pytest-xdist (`pytest -n 2`) each worker process gets a Redis database of its own
+    (gw0 -> 1, gw1 -> 2, ...) for the cache, the rate limits and Celery's broker and results:
+    every test clears the cache (FLUSHDB) and some run a real Celery worker on the queues, which
+    two test processes must not share. A worker subprocess inherits it through REDIS_URL."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("REDIS_URL")
+    if not (url and worker.startswith("gw")):
+        return
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings
+
+    url = urlunsplit(urlsplit(url)._replace(path=f"/{int(worker[2:]) + 1}"))
+    os.environ["REDIS_URL"] = url
+    caches_ = {alias: {**conf, "LOCATION": url} for alias, conf in settings.CACHES.items()}
+    override_settings(
+        REDIS_URL=url, CACHES=caches_, CELERY_BROKER_URL=url, CELERY_RESULT_BACKEND=url
+    ).enable()
+    celery_app.conf.broker_url = url
+    celery_app.conf.result_backend = url
+
+
+_redis_db_per_xdist_worker()
 
 
 class QuickArgon2(Argon2PasswordHasher):

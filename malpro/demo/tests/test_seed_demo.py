@@ -41,6 +41,9 @@ from malpro.orders.models import Order, OrderStatus
 from malpro.umkm.models import Business, StatusChange
 
 LOGGERS = ("", "django", "django.request", "malpro")
+# Under pytest-xdist with --dist loadgroup (CI) the module's tests stay on one worker, which
+# seeds the demo once for them.
+pytestmark = pytest.mark.xdist_group("demo-seed")
 
 
 def run(*args) -> str:
