@@ -405,10 +405,12 @@ def _call(target: str, args, business_id: int | None):
     elif target == "shared":
 
         def call():
-            rows = selectors.shared_summaries(
-                shares=access.shares_visible(user=user), period=period
+            # The agency's first page (50 rows, totals over every shared book), as its page
+            # and the API ask for it.
+            result = selectors.shared_summaries(
+                shares=access.shares_visible(user=user), period=period, page=1, page_size=50
             )
-            return {"rows": len(rows), "income": sum(r["income"] for r in rows)}
+            return {"rows": result.count, "income": result.totals["income"]}
 
     else:
 

@@ -504,13 +504,29 @@ class SharedRow(Schema):
     receivables: int
 
 
+class SharedTotals(Schema):
+    income: int
+    spending: int
+    profit: int
+    entries: int
+    receivables: int
+
+
+class SharedQuery(RangeQuery):
+    page: Page = 1
+    page_size: PageSize = 50
+
+
 class SharedOut(Schema):
     model_config = {"populate_by_name": True}
     from_: dt.date = Field(alias="from")
     to: dt.date
     label: str
-    count: int
-    results: list[SharedRow]
+    count: int = Field(description="Buku yang dibagikan (semua halaman).")
+    page: int
+    page_size: int
+    totals: SharedTotals = Field(description="Jumlah atas semua buku yang dibagikan.")
+    results: list[SharedRow] = Field(description="Halaman ini, pemasukan terbesar dulu.")
 
 
 @router.get(
@@ -519,17 +535,23 @@ class SharedOut(Schema):
     by_alias=True,
     summary="An agency officer: summaries of the books shared with their agency",
 )
-def shared(request: HttpRequest, query: Query[RangeQuery]):
+def shared(request: HttpRequest, query: Query[SharedQuery]):
     if not access.can_view_shared(user=request.auth):
         raise PermissionDenied(_("Hanya untuk petugas OPD pembina."))
     period = selectors.period_between(query.from_, query.to, today=services.today())
-    rows = selectors.shared_summaries(
-        shares=access.shares_visible(user=request.auth), period=period
+    result = selectors.shared_summaries(
+        shares=access.shares_visible(user=request.auth),
+        period=period,
+        page=query.page,
+        page_size=query.page_size,
     )
     return {
         "from": period.start,
         "to": period.end,
         "label": period.label,
-        "count": len(rows),
-        "results": rows,
+        "count": result.count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "totals": result.totals,
+        "results": result.rows,
     }

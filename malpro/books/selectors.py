@@ -386,9 +386,41 @@ def stock_items(*, book: Book, archived: bool = False) -> list[StockItem]:
 
 
 # --- the agency's view ---------------------------------------------------------------------------
-def shared_summaries(*, shares: QuerySet[Share], period: Period) -> list[dict]:
-    """One row per shared book over `period` (income, spending, profit, entries,
-    receivables), in two grouped queries whatever the number of books."""
+@dataclass
+class SharedPage:
+    """The agency's list: one page of rows (with receivables), the number of shared books
+    and the totals over all of them."""
+
+    rows: list[dict]
+    count: int
+    totals: dict
+
+
+def _receivables(book_ids, day: dt.date, *, grouped: bool = True):
+    """Receivables at the end of `day`: per book (a dict), or their total."""
+    debts = Debt.objects.filter(
+        book_id__in=book_ids, kind=Debt.Kind.RECEIVABLE, occurred_on__lte=day
+    )
+    paid = DebtPayment.objects.filter(
+        debt__book_id__in=book_ids, debt__kind=Debt.Kind.RECEIVABLE, paid_on__lte=day
+    )
+    if not grouped:
+        owed = debts.aggregate(total=Sum("amount", default=0))["total"]
+        return owed - paid.aggregate(total=Sum("amount", default=0))["total"]
+    owed = dict(debts.values("book_id").annotate(t=Sum("amount")).values_list("book_id", "t"))
+    back = dict(
+        paid.values("debt__book_id").annotate(t=Sum("amount")).values_list("debt__book_id", "t")
+    )
+    return {b: owed.get(b, 0) - back.get(b, 0) for b in set(owed) | set(back)}
+
+
+def shared_summaries(
+    *, shares: QuerySet[Share], period: Period, page: int | None = None, page_size: int = 50
+) -> SharedPage:
+    """The books shared with an agency over `period` (income, spending, profit, entries,
+    receivables), the highest income first. `page` (from 1): only that page's rows, with
+    receivables counted for those books alone, so an agency with thousands of shared books
+    gets its page in a few grouped queries; None: every row (the export)."""
     # Plain rows, not model instances: an agency may read thousands of shared books, and
     # building five models per row cost more than the sums (bench/books.py).
     shares = list(
@@ -417,29 +449,24 @@ def shared_summaries(*, shares: QuerySet[Share], period: Period) -> list[dict]:
             entries=Count("id"),
         )
     }
-    owed = {
-        row["book_id"]: row["total"]
-        for row in Debt.objects.filter(
-            book_id__in=book_ids, kind=Debt.Kind.RECEIVABLE, occurred_on__lte=period.end
-        )
-        .values("book_id")
-        .annotate(total=Sum("amount"))
+    zero = {"income": 0, "spending": 0, "entries": 0}
+    shares.sort(key=lambda s: (-sums.get(s["book_id"], zero)["income"], s["book__business__name"]))
+    totals = {
+        key: sum(row[key] for row in sums.values()) for key in ("income", "spending", "entries")
     }
-    repaid = {
-        row["debt__book_id"]: row["total"]
-        for row in DebtPayment.objects.filter(
-            debt__book_id__in=book_ids,
-            debt__kind=Debt.Kind.RECEIVABLE,
-            paid_on__lte=period.end,
-        )
-        .values("debt__book_id")
-        .annotate(total=Sum("amount"))
-    }
+    totals["profit"] = totals["income"] - totals["spending"]
+    if page is not None:
+        chosen = shares[(page - 1) * page_size : page * page_size]
+        receivables = _receivables([s["book_id"] for s in chosen], period.end)
+        totals["receivables"] = _receivables(book_ids, period.end, grouped=False)
+    else:
+        chosen = shares
+        receivables = _receivables(book_ids, period.end)
+        totals["receivables"] = sum(receivables.values())
     rows = []
-    for share in shares:
+    for share in chosen:
         book_id = share["book_id"]
-        row = sums.get(book_id, {})
-        income, spending = row.get("income", 0), row.get("spending", 0)
+        row = sums.get(book_id, zero)
         rows.append(
             {
                 "business_id": share["book__business_id"],
@@ -447,12 +474,11 @@ def shared_summaries(*, shares: QuerySet[Share], period: Period) -> list[dict]:
                 "kelurahan": share["book__business__village__name"],
                 "agency": share["agency__short_name"],
                 "shared_at": share["granted_at"],
-                "income": income,
-                "spending": spending,
-                "profit": income - spending,
-                "entries": row.get("entries", 0),
-                "receivables": owed.get(book_id, 0) - repaid.get(book_id, 0),
+                "income": row["income"],
+                "spending": row["spending"],
+                "profit": row["income"] - row["spending"],
+                "entries": row["entries"],
+                "receivables": receivables.get(book_id, 0),
             }
         )
-    rows.sort(key=lambda r: (-r["income"], r["business"]))
-    return rows
+    return SharedPage(rows=rows, count=len(shares), totals=totals)

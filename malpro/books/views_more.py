@@ -37,6 +37,7 @@ from malpro.core.limits import MAX_PRICE, MAX_STOCK
 from malpro.core.money import format_rupiah
 from malpro.core.tabular import XLSX_CONTENT_TYPE
 from malpro.core.validators import format_phone
+from malpro.core.views import int_param
 
 LOW_STOCK = 5  # at or below: "hampir habis"
 SHARED_PAGE = 50
@@ -1024,24 +1025,30 @@ def _officer(request):
 def shared(request):
     _officer(request)
     rp = ReportPeriod(request, "books:shared", [])
-    rows = selectors.shared_summaries(
-        shares=access.shares_visible(user=request.user), period=rp.period
-    )
-    totals = {
-        key: sum(r[key] for r in rows)
-        for key in ("income", "spending", "profit", "receivables", "entries")
-    }
+    shares = access.shares_visible(user=request.user)
     if request.GET.get("unduh") == "xlsx":
+        every = selectors.shared_summaries(shares=shares, period=rp.period)
         return _attachment(
-            reports.shared_xlsx(rows, rp.period.label),
+            reports.shared_xlsx(every.rows, rp.period.label),
             XLSX_CONTENT_TYPE,
             f"ringkasan-buku-{rp.key}-{rp.period.start.isoformat()}.xlsx",
         )
-    page = Paginator(rows, SHARED_PAGE).get_page(request.GET.get("hal"))
+    # The page's rows only: the navigation counts the books, the rows come for this page.
+    number = max(int_param(request.GET.get("hal")) or 1, 1)
+    result = selectors.shared_summaries(
+        shares=shares, period=rp.period, page=number, page_size=SHARED_PAGE
+    )
+    pages = Paginator(range(result.count), SHARED_PAGE)
+    page = pages.get_page(number)
+    if page.number != number:  # past the last page: show the last one
+        result = selectors.shared_summaries(
+            shares=shares, period=rp.period, page=page.number, page_size=SHARED_PAGE
+        )
+    page.object_list = result.rows
     return render(
         request,
         "books/shared.html",
-        {"rp": rp, "page": page, "totals": totals, "count": len(rows)},
+        {"rp": rp, "page": page, "totals": result.totals, "count": result.count},
     )
 
 

@@ -191,3 +191,37 @@ def test_dates_out_of_range_are_field_errors(seller, api, query):
     answer = api(seller).get(f"/api/v1/books/{business.pk}/summary", query)
     assert answer.status_code in (400, 422)
     assert answer.json()["extra"]
+
+
+def test_the_agencys_list_comes_a_page_at_a_time_with_totals_over_all(officer, api):
+    from malpro.accounts.models import Agency
+    from malpro.conftest import make_user
+
+    agency = Agency.objects.get(code="DISKOPINDAG")
+    for n, income in enumerate((30_000, 10_000, 20_000)):
+        owner = make_user(f"08129999100{n}", f"Pemilik {n}", [("seller", None, None)])
+        business = shop(owner)
+        services.entry_create(
+            actor=owner,
+            business_id=business.pk,
+            data=services.EntryInput(
+                direction="in", category="sales", amount=income, occurred_on=timezone.localdate()
+            ),
+        )
+        customer = services.contact_create(
+            actor=owner, business_id=business.pk, kind="customer", name="Bu Nur"
+        )
+        services.debt_create(
+            actor=owner,
+            business_id=business.pk,
+            contact_id=customer.pk,
+            amount=1_000 * (n + 1),
+            occurred_on=timezone.localdate(),
+        )
+        services.share_grant(actor=owner, business_id=business.pk, agency_id=agency.pk, agreed=True)
+    first = api(officer).get("/api/v1/books/shared", {"page_size": 2}).json()
+    second = api(officer).get("/api/v1/books/shared", {"page_size": 2, "page": 2}).json()
+    assert first["count"] == second["count"] == 3
+    assert first["totals"]["income"] == 60_000 and first["totals"]["receivables"] == 6_000
+    assert [r["income"] for r in first["results"] + second["results"]] == [30_000, 20_000, 10_000]
+    assert [r["receivables"] for r in first["results"] + second["results"]] == [1_000, 3_000, 2_000]
