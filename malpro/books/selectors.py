@@ -421,6 +421,8 @@ def shared_summaries(
     receivables), the highest income first. `page` (from 1): only that page's rows, with
     receivables counted for those books alone, so an agency with thousands of shared books
     gets its page in a few grouped queries; None: every row (the export)."""
+    # The books as a subquery, not a list of thousands of ids sent back to the database.
+    shared_books = shares.values("book_id")
     # Plain rows, not model instances: an agency may read thousands of shared books, and
     # building five models per row cost more than the sums (bench/books.py).
     shares = list(
@@ -433,12 +435,11 @@ def shared_summaries(
             "book__business__village__name",
         )
     )
-    book_ids = [s["book_id"] for s in shares]
     in_profit = ~Q(category__in=NOT_PROFIT)
     sums = {
         row["book_id"]: row
         for row in Entry.objects.filter(
-            book_id__in=book_ids,
+            book_id__in=shared_books,
             deleted_at__isnull=True,
             occurred_on__range=(period.start, period.end),
         )
@@ -458,10 +459,10 @@ def shared_summaries(
     if page is not None:
         chosen = shares[(page - 1) * page_size : page * page_size]
         receivables = _receivables([s["book_id"] for s in chosen], period.end)
-        totals["receivables"] = _receivables(book_ids, period.end, grouped=False)
+        totals["receivables"] = _receivables(shared_books, period.end, grouped=False)
     else:
         chosen = shares
-        receivables = _receivables(book_ids, period.end)
+        receivables = _receivables(shared_books, period.end)
         totals["receivables"] = sum(receivables.values())
     rows = []
     for share in chosen:
