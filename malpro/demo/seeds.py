@@ -158,6 +158,12 @@ def seed_history(ctx: DemoContext) -> None:
 seed_history.own_transactions = True
 
 
+def seed_books(ctx: DemoContext) -> None:
+    from malpro.books import demo
+
+    demo.seed(ctx)
+
+
 STEPS = [
     seed_people,
     seed_umkm,
@@ -166,6 +172,7 @@ STEPS = [
     seed_payments,
     seed_asn,
     seed_history,
+    seed_books,
 ]
 
 
