@@ -14,10 +14,10 @@ such entry.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from malpro.books.models import Book, Category, Direction, Entry, EntryItem, Method, Source
+from malpro.books.models import Category, Direction, Entry, EntryItem, Method, Source
+from malpro.books.services import book_open
 from malpro.core.models import Event
 
 CONSUMER = "books.entries"
@@ -34,17 +34,6 @@ def consume(event: Event) -> None:
         offline_entered(int(event.subject_id))
 
 
-def _book(business_id: int) -> Book:
-    book = Book.objects.filter(business_id=business_id).first()
-    if book is None:
-        try:
-            with transaction.atomic():
-                book = Book.objects.create(business_id=business_id)
-        except IntegrityError:
-            book = Book.objects.get(business_id=business_id)
-    return book
-
-
 def order_entered(order_id: int) -> Entry | None:
     from malpro.orders.models import Order
 
@@ -55,7 +44,7 @@ def order_entered(order_id: int) -> Entry | None:
     order = Order.objects.filter(pk=order_id).first()
     if order is None or order.completed_at is None:
         return None
-    book = _book(order.business_id)
+    book = book_open(business_id=order.business_id)
     entry = Entry.objects.create(
         book=book,
         direction=Direction.IN,
@@ -129,7 +118,7 @@ def offline_entered(purchase_id: int) -> Entry | None:
     if purchase.description:
         note += f": {purchase.description}"
     return Entry.objects.create(
-        book=_book(purchase.business_id),
+        book=book_open(business_id=purchase.business_id),
         direction=Direction.IN,
         category=Category.SALES,
         amount=purchase.amount,

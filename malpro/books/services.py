@@ -231,21 +231,23 @@ def _check_receipt(receipt):
 
 
 # --- the book ------------------------------------------------------------------------------------
-def _book(business: Business, actor=None) -> Book:
-    book = Book.objects.filter(business=business).first()
+def book_open(*, business_id: int, actor=None) -> Book:
+    """The business's book, opened on first use (by a keeper, or by the consumer when the
+    first order completes). Access is the caller's business."""
+    book = Book.objects.filter(business_id=business_id).first()
     if book is not None:
         return book
     try:
         with transaction.atomic():
-            return Book.objects.create(business=business, opened_by=actor)
+            return Book.objects.create(business_id=business_id, opened_by=actor)
     except IntegrityError:  # opened at the same moment by another request
-        return Book.objects.get(business=business)
+        return Book.objects.get(business_id=business_id)
 
 
 def book_for_keeper(*, actor, business_id) -> Book:
     """The book of a business `actor` keeps, opened on first use (404/403 otherwise)."""
     business, _parties = access.book_get_for_keeper(user=actor, business_id=business_id)
-    return _book(business, actor)
+    return book_open(business_id=business.pk, actor=actor)
 
 
 def _locked_book(actor, business_id) -> Book:
@@ -1148,7 +1150,7 @@ def assistance_start(*, actor, business_id, consent: bool, consent_note: str) ->
                 '"lisan, di kantor kelurahan, disaksikan Pak RT".'
             ),
         )
-    book = _book(business, actor)
+    book = book_open(business_id=business.pk, actor=actor)
     open_one = book.assistances.filter(operator=actor, ended_at__isnull=True).first()
     if open_one is not None:
         return open_one

@@ -85,9 +85,7 @@ def keeper_page(view):
             business, _parties = access.book_get_for_keeper(
                 user=request.user, business_id=business_id
             )
-            book = access.book_of(business) or services.book_for_keeper(
-                actor=request.user, business_id=business.pk
-            )
+            book = services.book_open(business_id=business.pk, actor=request.user)
         except NotFound as exc:
             if as_json:
                 return _json_error(exc.message, 404)
