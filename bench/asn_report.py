@@ -474,14 +474,10 @@ def run(args) -> int:
         if max(data["measure"]["obligation"][w][t]["cold_median_s"],
                data["measure"]["obligation"][w][t]["warm_median_s"]) >= TARGET_SECONDS
     ]  # fmt: skip
-    data["missed"] = missed
-    data["problems"] = problems
-    path = harness.write_json(f"{NAME}-quick" if args.quick else NAME, data)
-    print(f"written: {path.relative_to(harness.REPO)}")
-    for problem in problems:
-        print(f"DIFFERENCE: {problem}")
-    if missed:
-        print(f"target missed: {', '.join(missed)}")
-    if problems:
-        return 1
-    return 1 if (missed and args.strict) else 0
+    return harness.conclude(
+        f"{NAME}-quick" if args.quick else NAME,
+        data,
+        missed=missed,
+        problems=problems,
+        strict=args.strict,
+    )

@@ -292,17 +292,14 @@ def run(args) -> int:
         for k, m in data["measure"].items()
         if m["result"].get("problem")
     ]
-    data["missed"] = missed
-    data["problems"] = problems
-    path = harness.write_json(f"{NAME}{suffix}", data)
-    print(f"written: {path.relative_to(harness.REPO)}")
-    for problem in problems:
-        print(f"WRONG: {problem}")
-    if missed:
-        print(f"target missed: {', '.join(missed)}")
-    if problems:
-        return 1
-    return 1 if (missed and args.strict) else 0
+    return harness.conclude(
+        f"{NAME}{suffix}",
+        data,
+        missed=missed,
+        problems=problems,
+        strict=args.strict,
+        word="WRONG",
+    )
 
 
 # --- the measured side (python -m bench.books child ...) ----------------------------------------

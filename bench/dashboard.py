@@ -348,14 +348,6 @@ def run(args) -> int:
     problems = []
     if data["aggregates"]["check"]["differences"] != 0:
         problems.append(f"rebuild_aggregates --check: {data['aggregates']['check']['output']}")
-    data["missed"] = missed
-    data["problems"] = problems
-    path = harness.write_json(f"{NAME}{suffix}", data)
-    print(f"written: {path.relative_to(harness.REPO)}")
-    for problem in problems:
-        print(f"DIFFERENCE: {problem}")
-    if missed:
-        print(f"target missed: {', '.join(missed)}")
-    if problems:
-        return 1
-    return 1 if (missed and args.strict) else 0
+    return harness.conclude(
+        f"{NAME}{suffix}", data, missed=missed, problems=problems, strict=args.strict
+    )

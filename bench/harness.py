@@ -382,6 +382,24 @@ def write_json(name: str, data: dict) -> Path:
     return path
 
 
+def conclude(
+    name: str, data: dict, *, missed: list, problems: list, strict: bool, word: str = "DIFFERENCE"
+) -> int:
+    """Writes a run's JSON with its missed targets and problems, says both, and gives the exit
+    code: 1 for a wrong answer, or for a missed target under --strict; 0 otherwise."""
+    data["missed"] = missed
+    data["problems"] = problems
+    path = write_json(name, data)
+    print(f"written: {path.relative_to(REPO)}")
+    for problem in problems:
+        print(f"{word}: {problem}")
+    if missed:
+        print(f"target missed: {', '.join(missed)}")
+    if problems:
+        return 1
+    return 1 if (missed and strict) else 0
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A plain-text table; numbers right-aligned."""
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
