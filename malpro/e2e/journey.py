@@ -26,3 +26,59 @@ def assert_fits_phone(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.viewport_size["width"]
     assert width <= viewport, f"horizontal scroll on a phone at {page.url}: {width}px"
+
+
+# What counts as a control a thumb must hit, and how big it must be (WCAG 2.5.5 / Android's
+# 48 dp guideline, rounded to Apple's 44 pt). Links inside running text are exempt (WCAG's
+# "inline" exception), and so are controls that are not shown. A radio or checkbox is measured
+# by its label, which is what the thumb presses.
+MIN_TARGET_PX = 44
+
+_SMALL_TARGETS_JS = """(min) => {
+  const small = [];
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, '
+    + '[role=button]';
+  const inlineText = (el) => {
+    if (el.tagName !== 'A') return false;
+    const style = getComputedStyle(el);
+    if (style.display !== 'inline') return false;
+    const block = el.parentElement && el.parentElement.closest(
+      'p, li, td, dd, small, figcaption, label, .muted, .hint, .help');
+    return !!block && !el.closest('nav, .bar, .actions');
+  };
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.closest('[hidden], template, .sr-only, .skip')) continue;
+    let box = el;
+    if (el.matches('input[type=radio], input[type=checkbox]')) {
+      box = el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`)) || el;
+    }
+    const r = box.getBoundingClientRect();
+    const style = getComputedStyle(box);
+    if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
+    if (inlineText(el)) continue;
+    if (r.height < min - 0.5 || r.width < min - 0.5) {
+      const name = (el.innerText || el.value || el.getAttribute('aria-label') || el.name
+        || el.tagName).trim().slice(0, 40);
+      const size = `${Math.round(r.width)}x${Math.round(r.height)}`;
+      small.push(`${el.tagName.toLowerCase()} "${name}" ${size}`);
+    }
+  }
+  return small;
+}"""
+
+
+def small_targets(page) -> list[str]:
+    """The visible controls on the page smaller than MIN_TARGET_PX in either direction."""
+    return page.evaluate(_SMALL_TARGETS_JS, MIN_TARGET_PX)
+
+
+def assert_thumb_sized(page) -> None:
+    """Every control on the page is at least 44×44 px (see MIN_TARGET_PX)."""
+    small = small_targets(page)
+    assert not small, f"controls under {MIN_TARGET_PX}px at {page.url}: {small}"
+
+
+def assert_phone_ready(page) -> None:
+    """No sideways scroll and no control a thumb cannot hit, at the phone's width."""
+    assert_fits_phone(page)
+    assert_thumb_sized(page)
