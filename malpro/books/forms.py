@@ -7,9 +7,7 @@ module (debts, stock) uses `AmountField` too.
 
 from __future__ import annotations
 
-import re
 import uuid
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,46 +18,11 @@ from malpro.books import services
 from malpro.books.models import CATEGORIES_BY_DIRECTION, Direction, Method
 from malpro.core.forms import DateInput
 from malpro.core.limits import MAX_AMOUNT, MAX_STOCK
-from malpro.core.money import format_rupiah, parse_rupiah
+from malpro.core.money import format_rupiah, parse_amount_words
 
-# "rb"/"ribu"/"k" = thousand, "jt"/"juta" = million.
-_WORDS = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000}
-_WORDED = re.compile(r"^([0-9][0-9.,]{0,20})(rb|ribu|k|jt|juta)\.?$")
-_GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
-_UNREADABLE = gettext_lazy(
-    "%(label)s tidak terbaca: tulis angka rupiah, misalnya 15000, 15.000, 15rb atau 1,5 jt."
-)
-
-
-def parse_amount(value, *, label: str = "Jumlah") -> int:
-    """Whole rupiah from what was typed; ValidationError (Indonesian) otherwise."""
-    text = str(value if value is not None else "").strip().lower()
-    if len(text) > 40:
-        raise ValidationError(_("%(label)s terlalu panjang.") % {"label": label}, code="number")
-    text = re.sub(r"^rp\.?", "", text).replace(" ", "")
-    text = re.sub(r",-$", "", text)  # "Rp15.000,-"
-    match = _WORDED.match(text)
-    if match is None:
-        try:
-            return parse_rupiah(text, label=label)
-        except ValidationError as exc:
-            if exc.code != "number":
-                raise
-            raise ValidationError(_UNREADABLE % {"label": label}, code="number") from None
-    number, word = match.groups()
-    if _GROUPED.match(number):  # "1.500rb"
-        number = number.replace(".", "")
-    elif number.count(",") + number.count(".") > 1:
-        raise ValidationError(_UNREADABLE % {"label": label}, code="number")
-    try:
-        amount = Decimal(number.replace(",", ".")) * _WORDS[word]
-    except InvalidOperation:
-        raise ValidationError(_UNREADABLE % {"label": label}, code="number") from None
-    if amount != amount.to_integral_value():
-        raise ValidationError(
-            _("%(label)s harus rupiah bulat, tanpa sen.") % {"label": label}, code="fraction"
-        )
-    return int(amount)
+# How shop owners type amounts ("15rb", "1,5 jt", "5 juta"): core.money, shared with the
+# seller's onboarding.
+parse_amount = parse_amount_words
 
 
 class AmountField(forms.CharField):

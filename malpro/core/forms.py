@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from malpro.core.exceptions import ApplicationError
 from malpro.core.limits import MAX_AMOUNT
-from malpro.core.money import format_rupiah, parse_rupiah
+from malpro.core.money import format_rupiah, parse_amount_words, parse_rupiah
 
 PHONE_WIDGET = forms.TextInput(
     attrs={
@@ -36,6 +36,27 @@ class RupiahField(forms.CharField):
         # A long string of digits would first cost int() its time (and past 4300 digits raise).
         number = parse_rupiah(value, label=str(self.label)) if len(value) <= 40 else None
         if number is None or number > self.max_value:
+            raise ValidationError(
+                _("%(label)s paling besar %(limit)s.")
+                % {"label": self.label, "limit": format_rupiah(self.max_value)},
+                code="max_value",
+            )
+        return number
+
+
+class RupiahWordsField(RupiahField):
+    """A RupiahField that also reads amounts in words ("5 juta", "15rb", "Rp 1,5 jt"; see
+    core.money.parse_amount_words). Its keyboard is the full one: a numeric keypad has no
+    letters for "juta"."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("mis. 5 juta")})
+
+    def to_python(self, value):
+        value = forms.CharField.to_python(self, value)
+        if value in self.empty_values:
+            return None
+        number = parse_amount_words(value, label=str(self.label))
+        if number > self.max_value:
             raise ValidationError(
                 _("%(label)s paling besar %(limit)s.")
                 % {"label": self.label, "limit": format_rupiah(self.max_value)},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,47 @@ def parse_rupiah(value: object, *, label: str = "Jumlah") -> int:
             _("%(label)s tidak boleh negatif.") % {"label": label}, code="negative"
         )
     return number
+
+
+# "rb"/"ribu"/"k" = thousand, "jt"/"juta" = million.
+_WORDS = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000}
+_WORDED = re.compile(r"^([0-9][0-9.,]{0,20})(rb|ribu|k|jt|juta)\.?$")
+_UNREADABLE = _(
+    "%(label)s tidak terbaca: tulis angka rupiah, misalnya 15000, 15.000, 15rb atau 1,5 jt."
+)
+
+
+def parse_amount_words(value, *, label: str = "Jumlah") -> int:
+    """Whole rupiah as people in a warung write it: "15000", "15.000", "Rp15.000",
+    "Rp 15.000,-", "15rb", "15 ribu", "1,5 jt", "1.5jt", "5 juta", "Rp 5 jt".
+    ValidationError (Indonesian) otherwise; codes as parse_rupiah's."""
+    text = str(value if value is not None else "").strip().lower()
+    if len(text) > 40:
+        raise ValidationError(_("%(label)s terlalu panjang.") % {"label": label}, code="number")
+    text = re.sub(r"^rp\.?", "", text).replace(" ", "")
+    text = re.sub(r",-$", "", text)  # "Rp15.000,-"
+    match = _WORDED.match(text)
+    if match is None:
+        try:
+            return parse_rupiah(text, label=label)
+        except ValidationError as exc:
+            if exc.code != "number":
+                raise
+            raise ValidationError(_UNREADABLE % {"label": label}, code="number") from None
+    number, word = match.groups()
+    if _GROUPED.match(number):  # "1.500rb"
+        number = number.replace(".", "")
+    elif number.count(",") + number.count(".") > 1:
+        raise ValidationError(_UNREADABLE % {"label": label}, code="number")
+    try:
+        amount = Decimal(number.replace(",", ".")) * _WORDS[word]
+    except InvalidOperation:
+        raise ValidationError(_UNREADABLE % {"label": label}, code="number") from None
+    if amount != amount.to_integral_value():
+        raise ValidationError(
+            _("%(label)s harus rupiah bulat, tanpa sen.") % {"label": label}, code="fraction"
+        )
+    return int(amount)
 
 
 class AmountError(ValueError):
