@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from malpro.core import money
+from malpro.core import money, qrimage
 
 MANDATORY = {
     "00": "payload format indicator",
@@ -107,6 +107,60 @@ def build_dynamic(
     postal code, which QRIS requires for Indonesia."""
     if amount <= 0:
         raise QRISError(_("Jumlah pembayaran harus lebih dari nol."))
+    return _build(
+        merchant_name=merchant_name,
+        merchant_city=merchant_city,
+        nmid=nmid,
+        amount=amount,
+        reference=reference,
+        acquirer=acquirer,
+        mcc=mcc,
+        postal_code=postal_code,
+        pan=pan,
+        criteria=criteria,
+    )
+
+
+def build_static(
+    *,
+    merchant_name: str,
+    merchant_city: str,
+    nmid: str,
+    acquirer: str = "ID.CO.MALPRO.WWW",
+    mcc: str = "5499",
+    postal_code: str = DEFAULT_POSTAL_CODE,
+    pan: str = "",
+    criteria: str = "UMI",
+) -> str:
+    """A static QRIS as printed on a shop's sticker: no amount (the payer types it), no
+    reference, point of initiation 11; the same account fields as a dynamic one."""
+    return _build(
+        merchant_name=merchant_name,
+        merchant_city=merchant_city,
+        nmid=nmid,
+        amount=None,
+        reference="",
+        acquirer=acquirer,
+        mcc=mcc,
+        postal_code=postal_code,
+        pan=pan,
+        criteria=criteria,
+    )
+
+
+def _build(
+    *,
+    merchant_name: str,
+    merchant_city: str,
+    nmid: str,
+    amount: int | None,
+    reference: str,
+    acquirer: str,
+    mcc: str,
+    postal_code: str,
+    pan: str,
+    criteria: str,
+) -> str:
     pan = pan or pan_from_nmid(nmid)
     if not (pan.isdigit() and 16 <= len(pan) <= 19 and luhn_check_digit(pan[:-1]) == pan[-1]):
         raise QRISError(_("Merchant PAN harus 16–19 angka dengan digit pemeriksa yang benar."))
@@ -115,18 +169,19 @@ def build_dynamic(
     qris_account = tlv("00", "ID.CO.QRIS.WWW") + tlv("02", nmid) + tlv("03", criteria)
     parts = [
         tlv("00", "01"),
-        tlv("01", "12"),
+        tlv("01", "11" if amount is None else "12"),
         tlv("26", merchant_account),
         tlv("51", qris_account),
         tlv("52", mcc),
         tlv("53", "360"),
-        tlv("54", str(int(amount))),
+        *([] if amount is None else [tlv("54", str(int(amount)))]),
         tlv("58", "ID"),
         tlv("59", _ascii(merchant_name, 25) or "MALPRO"),
         tlv("60", _ascii(merchant_city, 15) or "MALANG"),
         tlv("61", postal),
     ]
-    parts.append(tlv("62", tlv("01", reference[:25]) + tlv("05", reference[:25])))
+    if amount is not None:  # a static sticker has no reference: every payment is new
+        parts.append(tlv("62", tlv("01", reference[:25]) + tlv("05", reference[:25])))
     body = "".join(parts) + "6304"
     return body + crc16_ccitt_false(body)
 
@@ -286,4 +341,87 @@ def parse(payload: str, *, require_valid_crc: bool = True) -> ParsedQRIS:
         country=tags["58"],
         warnings=[str(w) for w in warnings],
         tags=tags,
+    )
+
+
+# --- a QRIS read from a photo of a sticker --------------------------------------------------------
+@dataclass
+class PhotoQRIS:
+    payload: str
+    parsed: ParsedQRIS
+
+
+def from_photo(upload) -> PhotoQRIS:
+    """The QRIS in a photo (of a sticker, a counter stand, a screen). Raises QRImageError with
+    `code`: too_large / not_image / no_qr (from core.qrimage), not_qris (a QR code, but not a
+    QRIS: a link, a WhatsApp code), crc (a QRIS whose check digits do not match its content:
+    misprinted or edited), with a message for the person holding the phone."""
+    texts = qrimage.qr_texts(upload)
+    broken = None
+    for text in texts:
+        try:
+            parsed = parse(text, require_valid_crc=False)
+        except QRISError:
+            continue
+        if parsed.crc_valid:
+            return PhotoQRIS(payload=text.strip(), parsed=parsed)
+        broken = broken or parsed
+    if broken is not None:
+        raise qrimage.QRImageError(
+            _(
+                "QRIS di foto ini terbaca, tetapi kode pemeriksanya (CRC) tidak cocok: stiker "
+                "mungkin salah cetak atau sudah diubah. Minta stiker baru ke bank atau penyedia "
+                "QRIS Anda."
+            ),
+            "crc",
+        )
+    raise qrimage.QRImageError(
+        _(
+            "Kode QR terbaca, tetapi bukan QRIS (kode pembayaran berlogo QRIS). Pastikan yang "
+            "difoto stiker QRIS, bukan kode QR lain."
+        ),
+        "not_qris",
+    )
+
+
+_NAME_NOISE = {"TOKO", "WARUNG", "UD", "CV", "PT", "TB", "KIOS", "DEPOT", "RM", "BU", "PAK", "IBU"}
+
+
+def _name_words(name: str) -> set[str]:
+    words = "".join(c if c.isalnum() else " " for c in (name or "").upper()).split()
+    return {w for w in words if len(w) >= 3 and w not in _NAME_NOISE}
+
+
+def name_matches(merchant_name: str, shop_name: str) -> bool:
+    """Whether the merchant name on a QRIS (tag 59, often cut to 25 characters and upper-case)
+    plausibly names the shop: a word in common beyond "toko", "warung" and the like. A mismatch
+    is only a warning: many warungs registered their QRIS under the owner's name."""
+    return bool(_name_words(merchant_name) & _name_words(shop_name))
+
+
+@dataclass
+class Sticker:
+    """A shop's static QRIS read from a photo, to show its owner before saving."""
+
+    payload: str
+    parsed: ParsedQRIS
+    name_matches: bool
+
+
+def sticker_from_photo(upload, *, shop_name: str) -> Sticker:
+    """A static QRIS from a photo of the shop's sticker (QRImageError as from_photo, and
+    code `dynamic` for a one-payment QRIS with an amount, e.g. a photo of a payment screen)."""
+    found = from_photo(upload)
+    if found.parsed.point_of_initiation != "static":
+        raise qrimage.QRImageError(
+            _(
+                "Ini QRIS sekali bayar (dinamis, sudah berisi nominal), bukan stiker QRIS toko. "
+                "Foto stiker QRIS statis yang dipasang di toko Anda."
+            ),
+            "dynamic",
+        )
+    return Sticker(
+        payload=found.payload,
+        parsed=found.parsed,
+        name_matches=name_matches(found.parsed.merchant_name, shop_name),
     )

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_POST
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.views import action_outcome, int_param
 from malpro.payments import access, qris, services, settlements
-from malpro.payments.forms import BankAccountForm, ReconcileForm, StaticQRISForm
+from malpro.payments.forms import (
+    BankAccountForm,
+    ReconcileForm,
+    StaticQRISForm,
+    StaticQRISPhotoForm,
+)
 from malpro.payments.gateways.simulator import SIGNATURE_HEADER, SimulatorGateway, sign
 from malpro.payments.models import Payment, PayoutBatch
 from malpro.privacy import records as privacy_records
@@ -114,6 +119,7 @@ def balance(request):
         else None
     )
     qris_form = StaticQRISForm()
+    photo_form = StaticQRISPhotoForm(shop_name=business.name)
     here = f"{reverse('payments:balance')}?usaha={business.pk}"
     if request.method == "POST" and request.POST.get("form") == "bank":
         bank_form = BankAccountForm(request.POST)
@@ -125,6 +131,10 @@ def balance(request):
         if _saved(qris_form, services.static_qris_set, actor=request.user, business=business):
             messages.success(request, _("QRIS statis disimpan."))
             return redirect(here)
+    if request.method == "POST" and request.POST.get("form") == "qris_photo":
+        # Read only: the sticker is shown back and saved by the "qris" form once confirmed.
+        photo_form = StaticQRISPhotoForm(request.POST, request.FILES, shop_name=business.name)
+        photo_form.is_valid()
     return render(
         request,
         "payments/balance.html",
@@ -134,6 +144,8 @@ def balance(request):
             "balance": settlements.seller_balance(business=business),
             "bank_form": bank_form,
             "qris_form": qris_form,
+            "photo_form": photo_form,
+            "sticker": photo_form.sticker,
             "static_qris": access.static_qris_of(business=business),
         },
     )
