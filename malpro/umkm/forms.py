@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from malpro.accounts import access as accounts_access
 from malpro.accounts.models import Agency
 from malpro.core import tabular, validators
 from malpro.core.forms import PHONE_WIDGET, DateInput, RupiahField
@@ -192,6 +193,26 @@ class ClaimDecisionForm(forms.Form):
 YES_NO = [("", _("Semua")), ("1", _("Ya")), ("0", _("Tidak"))]
 
 
+def _by_name(pair):
+    return pair[1]
+
+
+def registry_filter_limits(user):
+    """(kecamatan codes, kelurahan codes, agency ids) the registry filters offer `user`; None
+    on an axis means the whole city. An area operator is offered their area, an agency officer
+    their agency; someone who is both, or who sees the whole city, is not narrowed on the axis
+    their other role opens (their register is the union of both, umkm.access)."""
+    if user is None or accounts_access.sees_whole_city(user=user):
+        return None, set(), None
+    agency_ids = accounts_access.officer_agency_ids(user=user)
+    districts, villages = accounts_access.operator_areas(user=user)
+    is_operator = bool(districts or villages)
+    area = (districts, villages) if is_operator and not agency_ids else (None, set())
+    return area[0], area[1], (agency_ids if agency_ids and not is_operator else None)
+
+
+
+
 class RegistryFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Cari nama atau NIB"),
@@ -212,21 +233,47 @@ class RegistryFilterForm(forms.Form):
     halal = forms.ChoiceField(label=_("Halal berlaku"), required=False, choices=YES_NO)
     on_marketplace = forms.ChoiceField(label=_("Di marketplace"), required=False, choices=YES_NO)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
+        """Offers `user` only their part of the register: an area operator their kecamatan
+        and kelurahan (grouped by kecamatan), an agency officer their own agency; a value
+        outside it is refused with a field error (the selector scopes the rows anyway)."""
         super().__init__(*args, **kwargs)
-        villages = list(city_villages())
-        districts = sorted({(v.district.code, v.district.name) for v in villages})
+        districts_in, villages_in, agency_ids = registry_filter_limits(user)
+        villages = [
+            v
+            for v in city_villages()
+            if districts_in is None or v.district_id in districts_in or v.code in villages_in
+        ]
+        districts = sorted({(v.district.code, v.district.name) for v in villages}, key=_by_name)
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for v in villages:
+            groups.setdefault(f"Kec. {v.district.name}", []).append((v.code, v.name))
         self.fields["kecamatan"].choices = [("", _("Semua")), *districts]
-        self.fields["kelurahan"].choices = [("", _("Semua")), *[(v.code, v.name) for v in villages]]
+        self.fields["kelurahan"].choices = [("", _("Semua")), *groups.items()]
+        agencies = Agency.objects.filter(is_active=True)
+        if agency_ids is not None:
+            agencies = agencies.filter(pk__in=agency_ids)
         self.fields["agency"].choices = [
             ("", _("Semua")),
-            *Agency.objects.filter(is_active=True).values_list("code", "short_name"),
+            *agencies.order_by("short_name").values_list("code", "short_name"),
         ]
+        if districts_in is not None:
+            for name in ("kecamatan", "kelurahan"):
+                self.fields[name].error_messages["invalid_choice"] = _(
+                    "Di luar wilayah tugas Anda: pilih %(what)s di wilayah Anda."
+                ) % {"what": self.fields[name].label.lower()}
+        if agency_ids is not None:
+            self.fields["agency"].error_messages["invalid_choice"] = _(
+                "Anda hanya dapat memilih OPD Anda sendiri."
+            )
 
     def filters(self):
         from malpro.umkm.selectors import RegistryFilters
 
-        data = self.cleaned_data if self.is_valid() else {}
+        # A refused choice (shown next to its field) filters nothing; the others still do.
+        if self.is_bound:
+            self.is_valid()
+        data = getattr(self, "cleaned_data", {})
 
         def yes_no(key):
             value = data.get(key)
@@ -259,6 +306,9 @@ class ImportUploadForm(forms.Form):
             choices.insert(0, ("", _("— tanpa OPD (data registri saja) —")))
         self.fields["agency"].choices = choices
         self.fields["agency"].required = not allow_none
+        self.fields["agency"].error_messages["invalid_choice"] = _(
+            "Anda hanya dapat mengimpor atas nama OPD Anda sendiri."
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

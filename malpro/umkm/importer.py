@@ -47,6 +47,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from malpro.accounts import access as accounts_access
 from malpro.accounts.models import Agency
@@ -168,6 +169,30 @@ COLUMNS = Columns(
     },
     required={"nama_usaha", "nama_pemilik", "kode_kelurahan"},
 )
+
+# Each column as people name it, for the mapping page ("Nama usaha", not "nama_usaha"); the
+# file itself keeps the canonical names above (the template's headers).
+COLUMN_LABELS = {
+    "nama_usaha": gettext_lazy("Nama usaha"),
+    "nama_pemilik": gettext_lazy("Nama pemilik"),
+    "nik_pemilik": gettext_lazy("NIK pemilik"),
+    "telepon": gettext_lazy("Nomor HP"),
+    "alamat": gettext_lazy("Alamat"),
+    "kode_kelurahan": gettext_lazy("Kelurahan (nama atau kode)"),
+    "sektor": gettext_lazy("Sektor usaha"),
+    "nib": gettext_lazy("NIB"),
+    "no_sertifikat_halal": gettext_lazy("Nomor sertifikat halal"),
+    "halal_berlaku_sampai": gettext_lazy("Halal berlaku sampai"),
+    "pirt": gettext_lazy("Nomor PIRT"),
+    "modal_usaha": gettext_lazy("Modal usaha (Rp)"),
+    "omzet_tahunan": gettext_lazy("Omzet setahun (Rp)"),
+    "binaan": gettext_lazy("OPD pembina"),
+}
+
+
+def column_label(column: str) -> str:
+    return str(COLUMN_LABELS.get(column, column))
+
 
 SECTOR_WORDS = {
     Sector.FOOD: [

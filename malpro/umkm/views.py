@@ -379,7 +379,7 @@ def registry(request):
         )
         url = reverse("umkm:registry")
         return redirect(f"{url}?{query.urlencode()}" if query else url)
-    form = RegistryFilterForm(request.GET or None)
+    form = RegistryFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     by_nik = request.method == "POST"
     nik_form = NikSearchForm(request.POST if by_nik else None)
@@ -473,7 +473,9 @@ def import_job(request, job_id: int):
                 mapping[header] = chosen
         match = match_headers(headers, importer.COLUMNS, mapping)
         if match.missing:
-            error = _("Kolom wajib belum dipetakan: %(cols)s.") % {"cols": ", ".join(match.missing)}
+            error = _("Kolom wajib belum dipetakan: %(cols)s.") % {
+                "cols": ", ".join(importer.column_label(c) for c in match.missing)
+            }
         else:
             services.import_job_start(
                 actor=request.user,
@@ -496,9 +498,9 @@ def import_job(request, job_id: int):
             "headers": list(enumerate(headers)),
             "preview": preview,
             "mapped": mapped,
-            "columns": importer.COLUMNS.canonical,
+            "columns": [(c, importer.column_label(c)) for c in importer.COLUMNS.canonical],
             "error": error,
-            "missing": match.missing if match else [],
+            "missing": [importer.column_label(c) for c in match.missing] if match else [],
             "progress": cache.get(progress_key(job.pk)),
             "issues": job.issues[:200],
         },
