@@ -211,8 +211,6 @@ def registry_filter_limits(user):
     return area[0], area[1], (agency_ids if agency_ids and not is_operator else None)
 
 
-
-
 class RegistryFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Cari nama atau NIB"),
