@@ -10,6 +10,7 @@ from malpro.core import views as core_views
 urlpatterns = [
     path("", catalog_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("menu/", core_views.menu, name="menu"),
     path("kota/peristiwa/", core_views.event_deliveries, name="event_deliveries"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("malpro.accounts.urls")),

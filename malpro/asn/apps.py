@@ -32,6 +32,8 @@ class AsnConfig(AppConfig):
             "asn:home",
             lambda u: access.can_see_obligation_menu(user=u),
             order=15,
+            bar=21,
+            icon="badge",
         )
         nav.register(
             _("Klaim NIP ASN"),
@@ -45,22 +47,30 @@ class AsnConfig(AppConfig):
             "asn:claims",
             lambda u: access.can_view_claims(user=u),
             order=52,
+            bar=7,
+            icon="check",
         )
         nav.register(
             _("Laporan ASN"),
             "asn:reports",
             lambda u: access.can_view_reports(user=u),
             order=50,
+            bar=6,
+            icon="report",
         )
         nav.register(
             _("Pembelian langsung ASN"),
             "asn:offline_inbox",
             lambda u: access.can_use_offline_inbox(user=u),
             order=33,
+            bar=16,
+            icon="people",
         )
         nav.register(
             _("Tanda integritas"),
             "asn:flags",
             lambda u: access.can_view_flags(user=u),
             order=51,
+            bar=3,
+            icon="flag",
         )

@@ -24,10 +24,14 @@ class BooksConfig(AppConfig):
             "books:home",
             lambda u: access.can_assist(user=u) or access.businesses_kept(user=u).exists(),
             order=35,
+            bar=12,
+            icon="book",
         )
         nav.register(
             _("Buku UMKM binaan"),
             "books:shared",
             lambda u: access.can_view_shared(user=u),
             order=49,
+            bar=5,
+            icon="book",
         )

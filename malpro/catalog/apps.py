@@ -29,12 +29,20 @@ class CatalogConfig(AppConfig):
             label=_("Katalog: jumlah terjual dan penilaian produk"),
         )
 
+        nav.register(_("Beranda"), "home", lambda u: True, order=5, bar=34, icon="home")
         nav.register(
-            _("Cari produk"), "catalog:search", lambda u: access.can_search(user=u), order=10
+            _("Cari produk"),
+            "catalog:search",
+            lambda u: access.can_search(user=u),
+            order=10,
+            bar=30,
+            icon="search",
         )
         nav.register(
             _("Produk saya"),
             "catalog:seller_products",
             lambda u: access.can_sell(user=u),
             order=31,
+            bar=11,
+            icon="box",
         )

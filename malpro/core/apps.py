@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
             "event_deliveries",
             lambda u: access.can_view_event_deliveries(user=u),
             order=95,
+            icon="alert",
         )
 
 

@@ -6,7 +6,8 @@ from malpro.core import nav
 
 def site(request):
     user = getattr(request, "user", None)
+    path = getattr(request, "path", "")
     return {
         "brand_name": settings.MALPRO_SITE_NAME,
-        "nav_items": SimpleLazyObject(lambda: nav.items_for(user)) if user else [],
+        "menu": SimpleLazyObject(lambda: nav.menu_for(user, path)) if user else None,
     }

@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.translation import get_supported_language_variant
 
 # Pages use no inline scripts, so scripts are limited to our own origin.
 _CSP = "; ".join(
@@ -85,3 +88,23 @@ def _body_limit(request) -> int:
     if request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
         return MAX_REQUEST_BODY
     return MAX_FORM_BODY
+
+
+class CityLanguageMiddleware(LocaleMiddleware):
+    """Indonesian, the city's language, unless the person chose English with the footer's switch
+    (Django's language cookie). What the browser says it prefers (Accept-Language) is ignored:
+    many phones here are set to English while their owners read Indonesian, and the city's
+    terms (kelurahan, UMKM, ASN) are Indonesian."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            language = get_supported_language_variant(chosen) if chosen else None
+        except LookupError:
+            language = None
+        translation.activate(language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

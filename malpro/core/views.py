@@ -193,3 +193,9 @@ def event_deliveries(request):
             "can_retry": access.can_retry_event_deliveries(user=request.user),
         },
     )
+
+
+@require_GET
+def menu(request):
+    """ "Lainnya": every menu entry that is not in the phone's bottom bar, and the account."""
+    return render(request, "core/menu.html")

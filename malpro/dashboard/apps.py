@@ -18,5 +18,10 @@ class DashboardConfig(AppConfig):
             label=_("Dasbor: agregat harian penjualan"),
         )
         nav.register(
-            _("Dasbor"), "dashboard:overview", lambda u: access.can_view_dashboard(user=u), order=48
+            _("Dasbor"),
+            "dashboard:overview",
+            lambda u: access.can_view_dashboard(user=u),
+            order=48,
+            bar=2,
+            icon="chart",
         )

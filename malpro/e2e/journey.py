@@ -6,10 +6,29 @@ from malpro.conftest import PASSWORD
 
 
 def open_menu(page, label: str) -> None:
-    """Follows an entry of the main menu, as a person would."""
-    page.get_by_role("navigation", name="Menu utama").get_by_role(
+    """Follows an entry of the menu, as a person would: from the bottom bar when it is there,
+    otherwise through "Lainnya"."""
+    bar = page.get_by_role("navigation", name="Menu utama")
+    link = bar.get_by_role("link", name=label, exact=True)
+    if link.count():
+        link.click()
+        return
+    bar.get_by_role("link", name="Lainnya", exact=True).click()
+    page.get_by_role("navigation", name="Menu lainnya").get_by_role(
         "link", name=label, exact=True
     ).click()
+
+
+def menu_labels(page) -> list[str]:
+    """What the bottom bar offers on the current page."""
+    bar = page.get_by_role("navigation", name="Menu utama")
+    return [text.strip() for text in bar.get_by_role("link").all_inner_texts()]
+
+
+def log_out(page) -> None:
+    """Logs out from the account page, where the button is."""
+    page.goto("/akun/profil/")
+    page.get_by_role("button", name="Keluar", exact=True).click()
 
 
 def log_in(page, user) -> None:

@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from malpro.accounts.models import User
+from malpro.e2e.journey import log_out
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +28,7 @@ def test_citizen_signs_up_logs_out_logs_in_and_changes_password(phone_page):
     page.get_by_label("Ulangi kata sandi").fill("kopi-tubruk-malang")
     page.get_by_label("Saya sudah membaca dan menyetujui Pemberitahuan Privasi").check()
     page.get_by_role("button", name="Daftar").click()
-    expect(page.get_by_text("Selamat datang, Eka!")).to_be_visible()
+    expect(page.get_by_text("Selamat datang, Eka Warga Sukun!")).to_be_visible()
     # The number is proved at once, with the code the SMS brings.
     expect(page.locator("h1")).to_have_text("Verifikasi nomor HP")
     page.get_by_role("button", name="Kirim kode lewat SMS").click()
@@ -42,7 +43,7 @@ def test_citizen_signs_up_logs_out_logs_in_and_changes_password(phone_page):
     expect(page.get_by_text("terverifikasi", exact=True)).to_be_visible()
     assert User.objects.get(phone="+6285712345678").role_names == ["buyer"]
 
-    page.get_by_role("button", name="Keluar").click()
+    log_out(page)
     page.get_by_role("link", name="Masuk").first.click()
     page.get_by_label("Nomor HP").fill("+62 857-1234-5678")
     page.get_by_label("Kata sandi").fill("salah")

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from malpro.books.models import Entry
 from malpro.catalog.tests.factories import shop
+from malpro.e2e.journey import open_menu
 
 pytestmark = [
     pytest.mark.e2e,
@@ -42,9 +43,7 @@ def test_a_seller_records_with_one_thumb_online_and_offline(
     page = phone_page
     context = page.context
     sign_in(page, seller)
-    page.get_by_role("navigation", name="Menu utama").get_by_role(
-        "link", name="Buku kas", exact=True
-    ).click()
+    open_menu(page, "Buku kas")
     expect(page).to_have_url(f"{page.url.split('/buku/')[0]}/buku/{business.pk}/")
     expect(page.get_by_text("Belum ada catatan.")).to_be_visible()
     shot(page, "1-book-empty")

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from malpro.asn.tests.factories import complete_order, delivering_shop, product
 from malpro.core import tabular
 from malpro.dashboard import periods
+from malpro.e2e.journey import open_menu
 
 pytestmark = [
     pytest.mark.e2e,
@@ -39,9 +40,7 @@ def test_an_admin_reads_the_dashboard_and_downloads_a_table(
 
     page = phone_page
     sign_in(page, city_admin)
-    page.get_by_role("navigation", name="Menu utama").get_by_role(
-        "link", name="Dasbor", exact=True
-    ).click()
+    open_menu(page, "Dasbor")
     expect(page.locator("h1")).to_have_text("Dasbor kota: Ringkasan")
     expect(page.locator(".dash-scope")).to_contain_text(f"Seluruh kota · {this_month.label}")
     gmv = page.locator(".dash-card", has_text="Nilai transaksi (GMV)")

@@ -30,13 +30,27 @@ class OrdersConfig(AppConfig):
         hooks.register("catalog.product_sections", "orders/partials/product_reviews.html")
         hooks.register("catalog.product_context", product_reviews_context)
 
-        nav.register(_("Keranjang"), "orders:cart", lambda u: access.can_use_cart(user=u), order=20)
+        nav.register(
+            _("Keranjang"),
+            "orders:cart",
+            lambda u: access.can_use_cart(user=u),
+            order=20,
+            bar=32,
+            icon="cart",
+        )
         nav.register(
             _("Pesanan saya"),
             "orders:my_orders",
             lambda u: access.can_view_my_orders(user=u),
             order=21,
+            bar=33,
+            icon="orders",
         )
         nav.register(
-            _("Pesanan masuk"), "orders:inbox", lambda u: access.can_view_inbox(user=u), order=32
+            _("Pesanan masuk"),
+            "orders:inbox",
+            lambda u: access.can_view_inbox(user=u),
+            order=32,
+            bar=10,
+            icon="inbox",
         )

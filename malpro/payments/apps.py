@@ -40,10 +40,14 @@ class PaymentsConfig(AppConfig):
             "payments:balance",
             lambda u: access.can_see_balance_menu(user=u),
             order=33,
+            bar=13,
+            icon="wallet",
         )
         nav.register(
             _("Pencairan dana"),
             "payments:payouts",
             lambda u: access.can_view_payouts(user=u),
             order=60,
+            bar=4,
+            icon="bank",
         )

@@ -13,17 +13,24 @@ class PrivacyConfig(AppConfig):
 
         receivers.connect()
         nav.register(
-            _("Data saya"), "privacy:my_data", lambda u: access.can_view_own_data(user=u), order=95
+            _("Data saya"),
+            "privacy:my_data",
+            lambda u: access.can_view_own_data(user=u),
+            order=95,
+            icon="lock",
         )
         nav.register(
             _("Akses data"),
             "privacy:access_records",
             lambda u: access.can_read_all_records(user=u),
             order=96,
+            bar=8,
+            icon="lock",
         )
         nav.register(
             _("Penghapusan data"),
             "privacy:erasure_requests",
             lambda u: access.can_decide_erasure(user=u),
             order=97,
+            icon="lock",
         )

@@ -103,6 +103,16 @@ def can_view_own_businesses(*, user) -> bool:
     return signed_in(user)
 
 
+def has_own_business(*, user) -> bool:
+    """Someone who owns a business (a draft counts): the menu offers them "Usaha saya"; everyone
+    else starts from "Mulai jualan"."""
+    if not signed_in(user):
+        return False
+    if not hasattr(user, "_malpro_owns_business"):  # asked twice per page by the menu
+        user._malpro_owns_business = Business.objects.filter(owner=user).exists()
+    return user._malpro_owns_business
+
+
 def business_registry_visible(*, user) -> QuerySet[Business]:
     """The register as an official sees it (empty for everyone else)."""
     scope = official_scope_q(user)

@@ -21,16 +21,29 @@ class UmkmConfig(AppConfig):
         )
         hooks.register("notifications.digest", consumers.waiting_for)
 
-        # Every account: a citizen registers a first business or claims one from here.
+        # "Usaha saya" for those who have a business; everyone else starts from "Mulai jualan"
+        # (the same page: register a first business or claim one an officer registered).
         nav.register(
             _("Usaha saya"),
             "umkm:mine",
-            lambda u: access.can_view_own_businesses(user=u),
+            lambda u: access.has_own_business(user=u),
             order=30,
+            bar=14,
+            icon="shop",
+        )
+        nav.register(
+            _("Mulai jualan"),
+            "umkm:mine",
+            lambda u: u.is_authenticated and not access.has_own_business(user=u),
+            order=30,
+            key="umkm:start",
+            icon="shop",
         )
         nav.register(
             _("Registri UMKM"),
             "umkm:registry",
             lambda u: access.can_see_registry(user=u),
             order=40,
+            bar=1,
+            icon="list",
         )

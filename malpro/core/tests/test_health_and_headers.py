@@ -40,13 +40,21 @@ def test_pages_carry_security_headers(client):
 
 
 @pytest.mark.django_db
-def test_home_page_is_indonesian_by_default_and_english_on_request(client):
-    page = client.get("/").content.decode()
-    assert '<html lang="id">' in page
-    assert "Belanja produk UMKM kota sendiri" in page
-    english = client.get("/", headers={"Accept-Language": "en"}).content.decode()
+def test_home_page_is_indonesian_whatever_the_browser_prefers(client):
+    for preference in ("", "en", "en-US,en;q=0.9"):
+        page = client.get("/", headers={"Accept-Language": preference}).content.decode()
+        assert '<html lang="id">' in page, preference
+        assert "Belanja produk UMKM kota sendiri" in page
+
+
+@pytest.mark.django_db
+def test_english_when_chosen(client):
+    client.cookies["django_language"] = "en"
+    english = client.get("/").content.decode()
     assert '<html lang="en">' in english
     assert "Shop from your own city" in english
+    client.cookies["django_language"] = "xx"
+    assert '<html lang="id">' in client.get("/").content.decode()
 
 
 @pytest.mark.django_db

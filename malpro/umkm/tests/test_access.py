@@ -46,6 +46,13 @@ def test_the_menu_offers_the_registry_to_officials_only(buyer, seller, officer, 
     def labels(user):
         return [str(i["label"]) for i in nav.items_for(user)]
 
-    assert "Usaha saya" in labels(buyer) and "Registri UMKM" not in labels(buyer)
+    from malpro.umkm.tests.factories import make_business
+
+    # A buyer starts selling from "Mulai jualan"; "Usaha saya" is for those who have one.
+    assert "Usaha saya" not in labels(buyer) and "Registri UMKM" not in labels(buyer)
+    make_business(owner=buyer, status="draft")
+    buyer.refresh_from_db()
+    del buyer._malpro_owns_business  # a page is one request; this test reuses the user
+    assert "Usaha saya" in labels(buyer)
     assert "Registri UMKM" not in labels(seller)
     assert "Registri UMKM" in labels(officer) and "Registri UMKM" in labels(auditor)
