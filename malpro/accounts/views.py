@@ -50,10 +50,11 @@ def register(request):
         if user is not None:
             privacy_records.consent_record(user=user, request=request)
             login(request, user, backend="malpro.accounts.backends.PhoneRoleBackend")
+            # The whole name: "Bu Warsini" is a title and a name, not a first name and more.
             messages.success(
                 request,
                 _("Selamat datang, %(name)s! Akun Anda sudah dibuat.")
-                % {"name": user.get_short_name()},
+                % {"name": user.get_full_name()},
             )
             # The number is proved right away, while the phone is in hand.
             return redirect(_verify_url(safe_next(request) or reverse("accounts:profile")))

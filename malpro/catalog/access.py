@@ -200,6 +200,12 @@ PERMISSIONS = [
     ),
     (
         "seller",
+        "product: add (with its first photo), also while the business is being registered and "
+        "verified (the guided registration's step 3)",
+        "own business, unless suspended; buyers see it once the business is active",
+    ),
+    (
+        "seller",
         "product: publish (draft -> published), unpublish (published -> draft)",
         "own products",
     ),
@@ -253,6 +259,18 @@ def product_api_hide(objects) -> str:
 
 def product_api_stock(objects) -> str:
     return f"/api/v1/products/{objects['product'].pk}/stock"
+
+
+def _draft_business(objects):
+    """ACCESS_CASES' `make`: the `seller`'s business still being registered (a draft)."""
+    from malpro.umkm.models import Status
+    from malpro.umkm.tests.factories import make_business  # test data, only when walked
+
+    return {"business": make_business(owner=objects["seller"], status=Status.DRAFT)}
+
+
+def onboarding_product_page(objects) -> str:
+    return f"/jual/mulai/{objects['business'].pk}/produk/"
 
 
 def _rows(url, make, method, expectations, data=None) -> list[dict]:
@@ -340,6 +358,13 @@ ACCESS_CASES = [
         "post",
         [("buyer", 404), ("other_officer", 404), ("seller", 403), ("officer", 200)],
         data={"reason": "Foto menyesatkan"},
+    ),
+    # The guided registration's third step (the first product): the owner only.
+    *_rows(
+        onboarding_product_page,
+        _draft_business,
+        "get",
+        [(None, 302), ("seller", 200), ("other_seller", 404), ("officer", 404), ("auditor", 404)],
     ),
 ]
 """Checkable cases for the permissions test; the shape is described under

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from malpro.catalog.models import Category, Unit
 from malpro.catalog.search.engine import SORTS
-from malpro.core.forms import RupiahField
+from malpro.core.forms import RupiahField, RupiahWordsField
 from malpro.core.limits import MAX_PAGE, MAX_PRICE, MAX_STOCK, MAX_WEIGHT_GRAMS
 from malpro.core.validators import validate_line, validate_multiline_text
 
@@ -34,7 +34,12 @@ class ProductForm(forms.Form):
         validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    price = RupiahField(label=_("Harga (Rp)"), required=True, max_value=MAX_PRICE)
+    price = RupiahWordsField(
+        label=_("Harga (Rp)"),
+        required=True,
+        max_value=MAX_PRICE,
+        help_text=_("Boleh ditulis 15000, 15.000 atau 15rb."),
+    )
     unit = forms.ChoiceField(label=_("Satuan"), choices=Unit.choices, initial=Unit.PCS)
     stock = forms.IntegerField(label=_("Stok"), min_value=0, max_value=MAX_STOCK, initial=0)
     weight_grams = forms.IntegerField(
@@ -45,13 +50,54 @@ class ProductForm(forms.Form):
         help_text=_("Untuk memperkirakan ongkos kirim."),
     )
     sku = forms.CharField(
-        label=_("SKU (opsional)"), required=False, max_length=60, validators=[validate_line]
+        label=_("Kode barang (opsional)"),
+        required=False,
+        max_length=60,
+        validators=[validate_line],
+        help_text=_("Kode Anda sendiri untuk membedakan barang; boleh kosong."),
     )
     publish = forms.BooleanField(label=_("Tayangkan di marketplace"), required=False, initial=True)
+
+    # Shown first; the rest sit behind "Lainnya" (a <details>) on a phone.
+    MAIN = ("name", "category_slug", "price", "stock", "unit", "photo")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category_slug"].choices = category_choices()
+
+    def main_fields(self):
+        return [self[name] for name in self.MAIN if name in self.fields]
+
+    def more_fields(self):
+        return [self[name] for name in self.fields if name not in self.MAIN]
+
+    def more_open(self) -> bool:
+        """The "Lainnya" <details> starts open when one of its fields is wrong."""
+        return any(self[name].errors for name in self.fields if name not in self.MAIN)
+
+    def product_data(self) -> dict:
+        """The ProductInput values (the photo goes to the service on its own)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "photo"}
+
+
+class NewProductForm(ProductForm):
+    """A new product on one page: its data, one price and stock, and its first photo.
+    `photo_required`: the guided registration's first product asks for the photo."""
+
+    photo = forms.ImageField(
+        label=_("Foto produk"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
+        ),
+        help_text=_("Foto yang terang dan jelas membuat pembeli yakin. JPG, PNG atau WebP."),
+    )
+
+    def __init__(self, *args, photo_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].required = photo_required
+        if photo_required:
+            self.fields["photo"].error_messages["required"] = _("Tambahkan foto produknya.")
 
 
 class VariantForm(forms.Form):

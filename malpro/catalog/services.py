@@ -134,12 +134,19 @@ def stock_moved(*, product: Product, old: int, actor, reason: str = "") -> None:
 
 
 def _check_business_can_sell(business: Business) -> None:
-    if business.status != Status.ACTIVE:
-        raise Conflict(_("Usaha harus aktif di marketplace sebelum menjual produk."))
+    """A new seller prepares products while the business is being registered and verified
+    (the guided registration's third step); buyers see them once the shop is open (active:
+    catalog.access.products_public). A suspended business adds none."""
+    if business.status == Status.SUSPENDED:
+        raise Conflict(
+            _("Usaha ini dibekukan: produk baru tidak dapat ditambahkan. Hubungi OPD pembina.")
+        )
 
 
 @transaction.atomic
-def product_create(*, actor, business: Business, data: ProductInput) -> Product:
+def product_create(*, actor, business: Business, data: ProductInput, photo=None) -> Product:
+    """A new product of `business`, with its first photo when `photo` (an upload) is given:
+    the product and the photo are saved together or not at all."""
     if not access.can_add_product(user=actor, business=business):
         raise PermissionDenied(_("Hanya pemilik usaha yang dapat menambah produk."))
     _check_business_can_sell(business)
@@ -169,6 +176,8 @@ def product_create(*, actor, business: Business, data: ProductInput) -> Product:
         )
     if data.variants:
         _sync_from_variants(product)
+    if photo is not None:
+        _photo_save(product, photo)
     reindex([product.pk])
     return product
 
@@ -395,6 +404,10 @@ def photo_add(*, actor, product_id: int, upload) -> Photo:
         raise ApplicationError.for_field(
             "photo", _("Maksimal %(n)d foto per produk.") % {"n": MAX_PHOTOS}
         )
+    return _photo_save(product, upload)
+
+
+def _photo_save(product: Product, upload) -> Photo:
     image, thumbnail = images.prepare(upload)
     photo = Photo(product=product, position=product.photos.count())
     photo.image.save(image.name, image, save=False)

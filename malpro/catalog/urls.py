@@ -12,6 +12,11 @@ urlpatterns = [
     path("produk/<int:product_id>/tayangkan/", views.unhide, name="unhide"),
     path("jual/produk/", views.seller_products, name="seller_products"),
     path("jual/produk/baru/", views.product_new, name="product_new"),
+    path(
+        "jual/mulai/<int:business_id>/produk/",
+        views.onboarding_product,
+        name="onboarding_product",
+    ),
     path("jual/produk/unggah/", views.product_upload, name="product_upload"),
     path("jual/produk/templat.csv", views.upload_template, name="upload_template"),
     path("jual/produk/<int:product_id>/", views.product_edit, name="product_edit"),

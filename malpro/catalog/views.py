@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from malpro.catalog import access, importer, selectors, services
 from malpro.catalog.forms import (
     HideForm,
+    NewProductForm,
     PhotoForm,
     ProductForm,
     ProductUploadForm,
@@ -213,24 +214,89 @@ def _variant_rows(formset) -> list[dict]:
 def product_new(request):
     business = _seller_business(request)
     if business is None:
-        return redirect("umkm:register")
-    form = ProductForm(request.POST or None)
+        return redirect("umkm:start")
+    form = NewProductForm(request.POST or None, request.FILES or None)
     variants = VariantFormSet(request.POST or None, prefix="varian")
     if request.method == "POST" and form.is_valid() and variants.is_valid():
-        data = services.ProductInput(**form.cleaned_data, variants=_variant_rows(variants))
+        data = services.ProductInput(**form.product_data(), variants=_variant_rows(variants))
         try:
-            product = services.product_create(actor=request.user, business=business, data=data)
+            product = services.product_create(
+                actor=request.user,
+                business=business,
+                data=data,
+                photo=form.cleaned_data.get("photo"),
+            )
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
-            messages.success(
-                request, _("Produk %(name)s disimpan. Tambahkan fotonya.") % {"name": product.name}
-            )
+            if form.cleaned_data.get("photo"):
+                done = _("Produk %(name)s disimpan dengan fotonya.")
+            else:
+                done = _("Produk %(name)s disimpan. Tambahkan fotonya di bawah.")
+            messages.success(request, done % {"name": product.name})
             return redirect("catalog:product_edit", product_id=product.pk)
     return render(
         request,
         "catalog/product_form.html",
-        {"form": form, "variants": variants, "business": business, "product": None},
+        {
+            "form": form,
+            "variants": variants,
+            "variants_open": request.method == "POST" and not variants.is_valid(),
+            "business": business,
+            "product": None,
+        },
+    )
+
+
+ONBOARDING_STATES = (Status.DRAFT, Status.REJECTED)
+
+
+@login_required
+def onboarding_product(request, business_id: int):
+    """Step 3 of the guided registration ("Mulai jualan", umkm.onboarding): the first product
+    with its photo, prepared now and shown to buyers once the shop opens; then submitting."""
+    try:
+        business = access.business_get_for_seller(user=request.user, business_id=business_id)
+    except NotFound:
+        raise Http404 from None
+    if business.status not in ONBOARDING_STATES:
+        return redirect("umkm:status", business_id=business.pk)
+    products = list(
+        selectors.products_of_business(business=business, include_unpublished=True)[:20]
+    )
+    posted = request.method == "POST"
+    form = NewProductForm(
+        request.POST if posted else None, request.FILES if posted else None, photo_required=True
+    )
+    del form.fields["publish"]  # shown to buyers as soon as the shop opens
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = services.product_create(
+                actor=request.user,
+                business=business,
+                data=services.ProductInput(**form.product_data(), publish=True),
+                photo=form.cleaned_data["photo"],
+            )
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Produk %(name)s tersimpan dengan fotonya. Sekarang ajukan verifikasi.")
+                % {"name": product.name},
+            )
+            return redirect(f"{request.path}#ajukan")
+    return render(
+        request,
+        "catalog/onboarding_product.html",
+        {
+            "form": form,
+            "business": business,
+            "products": products,
+            "step": 3,
+            "steps": 3,
+            "form_open": request.method == "POST",
+        },
     )
 
 
@@ -281,8 +347,8 @@ def _edit_page(request, product, form, variant_add=None):
             "business": product.business,
             "variants_list": selectors.variants_of(product=product),
             "photo_form": PhotoForm(),
-            "stock_form": StockForm(initial={"stock": product.stock, "price": product.price}),
             "variant_add": variant_add or VariantFormSet(prefix="varian"),
+            "variants_open": variant_add is not None,
             "changes": selectors.product_history(product=product),
         },
     )
@@ -350,7 +416,7 @@ def variant_save(request, product_id: int):
 def product_upload(request):
     business = _seller_business(request)
     if business is None:
-        return redirect("umkm:register")
+        return redirect("umkm:start")
     form = ProductUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -380,6 +380,12 @@ PERMISSIONS = [
         "be the account's own NIK",
     ),
     (
+        "buyer",
+        "business: the guided registration ('Mulai jualan': essentials, documents, first "
+        "product, submit) and its status page",
+        "own businesses; needs a verified phone; the steps while a draft or rejected",
+    ),
+    (
         "seller",
         "business: view, edit, file documents, submit, open shop (verified -> active)",
         "own businesses; after verification only description, address, phone, sector, capital "
@@ -548,6 +554,13 @@ def business_api(objects) -> str:
     return f"/api/v1/umkm/{objects['business'].pk}"
 
 
+def onboarding_page(step: str):
+    def url(objects) -> str:
+        return f"/umkm/{objects['business'].pk}/{step}"
+
+    return url
+
+
 def business_api_verify(objects) -> str:
     return f"/api/v1/umkm/{objects['business'].pk}/verify"
 
@@ -699,6 +712,42 @@ ACCESS_CASES = [
             ("other_buyer", claim_api, OWNER_NIK, 403),  # another phone
             ("buyer", claim_api, "3573054107850003", 400),  # another NIK
             ("unverified", unverified_claim_api, "3573054107850003", 403),  # phone not proved
+        ]
+    ],
+    # --- the guided registration ("Mulai jualan") and its status page ---------------------------
+    {"role": None, "method": "get", "url": "/umkm/mulai/", "expect": 302},  # to sign-up
+    {"role": "buyer", "method": "get", "url": "/umkm/mulai/", "expect": 200},
+    {
+        "role": "unverified",
+        "method": "get",
+        "url": "/umkm/mulai/",
+        "make": _unverified,
+        "expect": 302,
+    },
+    *[
+        {
+            "role": role,
+            "method": method,
+            "url": onboarding_page(step),
+            "make": _business_of("seller", status=Status.DRAFT),
+            "expect": expect,
+        }
+        for step, method, role, expect in [
+            ("mulai/", "get", None, 302),
+            ("mulai/", "get", "seller", 200),
+            ("mulai/", "get", "other_seller", 404),
+            ("mulai/", "get", "officer", 404),  # the owner's own path, not the guide's
+            ("mulai/dokumen/", "get", "seller", 200),
+            ("mulai/dokumen/", "get", "other_seller", 404),
+            ("mulai/dokumen/", "get", "auditor", 404),
+            ("mulai/ajukan/", "post", "other_seller", 404),
+            ("mulai/ajukan/", "post", "officer", 404),
+            ("pengajuan/", "get", None, 302),
+            ("pengajuan/", "get", "seller", 200),
+            ("pengajuan/", "get", "other_seller", 404),
+            ("pengajuan/", "get", "officer", 200),
+            ("pengajuan/", "get", "other_officer", 404),
+            ("pengajuan/", "get", "auditor", 200),
         ]
     ],
     # --- edits: scope holds on edit as on create -------------------------------------------------

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from malpro.accounts import access as accounts_access
 from malpro.accounts.models import Agency
 from malpro.core import tabular, validators
-from malpro.core.forms import PHONE_WIDGET, DateInput, RupiahField
+from malpro.core.forms import PHONE_WIDGET, DateInput, RupiahWordsField
 from malpro.regions.forms import village_choices
 from malpro.regions.selectors import city_villages
 from malpro.umkm import access
@@ -71,8 +71,19 @@ class BusinessForm(forms.Form):
         label=_("Halal berlaku sampai"), required=False, widget=DateInput()
     )
     pirt_number = forms.CharField(label=_("Nomor PIRT (jika ada)"), required=False, max_length=30)
-    capital = RupiahField(label=_("Modal usaha (Rp, tanpa tanah dan bangunan)"), required=False)
-    annual_sales = RupiahField(label=_("Omzet setahun (Rp)"), required=False)
+    capital = RupiahWordsField(
+        label=_("Modal usaha (Rp, tanpa tanah dan bangunan)"),
+        required=False,
+        help_text=_(
+            "Uang dan barang untuk menjalankan usaha, tidak termasuk tanah dan bangunan. Boleh "
+            "ditulis 5 juta atau 5.000.000."
+        ),
+    )
+    annual_sales = RupiahWordsField(
+        label=_("Omzet setahun (Rp)"),
+        required=False,
+        help_text=_("Perkiraan hasil penjualan setahun, misalnya 60 juta."),
+    )
     agency_codes = forms.MultipleChoiceField(
         label=_("OPD pembina"),
         required=False,
@@ -96,6 +107,8 @@ class BusinessForm(forms.Form):
             self.fields["village_code"].error_messages["invalid_choice"] = _(
                 "Kelurahan ini di luar wilayah tugas Anda: pilih kelurahan di wilayah Anda."
             )
+        if "agency_codes" not in self.fields:  # EssentialsForm asks for one agency its own way
+            return
         agencies = Agency.objects.filter(is_active=True, guides_umkm=True)
         if user is not None and business is not None:
             addable = access.agencies_addable(user=user, business=business)
@@ -142,6 +155,215 @@ def scoped_village_choices(limits):
                 (village.code, village.name)
             )
     return [("", _("— pilih kelurahan —")), *groups.items()]
+
+
+# What each agency that guides UMKM does, in plain words, for people who never heard of an
+# "OPD pembina". Agencies not listed here are offered by name only.
+AGENCY_HINTS = {
+    "DISKOPINDAG": _("industri rumahan, olahan makanan, kerajinan, toko dan dagang"),
+    "DISPANGTAN": _("hasil tani, ternak, ikan dan bahan pangan segar"),
+    "DISPORAPAR": _("ekonomi kreatif, wisata, suvenir"),
+}
+# "Belum tahu" in the guided registration: the agency that usually guides a sector (the city's
+# agencies; another city maps its own). Sectors not listed go to the first choice offered.
+SECTOR_GUIDE = {
+    Sector.AGRICULTURE: "DISPANGTAN",
+    Sector.FOOD: "DISKOPINDAG",
+    Sector.RETAIL: "DISKOPINDAG",
+    Sector.CRAFT: "DISKOPINDAG",
+    Sector.FASHION: "DISKOPINDAG",
+    Sector.BEAUTY: "DISKOPINDAG",
+    Sector.SERVICE: "DISKOPINDAG",
+}
+AGENCY_UNSURE = "belum-tahu"
+
+
+class EssentialsForm(BusinessForm):
+    """Step 1 of the guided registration ("Mulai jualan"): only what submitting for
+    verification needs (umkm.services._check_complete: owner NIK, phone, a guiding agency; the
+    KTP photo is step 2), each term explained. The optional permits sit behind a <details>.
+    The OPD pembina is required here because submitting requires it; "Belum tahu" picks the
+    agency that usually guides the chosen sector."""
+
+    name = forms.CharField(
+        label=_("Nama usaha"),
+        max_length=150,
+        validators=[validators.validate_line],
+        help_text=_("Nama yang dikenal pembeli, misalnya Keripik Tempe Bu Sari."),
+    )
+    sector = forms.ChoiceField(
+        label=_("Apa yang Anda jual?"),
+        choices=[("", _("— pilih jenis usaha —")), *Sector.choices],
+    )
+    owner_nik = forms.CharField(
+        label=_("NIK pemilik"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_(
+            "16 angka di KTP Anda. Disimpan terenkripsi; hanya petugas yang memeriksa "
+            "pendaftaran yang melihatnya utuh."
+        ),
+    )
+    phone = forms.CharField(
+        label=_("Nomor HP usaha (WhatsApp)"),
+        max_length=32,
+        widget=PHONE_WIDGET,
+        help_text=_("Untuk dihubungi pembeli dan petugas."),
+    )
+    address = forms.CharField(
+        label=_("Alamat usaha"),
+        required=False,
+        max_length=255,
+        validators=[validators.validate_line],
+        help_text=_("Jalan, nomor, RT/RW. Ditunjukkan kepada pembeli yang mengambil di toko."),
+    )
+    agency = forms.ChoiceField(
+        label=_("OPD pembina"),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Dinas yang membina usaha Anda; petugasnya yang memeriksa pendaftaran ini. Pilih "
+            "“Belum tahu” bila ragu: kami pilihkan sesuai jenis usaha, petugas dapat "
+            "mengubahnya."
+        ),
+        error_messages={"required": _("Pilih OPD pembina, atau “Belum tahu”.")},
+    )
+    nib = forms.CharField(
+        label=_("NIB"),
+        required=False,
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_(
+            "Nomor Induk Berusaha, 13 angka dari OSS. Belum punya NIB? Bisa diurus gratis di "
+            "oss.go.id atau dibantu kantor kelurahan; tetap bisa daftar di sini tanpa NIB."
+        ),
+    )
+    pirt_number = forms.CharField(
+        label=_("Nomor PIRT"),
+        required=False,
+        max_length=30,
+        help_text=_(
+            "Izin produksi pangan rumahan dari Dinas Kesehatan, untuk makanan dan minuman "
+            "olahan. Boleh kosong."
+        ),
+    )
+    halal_number = forms.CharField(
+        label=_("Nomor sertifikat halal"),
+        required=False,
+        max_length=40,
+        help_text=_("Dari BPJPH, bila ada. Boleh kosong."),
+    )
+    description = None
+    opening_hours = None
+    halal_issued_on = None
+    halal_expires_on = None
+    agency_codes = None
+
+    # Shown behind "Punya izin usaha?" (a <details>): none of them is needed to submit.
+    PERMITS = ("nib", "pirt_number", "halal_number")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = Agency.objects.filter(is_active=True, guides_umkm=True).order_by("short_name")
+        choices = []
+        for agency in agencies:
+            hint = AGENCY_HINTS.get(agency.code)
+            choices.append(
+                (agency.code, f"{agency.short_name}: {hint}" if hint else agency.name)
+            )
+        self._agency_codes = [code for code, _label in choices]
+        choices.append((AGENCY_UNSURE, _("Belum tahu: pilihkan sesuai jenis usaha saya")))
+        self.fields["agency"].choices = choices
+        for name, field in self.fields.items():
+            field.required_mark = field.required or name == "agency"
+
+    def essential_fields(self):
+        return [self[name] for name in self.fields if name not in self.PERMITS]
+
+    def permit_fields(self):
+        return [self[name] for name in self.PERMITS]
+
+    def permits_open(self) -> bool:
+        """The permits' <details> starts open when one of them is filled in or wrong."""
+        return any(self[name].errors or self[name].value() for name in self.PERMITS)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("agency") == AGENCY_UNSURE:
+            wanted = SECTOR_GUIDE.get(data.get("sector"))
+            codes = self._agency_codes
+            data["agency"] = wanted if wanted in codes else (codes[0] if codes else "")
+        return data
+
+    def to_input(self, base: dict | None = None) -> BusinessInput:
+        """The step's fields over `base` (the business's current values, when it exists), so
+        what the step does not ask is kept."""
+        data = dict(base or {})
+        data.update({k: v for k, v in self.cleaned_data.items() if k != "agency"})
+        data["agency_codes"] = [self.cleaned_data["agency"]] if self.cleaned_data["agency"] else []
+        return BusinessInput(**data)
+
+
+class DocumentsForm(forms.Form):
+    """Step 2: the KTP photo (required to submit, unless one is already filed) and the optional
+    permits' documents, in one form."""
+
+    FILE_ATTRS = {"accept": "image/jpeg,image/png,application/pdf"}
+    ktp = forms.FileField(
+        label=_("Foto KTP pemilik"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={**FILE_ATTRS, "capture": "environment"}),
+        help_text=_(
+            "Untuk memastikan pemilik usaha adalah Anda. Hanya petugas yang memeriksa yang dapat "
+            "melihatnya; tidak pernah ditampilkan kepada pembeli."
+        ),
+    )
+    nib = forms.FileField(
+        label=_("Dokumen NIB"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs=FILE_ATTRS),
+        help_text=_("Cetakan atau foto NIB dari OSS, bila ada."),
+    )
+    pirt = forms.FileField(
+        label=_("Izin PIRT"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs=FILE_ATTRS),
+        help_text=_("Foto sertifikat PIRT, bila ada."),
+    )
+    halal = forms.FileField(
+        label=_("Sertifikat halal"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs=FILE_ATTRS),
+        help_text=_("Foto sertifikat halal, bila ada. Pembeli melihat tanda halal di produk Anda."),
+    )
+    KINDS = {
+        "ktp": Document.Kind.KTP,
+        "nib": Document.Kind.NIB,
+        "pirt": Document.Kind.PIRT,
+        "halal": Document.Kind.HALAL,
+    }
+
+    def __init__(self, *args, ktp_filed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ktp_filed = ktp_filed
+        for name, field in self.fields.items():
+            field.required_mark = name == "ktp" and not ktp_filed
+
+    def clean(self):
+        data = super().clean()
+        if not self.ktp_filed and not data.get("ktp") and "ktp" not in self.errors:
+            self.add_error(
+                "ktp",
+                _("Unggah foto KTP pemilik: petugas memerlukannya untuk memverifikasi usaha."),
+            )
+        return data
+
+    def uploads(self) -> list[tuple[str, object]]:
+        """(document kind, file) of the files chosen, keyed by the form's field names."""
+        return [
+            (name, self.cleaned_data[name])
+            for name in self.KINDS
+            if self.cleaned_data.get(name) is not None
+        ]
 
 
 class OnBehalfForm(BusinessForm):

@@ -6,21 +6,26 @@ from django.utils.translation import gettext_lazy as _
 from malpro.notifications.kinds import Kind
 
 BUSINESS_PAGE = "/umkm/%(business_id)s/"
+# The owner's status page: what happens next, and the one tap that opens the shop.
+STATUS_PAGE = "/umkm/%(business_id)s/pengajuan/"
 
 KINDS = [
     Kind(
         "business.verified_for_owner",
         "shop",
         _("%(shop)s terverifikasi"),
-        _("Usaha %(shop)s sudah diverifikasi. Aktifkan di marketplace lalu tambahkan produk."),
-        link=BUSINESS_PAGE,
+        _(
+            "Usaha %(shop)s sudah diverifikasi. Langkah terakhir: buka toko dengan satu ketukan, "
+            "lalu produk Anda tampil di marketplace."
+        ),
+        link=STATUS_PAGE,
     ),
     Kind(
         "business.rejected_for_owner",
         "shop",
         _("Pengajuan %(shop)s ditolak"),
         _("Pengajuan usaha %(shop)s ditolak. Alasan: %(reason)s. Perbaiki lalu ajukan lagi."),
-        link=BUSINESS_PAGE,
+        link=STATUS_PAGE,
     ),
     Kind(
         "business.suspended_for_owner",

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import statistics
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malpro.core import crypto
 from malpro.core.exceptions import NotFound
 from malpro.umkm import access
-from malpro.umkm.models import Business, Claim, Document, Guidance, ImportJob, Status, halal_valid_q
+from malpro.umkm.models import (
+    Business,
+    Claim,
+    Document,
+    Guidance,
+    ImportJob,
+    Status,
+    StatusChange,
+    halal_valid_q,
+)
 
 
 @dataclass
@@ -133,3 +146,85 @@ def import_jobs_recent(*, user, limit: int = 10) -> list[ImportJob]:
     """The user's own latest uploads, for the upload page."""
     mine = access.import_job_visible(user=user).filter(created_by=user)
     return list(mine.select_related("agency")[:limit])
+
+
+# --- the guided registration ("Mulai jualan") and its status page --------------------------------
+ONBOARDING_STATES = (Status.DRAFT, Status.REJECTED)
+
+
+def onboarding_business(*, user) -> Business | None:
+    """The owner's business still being registered (a draft, or rejected to be fixed), the
+    newest first: "Mulai jualan" resumes it instead of starting another."""
+    return businesses_of_owner(user=user).filter(status__in=ONBOARDING_STATES).first()
+
+
+def ktp_filed(*, business: Business) -> bool:
+    return business.documents.filter(kind=Document.Kind.KTP).exists()
+
+
+def onboarding_step(*, business: Business) -> int:
+    """The step of the guided registration to resume at: 2 (documents) until the KTP photo is
+    filed, then 3 (first product, and submitting). Step 1 made the business; a rejected one
+    starts again there, where most of what an officer asks to fix is."""
+    if business.status == Status.REJECTED:
+        return 1
+    if business.consent_at is None and not ktp_filed(business=business):
+        return 2
+    return 3
+
+
+@dataclass
+class WaitEstimate:
+    """How long verification usually takes: from the agencies' recent verifications when there
+    are enough of them (`samples`), else the stated service level (`days_low`-`days_high`
+    working days)."""
+
+    days_low: int = 1
+    days_high: int = 3
+    samples: int = 0
+    median_days: int | None = None
+
+    @property
+    def from_data(self) -> bool:
+        return self.median_days is not None
+
+
+WAIT_MIN_SAMPLES = 5
+WAIT_LOOKBACK_DAYS = 180
+
+
+def verification_wait(*, business: Business) -> WaitEstimate:
+    """The usual time from submission to verification at the agencies guiding `business`,
+    over their last 100 verifications in 180 days (the median, in whole days, at least 1);
+    the stated service level (1-3 working days) when fewer than 5."""
+    agency_ids = list(business.guidance.values_list("agency_id", flat=True))
+    if not agency_ids:
+        return WaitEstimate()
+    since = timezone.now() - dt.timedelta(days=WAIT_LOOKBACK_DAYS)
+    guided = Guidance.objects.filter(agency_id__in=agency_ids).values("business_id")
+    verified = list(
+        StatusChange.objects.filter(
+            to_status=Status.VERIFIED,
+            from_status=Status.SUBMITTED,
+            created_at__gte=since,
+            business_id__in=guided,
+        )
+        .order_by("-created_at")
+        .values_list("business_id", "created_at")[:100]
+    )
+    if len(verified) < WAIT_MIN_SAMPLES:
+        return WaitEstimate(samples=len(verified))
+    submitted: dict[int, list] = {}
+    for business_id, moment in StatusChange.objects.filter(
+        to_status=Status.SUBMITTED, business_id__in={b for b, _m in verified}
+    ).values_list("business_id", "created_at"):
+        submitted.setdefault(business_id, []).append(moment)
+    hours = []
+    for business_id, moment in verified:
+        before = [m for m in submitted.get(business_id, []) if m <= moment]
+        if before:
+            hours.append((moment - max(before)).total_seconds() / 3600)
+    if len(hours) < WAIT_MIN_SAMPLES:
+        return WaitEstimate(samples=len(hours))
+    days = max(1, math.ceil(statistics.median(hours) / 24))
+    return WaitEstimate(samples=len(hours), median_days=days)

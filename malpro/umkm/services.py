@@ -504,6 +504,27 @@ def document_add(*, actor, business: Business, kind: str, upload) -> Document:
     return document
 
 
+@transaction.atomic
+def documents_add(*, actor, business: Business, uploads: list[tuple[str, object]]) -> list:
+    """Several documents at once (the guided registration's step 2: the KTP photo and the
+    optional permits), all or none. `uploads` are (form field, file) pairs, the field named
+    after the document kind (ktp, nib, pirt, halal); an error names its field."""
+    kinds = {"ktp": Document.Kind.KTP, "nib": Document.Kind.NIB, "pirt": Document.Kind.PIRT}
+    kinds["halal"] = Document.Kind.HALAL
+    added = []
+    for name, upload in uploads:
+        try:
+            added.append(
+                document_add(actor=actor, business=business, kind=kinds[name], upload=upload)
+            )
+        except ApplicationError as exc:
+            fields = exc.extra.get("fields") or {}
+            if "file" in fields:
+                raise type(exc)(exc.message, {"fields": {name: fields["file"]}}) from None
+            raise
+    return added
+
+
 # --- claims --------------------------------------------------------------------------------------
 def claim_request(*, user, business_id: int, nik: str, request=None) -> Claim:
     """The owner claims a business registered for them. With the phone on record matching the

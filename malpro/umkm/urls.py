@@ -1,12 +1,17 @@
 from django.urls import path
 
-from malpro.umkm import views
+from malpro.umkm import onboarding, views
 
 app_name = "umkm"
 
 urlpatterns = [
     path("saya/", views.my_businesses, name="mine"),
     path("daftar/", views.register, name="register"),
+    path("mulai/", onboarding.start, name="start"),
+    path("<int:business_id>/mulai/", onboarding.essentials, name="onboarding_business"),
+    path("<int:business_id>/mulai/dokumen/", onboarding.documents, name="onboarding_documents"),
+    path("<int:business_id>/mulai/ajukan/", onboarding.submit, name="onboarding_submit"),
+    path("<int:business_id>/pengajuan/", onboarding.status, name="status"),
     path("klaim/", views.claim, name="claim"),
     path("klaim/tinjau/", views.claims_review, name="claims_review"),
     path("registri/", views.registry, name="registry"),

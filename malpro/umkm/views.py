@@ -19,7 +19,7 @@ from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.exceptions import PermissionDenied as AppPermissionDenied
 from malpro.core.forms import apply_application_error
 from malpro.core.tabular import RowIssue, match_headers, write_issues_csv
-from malpro.core.views import int_param
+from malpro.core.views import int_param, redirect_next
 from malpro.privacy import records as privacy_records
 from malpro.umkm import access, exports, importer, selectors, services
 from malpro.umkm.forms import (
@@ -65,14 +65,30 @@ def _initial_from(business) -> dict:
     }
 
 
+def step_url(business, step: int) -> str:
+    """A step of the guided registration ("Mulai jualan", umkm.onboarding); the third, the
+    first product, is the catalog's page."""
+    if step == 1:
+        return reverse("umkm:onboarding_business", args=[business.pk])
+    if step == 2:
+        return reverse("umkm:onboarding_documents", args=[business.pk])
+    return reverse("catalog:onboarding_product", args=[business.pk])
+
+
 # --- sellers -------------------------------------------------------------------------------------
 @login_required
 def my_businesses(request):
+    businesses = list(selectors.businesses_of_owner(user=request.user))
+    for business in businesses:  # a registration under way resumes where it stopped
+        if business.status in selectors.ONBOARDING_STATES:
+            business.resume_url = step_url(
+                business, selectors.onboarding_step(business=business)
+            )
     return render(
         request,
         "umkm/my_businesses.html",
         {
-            "businesses": selectors.businesses_of_owner(user=request.user),
+            "businesses": businesses,
             "claimable": selectors.business_claimable(user=request.user).exists(),
             "phone_verified": accounts_access.has_verified_phone(user=request.user),
         },
@@ -159,6 +175,7 @@ def detail(request, business_id: int):
             if access.can_upload_document(user=user, business=business, parties=parties)
             else None,
             "agencies": business.agencies.all(),
+            "is_owner": access.OWNER in parties,
         },
     )
 
@@ -210,11 +227,19 @@ def transition(request, business_id: int):
         return _deny(request, exc)
     except ApplicationError as exc:
         messages.error(request, exc.message)
+        return redirect("umkm:detail", business_id=business_id)
+    if business.status == Status.ACTIVE and form.cleaned_data["to"] == Status.ACTIVE:
+        messages.success(
+            request,
+            _("Toko %(name)s sudah buka: produk Anda tampil di marketplace.")
+            % {"name": business.name},
+        )
     else:
         messages.success(
             request, _("Status usaha sekarang: %(s)s.") % {"s": business.get_status_display()}
         )
-    return redirect("umkm:detail", business_id=business_id)
+    # The status page's "Buka toko sekarang" goes on to the open shop.
+    return redirect_next(request, "umkm:detail", business_id=business_id)
 
 
 @login_required

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from malpro.catalog import services
+from malpro.catalog import access, services
 from malpro.catalog.models import Product, ProductChange
 from malpro.catalog.services import ProductInput
 from malpro.catalog.tests.factories import product, shop
@@ -19,10 +19,18 @@ def jpeg(width=2000, height=1500, fmt="JPEG") -> SimpleUploadedFile:
 
 
 @pytest.mark.django_db
-def test_only_an_active_business_lists_products(seller):
+def test_products_prepared_before_the_shop_opens_show_once_it_is_active(seller):
+    """The guided registration's first product is made while the business is a draft; buyers
+    see it only once the shop is open. A suspended business adds none."""
     verified = make_business(owner=seller, status="verified")
+    prepared = product(verified, "Keripik")
+    assert not access.products_public().filter(pk=prepared.pk).exists()
+    verified.status = "active"
+    verified.save(update_fields=["status"])
+    assert access.products_public().filter(pk=prepared.pk).exists()
+    suspended = make_business(owner=seller, status="suspended")
     with pytest.raises(Conflict):
-        product(verified, "Keripik")
+        product(suspended, "Keripik")
 
 
 @pytest.mark.django_db

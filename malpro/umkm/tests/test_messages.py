@@ -26,7 +26,7 @@ def test_the_owner_is_told_of_verification_and_suspension_with_the_reason(seller
     move(seller, business, "submitted")
     move(officer, business, "verified")
     verified = Notification.objects.get(user=seller, kind="business.verified_for_owner")
-    assert business.name in verified.title and verified.link == f"/umkm/{business.pk}/"
+    assert business.name in verified.title and verified.link == f"/umkm/{business.pk}/pengajuan/"
     move(seller, business, "active")
     move(officer, business, "suspended", reason="Izin PIRT kedaluwarsa")
     suspended = Notification.objects.get(user=seller, kind="business.suspended_for_owner")

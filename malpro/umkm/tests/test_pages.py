@@ -195,7 +195,7 @@ def test_register_page_shows_field_errors(web, buyer):
         },
     )
     page = response.content.decode()
-    assert "NIK harus 16 digit" in page and "rupiah bulat" in page
+    assert "NIK harus 16 digit" in page and "tidak terbaca" in page
     assert not Business.objects.exists()
 
 
