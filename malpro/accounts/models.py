@@ -100,10 +100,15 @@ class User(AbstractBaseUser, PermissionsMixin, HashedModel):
     # verified by an officer or operator who saw the KTP. A business they own carries it.
     # Encrypted at rest; lookups and the uniqueness below go through the keyed hash.
     nik = EncryptedCharField(_("NIK"), max_length=16, blank=True)
-    nik_hash = LookupHashField(source="nik", kind="nik", db_index=True)
+    nik_hash = LookupHashField(source="nik", kind="nik", db_index=True, verbose_name=_("sidik NIK"))
     nik_verified_at = models.DateTimeField(_("NIK diperiksa dengan KTP"), null=True, blank=True)
     nik_verified_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("NIK diverifikasi oleh"),
     )
     # Moved to a new number by a recovery at the desk: where money goes is held for a few days.
     recovered_at = models.DateTimeField(_("dipulihkan petugas"), null=True, blank=True)
@@ -299,17 +304,24 @@ class RoleAssignment(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=12)
-    name = models.CharField(max_length=120, blank=True)
-    session = models.ForeignKey(
-        "LoginSession", null=True, blank=True, on_delete=models.CASCADE, related_name="tokens"
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("pengguna")
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("sidik kunci"))
+    prefix = models.CharField(max_length=12, verbose_name=_("awalan"))
+    name = models.CharField(max_length=120, blank=True, verbose_name=_("nama"))
+    session = models.ForeignKey(
+        "LoginSession",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tokens",
+        verbose_name=_("sesi"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("dibuat"))
+    expires_at = models.DateTimeField(verbose_name=_("berlaku sampai"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("terakhir dipakai"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("dicabut"))
 
     class Meta:
         verbose_name = _("token API")

@@ -25,7 +25,7 @@ class Employee(HashedModel):
 
     # NIP and birth date encrypted at rest; the roster's uniqueness is the NIP's keyed hash.
     nip = EncryptedCharField(_("NIP"), max_length=18)
-    nip_hash = LookupHashField(source="nip", kind="nip", unique=True)
+    nip_hash = LookupHashField(source="nip", kind="nip", unique=True, verbose_name=_("sidik NIP"))
     name = models.CharField(_("nama"), max_length=120)
     agency = models.ForeignKey(
         "accounts.Agency", verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="employees"
@@ -45,9 +45,10 @@ class Employee(HashedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="asn_employee",
+        verbose_name=_("akun"),
     )
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("diklaim"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("diperbarui"))
 
     class Meta:
         ordering = ["agency__short_name", "name"]
@@ -128,6 +129,8 @@ class Exemption(models.Model):
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("pengecualian kewajiban")
+        verbose_name_plural = _("pengecualian kewajiban")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gte=models.F("start")), name="asn_exemption_dates"
@@ -168,9 +171,14 @@ class Policy(models.Model):
     )
     secondment_exempt = models.BooleanField(_("tugas belajar dibebaskan"), default=True)
     new_hire_pro_rata = models.BooleanField(_("pegawai baru proporsional"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("dibuat"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
     )
 
     class Meta:
@@ -203,6 +211,8 @@ class PolicyAmount(models.Model):
     amount = models.BigIntegerField()
 
     class Meta:
+        verbose_name = _("nominal kewajiban")
+        verbose_name_plural = _("nominal kewajiban")
         constraints = [
             models.UniqueConstraint(
                 fields=["policy", "basis", "value"], name="asn_policy_amount_unique"
@@ -213,15 +223,24 @@ class PolicyAmount(models.Model):
 class Period(models.Model):
     """A month of the programme. Closing it freezes its figures (Standing rows)."""
 
-    year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="periods")
-    closed_at = models.DateTimeField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(verbose_name=_("tahun"))
+    month = models.PositiveSmallIntegerField(verbose_name=_("bulan"))
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="periods", verbose_name=_("kebijakan")
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ditutup"))
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ditutup oleh"),
     )
 
     class Meta:
+        verbose_name = _("periode")
+        verbose_name_plural = _("periode")
         ordering = ["-year", "-month"]
         constraints = [models.UniqueConstraint(fields=["year", "month"], name="asn_period_unique")]
 
@@ -242,6 +261,8 @@ class Standing(models.Model):
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("capaian bulanan ASN")
+        verbose_name_plural = _("capaian bulanan ASN")
         constraints = [
             models.UniqueConstraint(fields=["employee", "period"], name="asn_standing_unique")
         ]
@@ -317,6 +338,8 @@ class BundleItem(models.Model):
     quantity = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
+        verbose_name = _("isi paket")
+        verbose_name_plural = _("isi paket")
         ordering = ["id"]
 
 
@@ -334,28 +357,57 @@ class IntegrityFlag(models.Model):
         CLEARED = "cleared", _("Wajar")
         CONFIRMED = "confirmed", _("Terbukti")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    key = models.CharField(max_length=150, unique=True)  # the same finding is raised once
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("jenis"))
+    key = models.CharField(
+        max_length=150, unique=True, verbose_name=_("kunci")
+    )  # the same finding is raised once
     period = models.ForeignKey(
-        Period, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Period,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("periode"),
     )
     employee = models.ForeignKey(
-        Employee, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+        Employee,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="flags",
+        verbose_name=_("ASN"),
     )
     business = models.ForeignKey(
-        "umkm.Business", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "umkm.Business",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("UMKM"),
     )
     agency = models.ForeignKey(
-        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("OPD"),
     )
-    evidence = models.JSONField(default=dict)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
-    note = models.CharField(max_length=500, blank=True)
+    evidence = models.JSONField(default=dict, verbose_name=_("bukti"))
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.OPEN, verbose_name=_("status")
+    )
+    note = models.CharField(max_length=500, blank=True, verbose_name=_("catatan pemeriksaan"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("diperiksa oleh"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("diperiksa"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("dibuat"))
 
     class Meta:
         verbose_name = _("tanda integritas")

@@ -337,6 +337,8 @@ class EntryItem(models.Model):
     total = models.BigIntegerField()
 
     class Meta:
+        verbose_name = _("rincian catatan")
+        verbose_name_plural = _("rincian catatan")
         ordering = ["id"]
 
 
@@ -358,6 +360,8 @@ class Revision(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("riwayat perubahan catatan")
+        verbose_name_plural = _("riwayat perubahan catatan")
         ordering = ["-changed_at", "-id"]
 
 
@@ -377,6 +381,8 @@ class DebtPayment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("pembayaran utang")
+        verbose_name_plural = _("pembayaran utang")
         ordering = ["paid_on", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="books_payment_positive"),
@@ -416,6 +422,8 @@ class StockMove(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("mutasi stok")
+        verbose_name_plural = _("mutasi stok")
         ordering = ["-created_at", "-id"]
 
 
@@ -431,4 +439,6 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("pengingat")
+        verbose_name_plural = _("pengingat")
         ordering = ["-sent_at", "-id"]

@@ -15,7 +15,7 @@ class Category(models.Model):
     """A node of the marketplace's category tree (edited by the city admin)."""
 
     name = models.CharField(_("nama"), max_length=80)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(_("alamat singkat (slug)"), max_length=80, unique=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("induk"),
@@ -37,7 +37,7 @@ class Category(models.Model):
 
 
 class Unit(models.TextChoices):
-    PCS = "pcs", _("pcs")
+    PCS = "pcs", _("buah")
     PACK = "pack", _("pak")
     BOX = "box", _("kotak")
     BOTTLE = "botol", _("botol")
@@ -139,6 +139,8 @@ class Variant(models.Model):
     is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
+        verbose_name = _("varian")
+        verbose_name_plural = _("varian")
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["product", "name"], name="catalog_variant_name_unique"),
@@ -160,6 +162,8 @@ class Photo(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("foto produk")
+        verbose_name_plural = _("foto produk")
         ordering = ["position", "id"]
 
 
@@ -185,6 +189,8 @@ class ProductChange(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("perubahan produk")
+        verbose_name_plural = _("perubahan produk")
         ordering = ["-created_at", "-id"]
 
     def shown(self, value: str) -> str:
@@ -249,6 +255,8 @@ class SearchDoc(models.Model):
     body_stem = models.TextField(default="")
 
     class Meta:
+        verbose_name = _("dokumen pencarian")
+        verbose_name_plural = _("dokumen pencarian")
         indexes = [
             models.Index(fields=["category_id"]),
             models.Index(fields=["category_root_id"]),
@@ -265,6 +273,10 @@ class SearchTerm(models.Model):
 
     term = models.CharField(max_length=64, unique=True)
 
+    class Meta:
+        verbose_name = _("kata pencarian")
+        verbose_name_plural = _("kata pencarian")
+
 
 class SearchTermKey(models.Model):
     """One-deletion keys of the vocabulary (SQLite's way to find words one typo away;
@@ -274,6 +286,8 @@ class SearchTermKey(models.Model):
     term = models.ForeignKey(SearchTerm, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("kunci kata pencarian")
+        verbose_name_plural = _("kunci kata pencarian")
         constraints = [
             models.UniqueConstraint(fields=["key", "term"], name="catalog_termkey_unique")
         ]

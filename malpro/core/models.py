@@ -10,15 +10,20 @@ class AuditEvent(models.Model):
     """An append-only record of something an official may later ask about: who did what, to
     which object, when, from where. Written by services through core.audit.record()."""
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("waktu"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("pelaku"),
     )
-    action = models.CharField(max_length=64, db_index=True)
-    target_type = models.CharField(max_length=64, blank=True)
-    target_id = models.CharField(max_length=64, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=64, db_index=True, verbose_name=_("tindakan"))
+    target_type = models.CharField(max_length=64, blank=True, verbose_name=_("jenis sasaran"))
+    target_id = models.CharField(max_length=64, blank=True, verbose_name=_("ID sasaran"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    ip = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("alamat IP"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -35,15 +40,28 @@ class Event(models.Model):
     business verified): written in the transaction of the change, never changed afterwards.
     Other apps react to it after the commit through their consumers (core.events)."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(max_length=64, db_index=True)  # "<machine>.<what>": order.completed
-    subject_type = models.CharField(max_length=64)  # app_label.model: orders.order
-    subject_id = models.CharField(max_length=40)  # str(pk): integer or UUID
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, verbose_name=_("UID"))
+    kind = models.CharField(
+        max_length=64, db_index=True, verbose_name=_("jenis peristiwa")
+    )  # "<machine>.<what>": order.completed
+    subject_type = models.CharField(
+        max_length=64, verbose_name=_("jenis subjek")
+    )  # app_label.model: orders.order
+    subject_id = models.CharField(
+        max_length=40, verbose_name=_("ID subjek")
+    )  # str(pk): integer or UUID
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("pelaku"),
     )
-    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
-    payload = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("waktu kejadian")
+    )
+    payload = models.JSONField(default=dict, blank=True, verbose_name=_("isi"))
 
     class Meta:
         ordering = ["occurred_at", "id"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class SellerFigures(models.Model):
@@ -46,6 +47,8 @@ class SellerDay(SellerFigures):
     business = models.ForeignKey("umkm.Business", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("rekap harian penjual")
+        verbose_name_plural = _("rekap harian penjual")
         constraints = [
             models.UniqueConstraint(fields=["day", "business"], name="dashboard_sellerday_unique"),
             models.CheckConstraint(
@@ -65,6 +68,8 @@ class SellerMonth(SellerFigures):
     business = models.ForeignKey("umkm.Business", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("rekap bulanan penjual")
+        verbose_name_plural = _("rekap bulanan penjual")
         constraints = [
             models.UniqueConstraint(
                 fields=["month", "business"], name="dashboard_sellermonth_unique"
@@ -84,6 +89,8 @@ class CategoryDay(models.Model):
     quantity = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("rekap harian kategori")
+        verbose_name_plural = _("rekap harian kategori")
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "business", "category_id"],
@@ -103,6 +110,8 @@ class BuyerMonth(models.Model):
     orders = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("rekap bulanan pembeli")
+        verbose_name_plural = _("rekap bulanan pembeli")
         constraints = [
             models.UniqueConstraint(
                 fields=["month", "business", "buyer_id"], name="dashboard_buyermonth_unique"

@@ -78,6 +78,8 @@ class JournalLine(models.Model):
     amount = models.BigIntegerField()  # debit > 0, credit < 0
 
     class Meta:
+        verbose_name = _("baris jurnal")
+        verbose_name_plural = _("baris jurnal")
         ordering = ["id"]
         indexes = [models.Index(fields=["account"])]
 

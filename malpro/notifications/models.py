@@ -29,6 +29,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
@@ -94,6 +96,8 @@ class Message(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = _("pesan keluar")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
@@ -122,6 +126,8 @@ class MessageAttempt(models.Model):
     duration_ms = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("percobaan kirim pesan")
+        verbose_name_plural = _("percobaan kirim pesan")
         ordering = ["at", "id"]
 
 
@@ -137,4 +143,6 @@ class Preference(models.Model):
     email = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("pengaturan pemberitahuan")
+        verbose_name_plural = _("pengaturan pemberitahuan")
         constraints = [models.UniqueConstraint(fields=["user", "category"], name="preference_once")]

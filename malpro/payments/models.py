@@ -74,6 +74,8 @@ class Notification(models.Model):
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("notifikasi pembayaran")
+        verbose_name_plural = _("notifikasi pembayaran")
         ordering = ["-received_at", "-id"]
 
 
@@ -90,6 +92,10 @@ class MerchantQRIS(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = _("QRIS toko")
+        verbose_name_plural = _("QRIS toko")
+
 
 class BankAccount(models.Model):
     """Where a seller's payouts go."""
@@ -101,6 +107,10 @@ class BankAccount(models.Model):
     account_number = EncryptedCharField(_("nomor rekening"), max_length=30)
     account_name = models.CharField(_("nama pemilik rekening"), max_length=100)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rekening bank")
+        verbose_name_plural = _("rekening bank")
 
 
 class PayoutBatch(models.Model):
@@ -124,8 +134,8 @@ class PayoutBatch(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("batch pencairan")
-        verbose_name_plural = _("batch pencairan")
+        verbose_name = _("pencairan dana")
+        verbose_name_plural = _("pencairan dana")
         ordering = ["-created_at"]
 
 
@@ -138,6 +148,8 @@ class PayoutLine(models.Model):
     account_name = models.CharField(max_length=100)
 
     class Meta:
+        verbose_name = _("rincian pencairan")
+        verbose_name_plural = _("rincian pencairan")
         constraints = [
             models.UniqueConstraint(fields=["batch", "business"], name="payments_line_once"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payments_line_positive"),
@@ -155,4 +167,6 @@ class Reconciliation(models.Model):
     mismatches = models.JSONField(default=list)
 
     class Meta:
+        verbose_name = _("rekonsiliasi")
+        verbose_name_plural = _("rekonsiliasi")
         ordering = ["-created_at"]

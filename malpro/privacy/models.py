@@ -96,11 +96,14 @@ class Consent(models.Model):
     """A person accepted one version of the privacy notice."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="privacy_consents"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="privacy_consents",
+        verbose_name=_("pengguna"),
     )
     notice_version = models.CharField(_("versi pemberitahuan"), max_length=20)
     accepted_at = models.DateTimeField(_("disetujui pada"), default=timezone.now)
-    where = models.CharField(max_length=200, blank=True)
+    where = models.CharField(max_length=200, blank=True, verbose_name=_("tempat persetujuan"))
 
     class Meta:
         verbose_name = _("persetujuan privasi")
@@ -118,15 +121,25 @@ class ErasureRequest(models.Model):
         REJECTED = "rejected", _("Ditolak")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasure_requests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="erasure_requests",
+        verbose_name=_("pengguna"),
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING, verbose_name=_("status")
+    )
     note = models.CharField(_("catatan pemohon"), max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("diajukan"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("diputuskan"))
     reason = models.CharField(_("alasan keputusan"), max_length=500, blank=True)
 
     class Meta:

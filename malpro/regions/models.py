@@ -23,7 +23,9 @@ class Province(models.Model):
 
 class Regency(models.Model):
     code = models.CharField(_("kode"), max_length=5, primary_key=True)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="regencies")
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="regencies", verbose_name=_("provinsi")
+    )
     name = models.CharField(_("nama"), max_length=100)
 
     class Meta:
@@ -39,7 +41,12 @@ class District(models.Model):
     """Kecamatan."""
 
     code = models.CharField(_("kode"), max_length=8, primary_key=True)
-    regency = models.ForeignKey(Regency, on_delete=models.PROTECT, related_name="districts")
+    regency = models.ForeignKey(
+        Regency,
+        on_delete=models.PROTECT,
+        related_name="districts",
+        verbose_name=_("kabupaten/kota"),
+    )
     name = models.CharField(_("nama"), max_length=100)
 
     class Meta:
@@ -55,7 +62,9 @@ class Village(models.Model):
     """Kelurahan (urban, code 1xxx) or desa (rural, code 2xxx)."""
 
     code = models.CharField(_("kode"), max_length=13, primary_key=True)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="villages")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="villages", verbose_name=_("kecamatan")
+    )
     name = models.CharField(_("nama"), max_length=100, db_index=True)
 
     class Meta:

@@ -329,6 +329,8 @@ class ImportJob(models.Model):
     row_count = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("impor data UMKM")
+        verbose_name_plural = _("impor data UMKM")
         ordering = ["-created_at"]
 
 
@@ -350,6 +352,8 @@ class ImportRows(models.Model):
     data = EncryptedRowsField()
 
     class Meta:
+        verbose_name = _("baris impor")
+        verbose_name_plural = _("baris impor")
         ordering = ["job", "index"]
         constraints = [
             models.UniqueConstraint(fields=["job", "index"], name="umkm_importrows_job_index")
