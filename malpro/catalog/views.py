@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from malpro.catalog import access, importer, selectors, services
+from malpro.catalog import access, importer, selectors, services, text
 from malpro.catalog.forms import (
     HideForm,
     NewProductForm,
@@ -19,6 +19,7 @@ from malpro.catalog.forms import (
 )
 from malpro.catalog.models import ProductStatus
 from malpro.catalog.search.engine import SearchParams, search
+from malpro.catalog.search.suggest import suggest
 from malpro.core import hooks
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
@@ -107,8 +108,28 @@ def search_page(request):
             ("best_selling", _("Terlaris")),
         ],
     }
+    # Never an empty dead end: a misspelling gets the catalog's spelling, and a search that
+    # found nothing offers categories and popular products.
+    if result.total == 0:
+        context["suggestions"] = suggest(
+            params, search=search, popular=lambda: selectors.featured(limit=6)
+        )
+        spelled = context["suggestions"].query
+    else:
+        spelled = _respelled(params.q, result.corrections)
+    if spelled:
+        again = query.copy()
+        again["q"] = spelled
+        context["did_you_mean"] = {"q": spelled, "query": again.urlencode()}
     template = "catalog/partials/results.html" if request.htmx else "catalog/search.html"
     return render(request, template, context)
+
+
+def _respelled(q: str, corrections: dict[str, list[str]]) -> str:
+    """The query with each word the engine corrected spelled as the catalog spells it."""
+    if not corrections:
+        return ""
+    return " ".join((corrections.get(word) or [word])[0] for word in text.words(q))
 
 
 def product_page(request, product_id: int, slug: str = ""):

@@ -78,9 +78,9 @@ def test_cod_order_from_basket_to_inbox_to_review(
     expect(total).to_contain_text("Total (3 barang)")
     expect(total).to_contain_text("Rp67.500")
     fits_phone(page)
-    page.get_by_role("link", name="Lanjut ke checkout").click()
+    page.get_by_role("link", name="Lanjut: alamat dan pembayaran").click()
 
-    expect(page.locator("h1")).to_have_text("Checkout")
+    expect(page.locator("h1")).to_have_text("Selesaikan pesanan")
     expect(page.get_by_label("Nama penerima")).to_have_value("Citra Pembeli")
     expect(page.get_by_label("Nomor HP penerima")).to_have_value("0812-3450-0001")
     fill_address(page)
@@ -211,7 +211,7 @@ def test_a_basket_that_outgrew_the_stock_is_refused_clearly_and_nothing_is_overs
     # The basket says so, and the checkout refuses the 4 with the numbers.
     open_menu(late, "Keranjang")
     expect(late.get_by_role("alert")).to_have_text("Stok Sambal Bawang Bu Sari tinggal 3.")
-    late.get_by_role("link", name="Lanjut ke checkout").click()
+    late.get_by_role("link", name="Lanjut: alamat dan pembayaran").click()
     fill_address(late, "Ketawanggede")
     late.get_by_role("button", name="Pesan sekarang").click()
     expect(
@@ -226,7 +226,7 @@ def test_a_basket_that_outgrew_the_stock_is_refused_clearly_and_nothing_is_overs
     late.get_by_label("Jumlah Sambal Bawang Bu Sari").dispatch_event("change")
     expect(late.locator(".total-bar")).to_contain_text("Rp75.000")
     expect(late.get_by_role("alert")).to_have_count(0)
-    late.get_by_role("link", name="Lanjut ke checkout").click()
+    late.get_by_role("link", name="Lanjut: alamat dan pembayaran").click()
     fill_address(late, "Ketawanggede")
     late.get_by_label("Ambil di toko").check()
     late.get_by_role("button", name="Pesan sekarang").click()
@@ -238,5 +238,5 @@ def test_a_basket_that_outgrew_the_stock_is_refused_clearly_and_nothing_is_overs
     # Sold out: the product page says so and offers no basket button that works.
     find_and_open(late, "sambal bawang", "Sambal Bawang Bu Sari")
     expect(late.locator(".badge", has_text="Stok habis")).to_be_visible()
-    expect(late.get_by_role("button", name="Tambah ke keranjang")).to_be_disabled()
+    expect(late.get_by_role("button", name="Stok habis")).to_be_disabled()
     assert late.js_errors == []

@@ -58,7 +58,7 @@ def test_qris_checkout_paid_through_the_simulator_reaches_the_sellers(
     buy(page, "sambal bawang", "Sambal Bawang Bu Sari", 2)
     buy(page, "kopi dampit", "Kopi Dampit Bubuk 200 g", 1)
     expect(page.locator(".total-bar")).to_contain_text("Rp82.000")
-    page.get_by_role("link", name="Lanjut ke checkout").click()
+    page.get_by_role("link", name="Lanjut: alamat dan pembayaran").click()
 
     page.get_by_label("Kelurahan").select_option(label="Sumbersari")
     page.get_by_label("Alamat (jalan, nomor, RT/RW, patokan)").fill("Jl. Sumbersari Gg. 2 No. 5")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from malpro.accounts import access as accounts
 from malpro.core.access import signed_in
 from malpro.core.exceptions import NotFound
-from malpro.orders.models import Checkout, Order, OrderStatus, Review
+from malpro.orders.models import Checkout, Order, OrderStatus, Review, SavedAddress
 
 BUYER, SELLER, ADMIN = "buyer", "seller", "admin"
 PARTY_LABELS = {
@@ -150,6 +150,27 @@ def can_manage_delivery(*, user, business) -> bool:
     return signed_in(user) and business.owner_id == user.pk
 
 
+# --- saved addresses ------------------------------------------------------------------------------
+def can_manage_addresses(*, user) -> bool:
+    """Anyone signed in keeps their own delivery addresses."""
+    return signed_in(user)
+
+
+def address_visible(*, user) -> QuerySet[SavedAddress]:
+    """A person's own saved addresses, the default first; nobody sees another's."""
+    if not signed_in(user):
+        return SavedAddress.objects.none()
+    return SavedAddress.objects.filter(user=user).select_related("village__district")
+
+
+def address_get_for_owner(*, user, address_id: int) -> SavedAddress:
+    """One of the user's own saved addresses; 404 for anyone else's."""
+    address = address_visible(user=user).filter(pk=address_id).first()
+    if address is None:
+        raise NotFound(_("Alamat tidak ditemukan."))
+    return address
+
+
 # Rows of docs/permissions.md: (role, action, scope).
 PERMISSIONS = [
     ("anonymous", "cart: fill and view (joins the user's cart at login)", "own session's cart"),
@@ -157,6 +178,11 @@ PERMISSIONS = [
     ("buyer", "cart, checkout (idempotent), own orders list and detail", "own cart and orders"),
     ("buyer", "order: cancel before the seller accepts; confirm receipt", "own orders"),
     ("buyer", "review: once per product of a completed order", "own completed orders"),
+    (
+        "buyer",
+        "saved addresses: list, add, edit, delete, make default; checkout prefills the default",
+        "own addresses",
+    ),
     ("asn", "orders as a buyer (staples bundle included)", "own cart and orders"),
     ("seller", "order inbox, order detail with the buyer's contact", "own shops' orders"),
     ("seller", "order: accept/reject/ready/deliver (COD with the cash)", "own shops' orders"),
@@ -212,6 +238,48 @@ def _api_move(objects) -> str:
     return f"/api/v1/orders/{objects['order'].pk}/transition"
 
 
+def _address(objects) -> dict:
+    """A saved address of `buyer`."""
+    from malpro.orders.services import SavedAddressInput, address_save
+
+    address = address_save(
+        user=objects["buyer"],
+        data=SavedAddressInput(
+            label="Rumah",
+            recipient="Citra",
+            phone="081234500001",
+            village_code="35.73.05.1003",
+            street="Jl. Sumbersari 5",
+        ),
+    )
+    return {"address": address}
+
+
+def _address_url(suffix: str):
+    return lambda objects: f"/alamat/{objects['address'].pk}/{suffix}/"
+
+
+def _address_cases() -> list[dict]:
+    address = {"make": _address}
+    edit, delete, default = _address_url("ubah"), _address_url("hapus"), _address_url("utama")
+    return [
+        {"role": None, "method": "get", "url": "/alamat/", "expect": 302},
+        {"role": None, "method": "get", "url": "/alamat/tambah/", "expect": 302},
+        {"role": "buyer", "method": "get", "url": "/alamat/", "expect": 200},
+        {"role": "buyer", "method": "get", "url": "/alamat/tambah/", "expect": 200},
+        {"role": "asn_user", "method": "get", "url": "/alamat/", "expect": 200},
+        {"role": "buyer", "method": "get", "url": edit, "expect": 200, **address},
+        {"role": "other_buyer", "method": "get", "url": edit, "expect": 404, **address},
+        {"role": "city_admin", "method": "get", "url": edit, "expect": 404, **address},
+        {"role": "other_buyer", "method": "post", "url": edit, "expect": 404, **address},
+        {"role": "other_buyer", "method": "post", "url": delete, "expect": 404, **address},
+        {"role": "other_buyer", "method": "post", "url": default, "expect": 404, **address},
+        {"role": "buyer", "method": "post", "url": default, "expect": 302, **address},
+        {"role": "buyer", "method": "post", "url": delete, "expect": 302, **address},
+        {"role": None, "method": "post", "url": delete, "expect": 302, **address},
+    ]
+
+
 def _cases() -> list[dict]:
     order = {"make": _order}
     accept = {"to": "accepted"}
@@ -251,7 +319,7 @@ def _cases() -> list[dict]:
         ("operator", 404),
     ):
         cases.append({"role": role, "method": "get", "url": _detail, "expect": expect, **order})
-    return cases
+    return cases + _address_cases()
 
 
 ACCESS_CASES = _cases()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from malpro.catalog.models import Product
 from malpro.orders import services
-from malpro.orders.models import Order
+from malpro.orders.models import Order, SavedAddress
 from malpro.umkm.models import Business, Status
 
 FEES = {"35.73.01": 6000, "35.73.02": 8000, "35.73.03": 9000, "35.73.04": 9000, "35.73.05": 7000}
@@ -33,7 +33,33 @@ ORDERS = [
 ]
 
 
+# The demo buyer's and ASN's saved default address (the checkout prefills it).
+ADDRESSES = {
+    "buyer": ("Rumah", "35.73.05.1003", "Jl. Sumbersari Gg. 2 No. 5, pagar hijau"),
+    "asn": ("Kantor", "35.73.02.1001", "Jl. Tugu No. 1, Balai Kota, lantai 2"),
+}
+
+
+def seed_addresses(ctx) -> None:
+    for who, (label, village, street) in ADDRESSES.items():
+        user = ctx.users[who]
+        if SavedAddress.objects.filter(user=user).exists():
+            continue
+        services.address_save(
+            user=user,
+            data=services.SavedAddressInput(
+                label=label,
+                recipient=user.name,
+                phone=user.phone,
+                village_code=village,
+                street=street,
+                is_default=True,
+            ),
+        )
+
+
 def seed(ctx) -> None:
+    seed_addresses(ctx)
     for business in Business.objects.filter(status=Status.ACTIVE).select_related("owner"):
         services.delivery_update(
             actor=business.owner,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from malpro.catalog.models import Unit
+from malpro.core.crypto import EncryptedCharField
 
 
 class Cart(models.Model):
@@ -162,10 +163,13 @@ class Order(models.Model):
     items_total = models.BigIntegerField()
     delivery_fee = models.BigIntegerField(default=0)
     total = models.BigIntegerField()
-    # Delivery address, snapshotted.
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
-    district_code = models.CharField(max_length=8, db_index=True)
-    street = models.CharField(max_length=255)
+    # Delivery address, snapshotted (empty when every seller of the checkout hands over at the
+    # shop: no address is asked then).
+    village = models.ForeignKey(
+        "regions.Village", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    district_code = models.CharField(max_length=8, blank=True, db_index=True)
+    street = models.CharField(max_length=255, blank=True)
     contact_name = models.CharField(max_length=120)
     contact_phone = models.CharField(max_length=16)
     note = models.CharField(max_length=300, blank=True)
@@ -272,3 +276,40 @@ class Review(models.Model):
                 condition=Q(rating__gte=1, rating__lte=5), name="orders_review_rating_1_5"
             ),
         ]
+
+
+class SavedAddress(models.Model):
+    """A buyer's kept delivery address ("Rumah", "Kantor"); the checkout prefills the default.
+    An order copies it (Order's address fields), so editing or deleting one never changes a
+    past order. The phone is personal data: stored encrypted, like the books' contacts."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_addresses"
+    )
+    label = models.CharField(_("nama alamat"), max_length=40)
+    recipient = models.CharField(_("nama penerima"), max_length=120)
+    phone = EncryptedCharField(_("nomor HP penerima"), max_length=16)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    street = models.CharField(_("alamat (jalan, nomor, RT/RW, patokan)"), max_length=255)
+    is_default = models.BooleanField(_("alamat utama"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("alamat tersimpan")
+        verbose_name_plural = _("alamat tersimpan")
+        ordering = ["-is_default", "label", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(is_default=True),
+                name="orders_savedaddress_one_default",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def district_code(self) -> str:
+        return self.village.district_id

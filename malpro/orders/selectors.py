@@ -1,3 +1,4 @@
+import json
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -5,11 +6,13 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from malpro.core import hooks
 from malpro.core.money import format_rupiah
 from malpro.orders import access, services, workflow
 from malpro.orders.models import (
     Cart,
     CartItem,
+    Checkout,
     DeliveryFee,
     DeliveryMethod,
     Order,
@@ -77,6 +80,16 @@ def cart_view(cart: Cart | None) -> CartView:
     )
 
 
+def checkout_view(cart: Cart | None) -> CartView:
+    """The cart as the checkout shows it: each seller's group also knows its delivery fee per
+    kecamatan (`group.fees`)."""
+    view = cart_view(cart)
+    for group in view.groups:
+        group.fees = delivery_fees(group.business)
+        group.fees_json = json.dumps(group.fees, sort_keys=True)
+    return view
+
+
 def _orders(qs: QuerySet[Order]) -> QuerySet[Order]:
     return qs.select_related("business", "village__district", "buyer").prefetch_related("lines")
 
@@ -84,6 +97,28 @@ def _orders(qs: QuerySet[Order]) -> QuerySet[Order]:
 def orders_of_buyer(*, user, status: str = "") -> QuerySet[Order]:
     qs = _orders(access.orders_bought(user=user))
     return qs.filter(status=status) if status else qs
+
+
+def payment_state(order: Order, *, with_expiry: bool = True) -> dict:
+    """For the buyer's pages: where to pay an unpaid cashless order ("Bayar sekarang": the
+    page the payments app registered for checkouts), and whether its time ran out (cancelled
+    by the system, never paid)."""
+    cashless = order.payment_method != PaymentMethod.COD
+    state = {"pay_url": None, "pay_expired": False}
+    if cashless and order.status == OrderStatus.PENDING_PAYMENT:
+        for hook in hooks.items("orders.after_checkout"):
+            # The hook reads the checkout's id and payment method: no need to load it.
+            url = hook(Checkout(pk=order.checkout_id, payment_method=order.payment_method))
+            if url:
+                state["pay_url"] = url
+                break
+    elif (
+        with_expiry and cashless and order.status == OrderStatus.CANCELLED and order.paid_at is None
+    ):
+        # Only the system cancels an unpaid cashless order by itself: when its time ran out.
+        last = order.events.order_by("-created_at", "-id").first() if order.pk else None
+        state["pay_expired"] = last is not None and last.actor_id is None
+    return state
 
 
 def orders_of_seller(*, user, tab: str = "", status: str = "") -> QuerySet[Order]:
@@ -122,6 +157,51 @@ def checkout_order_rows(checkout) -> list[dict]:
     return list(
         checkout.orders.order_by("id").values("id", "number", "business_id", "status", "total")
     )
+
+
+@dataclass
+class CheckoutTotals:
+    """What the checkout page says the buyer will pay, for the deliveries chosen so far."""
+
+    items: int
+    shipping: int
+    total: int
+    delivery: bool  # some seller brings the goods
+    unknown: bool  # ... but where to is not known yet (no address): shipping not counted
+    fees: dict  # business id -> the fee, or None when that seller does not deliver there
+
+
+def checkout_totals(*, groups, methods: dict[int, str], district_code: str) -> CheckoutTotals:
+    """Items, shipping and total for the delivery chosen per seller (`methods`) to the
+    kecamatan `district_code` ("" while no address is chosen). Each group of `checkout_view`
+    also gets `fee_state` ("known", "none": not delivered there, "": not asked) and `fee`."""
+    items = shipping = 0
+    delivery = unknown = False
+    fees: dict = {}
+    for group in groups:
+        items += group.total
+        group.fee_state, group.fee = "", None
+        if methods.get(group.business.pk) != DeliveryMethod.DELIVERY:
+            continue
+        delivery = True
+        if not district_code:
+            unknown = True
+            continue
+        fee = group.fees.get(district_code)
+        fees[group.business.pk] = fee
+        group.fee = fee
+        if fee is None:
+            unknown = True
+            group.fee_state = "none"
+        else:
+            group.fee_state = "known"
+            shipping += fee
+    return CheckoutTotals(items, shipping, items + shipping, delivery, unknown, fees)
+
+
+def addresses_of(*, user) -> list:
+    """A person's saved addresses, the default first."""
+    return list(access.address_visible(user=user))
 
 
 def delivery_fees(business) -> dict[str, int]:

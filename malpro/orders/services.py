@@ -36,6 +36,7 @@ from malpro.orders.models import (
     OrderStatus,
     PaymentMethod,
     Review,
+    SavedAddress,
     ShopDelivery,
 )
 from malpro.regions.models import Village
@@ -224,6 +225,8 @@ class CheckoutInput:
     deliveries: dict[int, str]  # business id -> "pickup" | "delivery"
     payment_method: str = PaymentMethod.COD
     sellers: list[int] = field(default_factory=list)
+    # A label ("Rumah"): the typed address is also kept as a saved address of the buyer.
+    save_address_as: str = ""
 
 
 class OutOfStock(Conflict):
@@ -409,26 +412,13 @@ def _place(buyer, items: list, data: CheckoutInput, key, request_hash, request) 
             _("Metode pembayaran %(m)s belum tersedia.") % {"m": data.payment_method},
         )
     address = data.address
-    village = (
-        Village.objects.select_related("district")
-        .filter(
-            code=(address.village_code or "").strip(), district__regency_id=settings.MALPRO_REGENCY
-        )
-        .first()
+    # An address is asked only when a seller brings the goods; a checkout picked up at every
+    # shop keeps the buyer's name and phone for the sellers and no address. An address that
+    # is given is checked all the same.
+    needs_address = any(v == DeliveryMethod.DELIVERY for v in data.deliveries.values()) or bool(
+        (address.village_code or "").strip() or (address.street or "").strip()
     )
-    errors = {}
-    if village is None:
-        errors["address.village_code"] = _("Pilih kelurahan di kota ini.")
-    if not (address.street or "").strip():
-        errors["address.street"] = _("Alamat jalan wajib diisi.")
-    try:
-        phone = validators.clean_phone(address.contact_phone)
-    except ValidationError as exc:
-        errors["address.contact_phone"] = " ".join(exc.messages)
-        phone = ""
-    if errors:
-        raise ApplicationError(next(iter(errors.values())), {"fields": errors})
-
+    village, phone = _checkout_address(address, buyer=buyer, needs_address=needs_address)
     if not items:
         raise Conflict(_("Keranjang kosong."))
     _check_prices(items)
@@ -499,8 +489,8 @@ def _place(buyer, items: list, data: CheckoutInput, key, request_hash, request) 
             delivery_fee=fee,
             total=items_total + fee,
             village=village,
-            district_code=village.district_id,
-            street=address.street.strip()[:255],
+            district_code=village.district_id if village else "",
+            street=(address.street or "").strip()[:255] if village else "",
             contact_name=(address.contact_name or buyer.name)[:120],
             contact_phone=phone,
             note=(address.note or "")[:300],
@@ -578,6 +568,8 @@ def _place(buyer, items: list, data: CheckoutInput, key, request_hash, request) 
         if product_id not in sold_out
     ]
     events.record_many(births)
+    if data.save_address_as.strip() and village is not None:
+        _address_keep(buyer, data.save_address_as, address, village, phone)
     cart_item_ids = [i.pk for i in items if i.pk is not None]
     if cart_item_ids:
         CartItem.objects.filter(pk__in=cart_item_ids).delete()
@@ -585,6 +577,52 @@ def _place(buyer, items: list, data: CheckoutInput, key, request_hash, request) 
     # products it sold out (RETURNING told which): no index write in the common case.
     stock_changed(sold_out.keys())
     return checkout
+
+
+def _city_village(code: str) -> Village | None:
+    return (
+        Village.objects.select_related("district")
+        .filter(code=(code or "").strip(), district__regency_id=settings.MALPRO_REGENCY)
+        .first()
+    )
+
+
+def _checkout_address(address: Address, *, buyer, needs_address: bool):
+    """(village or None, phone) of a checkout, or the field errors of its address."""
+    errors = {}
+    village = None
+    if needs_address:
+        village = _city_village(address.village_code)
+        if village is None:
+            errors["address.village_code"] = _("Pilih kelurahan di kota ini.")
+        if not (address.street or "").strip():
+            errors["address.street"] = _("Alamat jalan wajib diisi.")
+    phone = buyer.phone
+    if needs_address or (address.contact_phone or "").strip():
+        try:
+            phone = validators.clean_phone(address.contact_phone)
+        except ValidationError as exc:
+            errors["address.contact_phone"] = " ".join(exc.messages)
+    if errors:
+        raise ApplicationError(next(iter(errors.values())), {"fields": errors})
+    return village, phone
+
+
+def _address_keep(buyer, label: str, address: Address, village, phone: str) -> None:
+    """The address typed at checkout, kept ("Simpan alamat ini"); the first one is the default.
+    Over the limit it is simply not kept: the order itself never fails for it."""
+    kept = SavedAddress.objects.filter(user=buyer)
+    if kept.count() >= MAX_SAVED_ADDRESSES:
+        return
+    SavedAddress.objects.create(
+        user=buyer,
+        label=label.strip()[:40],
+        recipient=(address.contact_name or buyer.name).strip()[:120],
+        phone=phone,
+        village=village,
+        street=(address.street or "").strip()[:255],
+        is_default=not kept.filter(is_default=True).exists(),
+    )
 
 
 def order_payload(order: Order, lines=None) -> dict:
@@ -923,3 +961,99 @@ def review_reply(*, seller, review_id: int, text: str) -> Review:
         payload={"product_id": review.product_id, "order_id": review.order_id},
     )
     return review
+
+
+# --- saved addresses -----------------------------------------------------------------------------
+MAX_SAVED_ADDRESSES = 10
+
+
+@dataclass
+class SavedAddressInput:
+    label: str
+    recipient: str
+    phone: str
+    village_code: str
+    street: str
+    is_default: bool = False
+
+
+def _address_fields(data: SavedAddressInput) -> dict:
+    errors = {}
+    village = _city_village(data.village_code)
+    if village is None:
+        errors["village_code"] = _("Pilih kelurahan di kota ini.")
+    if not data.label.strip():
+        errors["label"] = _("Beri nama alamat ini, mis. Rumah atau Kantor.")
+    if not data.recipient.strip():
+        errors["recipient"] = _("Nama penerima wajib diisi.")
+    if not data.street.strip():
+        errors["street"] = _("Alamat jalan wajib diisi.")
+    try:
+        phone = validators.clean_phone(data.phone)
+    except ValidationError as exc:
+        errors["phone"] = " ".join(exc.messages)
+        phone = ""
+    if errors:
+        raise ApplicationError(next(iter(errors.values())), {"fields": errors})
+    return {
+        "label": data.label.strip()[:40],
+        "recipient": data.recipient.strip()[:120],
+        "phone": phone,
+        "village": village,
+        "street": data.street.strip()[:255],
+    }
+
+
+def _only_default(user, address: SavedAddress) -> None:
+    SavedAddress.objects.filter(user=user, is_default=True).exclude(pk=address.pk).update(
+        is_default=False
+    )
+    if not address.is_default:
+        address.is_default = True
+        address.save(update_fields=["is_default", "updated_at"])
+
+
+@transaction.atomic
+def address_save(*, user, data: SavedAddressInput, address_id: int | None = None) -> SavedAddress:
+    """Adds a saved address (address_id None) or changes one of the user's own (404 for
+    anyone else's). The first address, or one marked default, becomes the default."""
+    fields = _address_fields(data)
+    if address_id is None:
+        kept = SavedAddress.objects.select_for_update().filter(user=user)
+        if kept.count() >= MAX_SAVED_ADDRESSES:
+            raise Conflict(
+                _("Paling banyak %(n)d alamat; hapus yang tidak dipakai lagi.")
+                % {"n": MAX_SAVED_ADDRESSES}
+            )
+        first = not kept.exists()
+        address = SavedAddress.objects.create(user=user, is_default=False, **fields)
+        if first or data.is_default:
+            _only_default(user, address)
+        return address
+    address = access.address_get_for_owner(user=user, address_id=address_id)
+    for name, value in fields.items():
+        setattr(address, name, value)
+    address.save()
+    if data.is_default:
+        _only_default(user, address)
+    return address
+
+
+@transaction.atomic
+def address_make_default(*, user, address_id: int) -> SavedAddress:
+    address = access.address_get_for_owner(user=user, address_id=address_id)
+    _only_default(user, address)
+    return address
+
+
+@transaction.atomic
+def address_delete(*, user, address_id: int) -> None:
+    """Deletes one of the user's saved addresses (past orders keep their own copy); when it
+    was the default, the next one becomes the default."""
+    address = access.address_get_for_owner(user=user, address_id=address_id)
+    was_default = address.is_default
+    address.delete()
+    if was_default:
+        following = SavedAddress.objects.filter(user=user).order_by("label", "id").first()
+        if following is not None:
+            _only_default(user, following)

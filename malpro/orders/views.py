@@ -13,7 +13,12 @@ from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.core.forms import apply_application_error
 from malpro.core.views import action_outcome, int_param, redirect_next, require_valid
 from malpro.orders import access, selectors, services, workflow
-from malpro.orders.forms import CheckoutForm, DeliverySettingsForm, ReviewForm
+from malpro.orders.forms import (
+    CheckoutForm,
+    DeliverySettingsForm,
+    ReviewForm,
+    SavedAddressForm,
+)
 from malpro.orders.models import OrderStatus
 from malpro.orders.receivers import CART_TOKEN
 from malpro.regions.selectors import district_list
@@ -33,7 +38,8 @@ def cart_page(request):
     cart = current_cart(request)
     view = selectors.cart_view(cart)
     template = "orders/partials/cart_body.html" if request.htmx else "orders/cart.html"
-    return render(request, template, {"cart": view})
+    extras = hooks.items("orders.cart_line")  # asn: whether each line counts
+    return render(request, template, {"cart": view, "cart_line_extras": extras})
 
 
 @require_POST
@@ -72,16 +78,16 @@ def cart_update(request):
 @login_required
 def checkout_page(request):
     cart = current_cart(request)
-    view = selectors.cart_view(cart)
+    view = selectors.checkout_view(cart)
     # A POST goes to the service even when the cart is empty: a double click or a resubmitted
     # form carries the one-time token of a checkout already placed, and the service returns it.
     if not view.groups and request.method != "POST":
         messages.info(request, _("Keranjang masih kosong."))
         return redirect("orders:cart")
-    districts = {d.code: d for d in district_list()}
     form = CheckoutForm(
         request.POST or None,
         groups=view.groups,
+        addresses=selectors.addresses_of(user=request.user),
         initial={
             "contact_name": request.user.name,
             "contact_phone": validators.format_phone(request.user.phone),
@@ -106,23 +112,36 @@ def checkout_page(request):
                 in_progress = isinstance(exc, services.CheckoutInProgress)
                 messages.info(request, exc.message if in_progress else _("Keranjang masih kosong."))
                 return redirect("orders:cart")
-            apply_application_error(form, exc)
+            apply_application_error(form, _checkout_fields(exc))
         else:
             return redirect("orders:placed", checkout_id=checkout.pk)
     if not view.groups:
         messages.info(request, _("Keranjang masih kosong."))
         return redirect("orders:cart")
-    fees = {group.business.pk: selectors.delivery_fees(group.business) for group in view.groups}
     return render(
         request,
         "orders/checkout.html",
         {
             "cart": view,
             "form": form,
-            "fees": fees,
-            "districts": districts,
+            "chosen": form.chosen_address(),
+            "districts": {d.code: d for d in district_list()},
+            "totals": selectors.checkout_totals(
+                groups=view.groups, methods=form.methods(), district_code=form.district_code()
+            ),
         },
     )
+
+
+def _checkout_fields(exc: ApplicationError) -> ApplicationError:
+    """The service names the address's fields "address.<name>"; the form calls them <name>."""
+    fields = exc.extra.get("fields") or {}
+    if any(name.startswith("address.") for name in fields):
+        exc.extra = {
+            **exc.extra,
+            "fields": {name.removeprefix("address."): msg for name, msg in fields.items()},
+        }
+    return exc
 
 
 @login_required
@@ -144,11 +163,10 @@ def placed(request, checkout_id):
 
 @login_required
 def my_orders(request):
-    return render(
-        request,
-        "orders/my_orders.html",
-        {"orders": selectors.orders_of_buyer(user=request.user)[:100]},
-    )
+    orders = list(selectors.orders_of_buyer(user=request.user)[:100])
+    for order in orders:
+        order.payment = selectors.payment_state(order, with_expiry=False)
+    return render(request, "orders/my_orders.html", {"orders": orders})
 
 
 @login_required
@@ -172,6 +190,7 @@ def order_detail(request, order_id: int):
             "reviewed": reviewed,
             "reviews": reviews,
             "show_phone": access.can_see_contact_phone(user=request.user, order=order),
+            "payment": selectors.payment_state(order) if order.buyer_id == request.user.pk else {},
             **selectors.order_contacts(user=request.user, order=order),
         },
     )
@@ -236,6 +255,67 @@ def review_reply(request, review_id: int):
         messages.error(request, exc.message)
         return redirect("orders:inbox")
     return redirect("orders:detail", order_id=reply.order_id)
+
+
+# --- saved addresses -----------------------------------------------------------------------------
+@login_required
+def addresses(request):
+    return render(
+        request,
+        "orders/addresses.html",
+        {"addresses": selectors.addresses_of(user=request.user)},
+    )
+
+
+@login_required
+def address_form(request, address_id: int | None = None):
+    """Adds an address, or edits one of the person's own (404 for anyone else's)."""
+    initial = {"is_default": False}
+    if address_id is not None:
+        try:
+            initial = SavedAddressForm.initial_of(
+                access.address_get_for_owner(user=request.user, address_id=address_id)
+            )
+        except NotFound:
+            raise Http404 from None
+    form = SavedAddressForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.address_save(user=request.user, data=form.to_input(), address_id=address_id)
+        except NotFound:
+            raise Http404 from None
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Alamat disimpan."))
+            return redirect_next(request, "orders:addresses")
+    return render(
+        request, "orders/address_form.html", {"form": form, "editing": address_id is not None}
+    )
+
+
+@login_required
+@require_POST
+def address_delete(request, address_id: int):
+    try:
+        services.address_delete(user=request.user, address_id=address_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(
+        request, _("Alamat dihapus. Pesanan yang sudah dibuat tetap memakai alamatnya.")
+    )
+    return redirect("orders:addresses")
+
+
+@login_required
+@require_POST
+def address_default(request, address_id: int):
+    try:
+        address = services.address_make_default(user=request.user, address_id=address_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("%(label)s sekarang alamat utama.") % {"label": address.label})
+    return redirect("orders:addresses")
 
 
 # --- seller --------------------------------------------------------------------------------------

@@ -191,7 +191,7 @@ def late_payments_visible(*, user) -> QuerySet[Payment]:
 # Rows of docs/permissions.md: (role, action, scope).
 PERMISSIONS = [
     ("anonymous", "payments: check a QRIS payload (/cek-qris/), provider webhooks (signed)", "-"),
-    ("buyer", "payment page, its status and API: view", "own checkouts"),
+    ("buyer", "payment page, its status and API: view; the QR as a PNG file", "own checkouts"),
     ("buyer", "payment: cancel the checkout before it is paid", "own checkouts"),
     ("asn", "payment page, its status and API as a buyer", "own checkouts"),
     ("seller", "shop balance: view (page and API)", "own businesses"),
@@ -230,6 +230,10 @@ def _pay_status(objects) -> str:
     return f"/bayar/{objects['checkout'].pk}/status/"
 
 
+def _pay_qr_png(objects) -> str:
+    return f"/bayar/{objects['checkout'].pk}/qris.png"
+
+
 def _pay_cancel(objects) -> str:
     return f"/bayar/{objects['checkout'].pk}/batal/"
 
@@ -263,6 +267,10 @@ def _cases() -> list[dict]:
         case("city_admin", "get", _pay, 404, **made),
         case("buyer", "get", _pay_status, 200, **made),
         case("other_buyer", "get", _pay_status, 404, **made),
+        case(None, "get", _pay_qr_png, 302, **made),
+        case("buyer", "get", _pay_qr_png, 200, **made),
+        case("other_buyer", "get", _pay_qr_png, 404, **made),
+        case("city_admin", "get", _pay_qr_png, 404, **made),
         case("other_buyer", "post", _pay_cancel, 404, **made),
         case("buyer", "post", _pay_cancel, 302, **made),
         case(None, "get", _payment_api, 401, **made),

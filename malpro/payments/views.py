@@ -1,3 +1,4 @@
+import io
 import json
 import urllib.error
 import urllib.request
@@ -9,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -40,6 +42,7 @@ def pay(request, checkout_id):
     svg = ""
     if payment.qris_payload:
         svg = segno.make(payment.qris_payload, error="m").svg_inline(scale=5, border=2, dark="#111")
+    waiting = payment.status in ("pending", "created")
     return render(
         request,
         "payments/pay.html",
@@ -48,8 +51,28 @@ def pay(request, checkout_id):
             "qr_svg": svg,
             "orders": payment.checkout.orders.select_related("business"),
             "simulator": payment.provider == "simulator" and settings.MALPRO_SIMULATOR_ENABLED,
+            "waiting": waiting and payment.expires_at > timezone.now(),
+            # Past its time but not yet expired by the periodic job: say so, offer nothing.
+            "too_late": waiting and payment.expires_at <= timezone.now(),
+            "qr_filename": f"qris-{payment.reference}.png",
         },
     )
+
+
+@login_required
+def pay_qr_png(request, checkout_id):
+    """The payment's QR as a PNG file, to save in the phone's gallery and scan from there with
+    the bank's or wallet's app (the phone showing the QR cannot scan itself). Only the buyer,
+    like the payment page; 404 once there is nothing to pay."""
+    payment = _payment_or_404(request, checkout_id)
+    if not payment.qris_payload or payment.status not in ("pending", "created"):
+        raise Http404
+    out = io.BytesIO()
+    segno.make(payment.qris_payload, error="m").save(out, kind="png", scale=10, border=4)
+    response = HttpResponse(out.getvalue(), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="qris-{payment.reference}.png"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
