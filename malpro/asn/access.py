@@ -575,6 +575,21 @@ ACCESS_CASES = [
         ],
     ),
     *_cases("/jual/pembelian-asn/", None, [(None, 302), ("seller", 200), ("officer", 200)]),
+    # The in-store purchase: the shop finder (a search, and a photo of the shop's QRIS read on
+    # the server) is for an ASN on the roster; anyone else is sent to /asn/.
+    *_cases(
+        "/asn/pembelian-langsung/?q=usaha",
+        _asn_employee,
+        [(None, 302), ("buyer", 302), ("seller", 302), ("asn_user", 200)],
+    ),
+    *_cases(
+        "/asn/pembelian-langsung/pindai-qris/",
+        _asn_employee,
+        [(None, 302), ("buyer", 302), ("asn_user", 200)],  # 200: "choose a photo first"
+        "post",
+        {},
+    ),
+    *_cases("/asn/pembelian-langsung/pindai-qris/", _asn_employee, [("asn_user", 405)]),
 ]
 """Checkable cases for the permissions test (the shape is described under
 malpro.accounts.access.ACCESS_CASES): persona, method, url (or callable(objects) -> url),

@@ -14,6 +14,9 @@ class AsnConfig(AppConfig):
 
         kinds.register(*messages.KINDS)
         hooks.register("notifications.digest", consumers.waiting_for)
+        # Whether a product, and each cart line, counts toward the ASN's obligation.
+        hooks.register("catalog.product_actions", "asn/partials/product_badge.html")
+        hooks.register("orders.cart_line", "asn/partials/cart_line_badge.html")
         events.subscribe(
             consumers.STANDINGS,
             consumers.STANDINGS_KINDS,

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,6 +174,131 @@ def _eligible_category_ids(policy: Policy) -> set[int] | None:
     return ids
 
 
+# --- what counts: the rule, once --------------------------------------------------------------
+# compute() applies these to an ASN's orders, the badges on product and cart pages to what the
+# ASN is about to buy (CountingRules.verdict); standings_store() writes the same two conditions
+# in SQL (business__status=ACTIVE, category_id__in=eligible) for the whole roster at once.
+def business_counts(status: str) -> bool:
+    """Only purchases from UMKM that are verified and active in the registry count."""
+    return status == Status.ACTIVE
+
+
+def category_counts(category_id: int | None, eligible: set[int] | None) -> bool:
+    """A line counts when the policy names no categories, or names its category (or a parent)."""
+    return eligible is None or category_id in eligible
+
+
+@dataclass(frozen=True)
+class Verdict:
+    counts: bool
+    reason: str = ""  # why not, for the person about to buy
+
+
+@dataclass
+class CountingRules:
+    """What counts toward the obligation for a purchase completed today: the current period's
+    policy (its categories), or why nothing can count now (no policy, period closed). The same
+    for every ASN but the per-UMKM cap, which depends on what that ASN already bought (the
+    obligation page shows it)."""
+
+    period: str
+    closed: bool = False
+    has_policy: bool = True
+    eligible: set[int] | None = None
+
+    def verdict(self, *, business_status: str, category_id: int | None, category: str = ""):
+        if not self.has_policy:
+            return Verdict(False, _("belum ada kebijakan (Perwal) yang berlaku bulan ini"))
+        if self.closed:
+            return Verdict(False, _("periode %(p)s sudah ditutup") % {"p": self.period})
+        if not business_counts(business_status):
+            return Verdict(False, _("penjual belum terverifikasi sebagai UMKM Kota Malang"))
+        if not category_counts(category_id, self.eligible):
+            if category:
+                return Verdict(
+                    False,
+                    _("kategori %(c)s tidak termasuk program belanja ASN") % {"c": category},
+                )
+            return Verdict(False, _("kategori produk ini tidak termasuk program belanja ASN"))
+        return Verdict(True)
+
+
+def counting_rules(today: dt.date | None = None) -> CountingRules:
+    """The rules for a purchase completed today, read in a few queries (never one per product).
+    Reads only: a period not created yet is not created here."""
+    today = today or timezone.localdate()
+    year, month = today.year, today.month
+    label = periods.human(year, month)
+    period = Period.objects.select_related("policy").filter(year=year, month=month).first()
+    if period is not None and period.closed_at is not None:
+        return CountingRules(period=label, closed=True)
+    policy = policy_in_force(year, month)
+    if policy is None:
+        return CountingRules(period=label, has_policy=False)
+    return CountingRules(period=label, eligible=_eligible_category_ids(policy))
+
+
+# Orders on their way: they count when they complete (COD ones once delivered and confirmed).
+ORDERS_UNDER_WAY = (
+    OrderStatus.PENDING_PAYMENT,
+    OrderStatus.PLACED,
+    OrderStatus.ACCEPTED,
+    OrderStatus.READY,
+    OrderStatus.DELIVERED,
+)
+
+
+@dataclass
+class Pending:
+    """What should count once it is finished: the counting part of the ASN's orders under way
+    (paid or COD, and those still awaiting payment) and in-store purchases the seller has not
+    confirmed yet. Before the per-UMKM cap, which applies when they count."""
+
+    orders: int = 0
+    order_count: int = 0
+    unpaid: int = 0
+    unpaid_count: int = 0
+    offline: int = 0
+    offline_count: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.orders + self.unpaid + self.offline
+
+
+def pending_for(employee: Employee, year: int, month: int, *, policy: Policy) -> Pending:
+    result = Pending()
+    eligible = _eligible_category_ids(policy)
+    if employee.user_id:
+        lines = OrderLine.objects.filter(
+            order__buyer_id=employee.user_id,
+            order__status__in=ORDERS_UNDER_WAY,
+            order__business__status=Status.ACTIVE,  # business_counts(), in SQL
+        )
+        if eligible is not None:  # category_counts(), in SQL
+            lines = lines.filter(category_id__in=eligible)
+        for row in (
+            lines.values("order__status")
+            .annotate(total=Sum("line_total"), orders=Count("order", distinct=True))
+            .order_by()
+        ):
+            if row["order__status"] == OrderStatus.PENDING_PAYMENT:
+                result.unpaid += row["total"] or 0
+                result.unpaid_count += row["orders"]
+            else:
+                result.orders += row["total"] or 0
+                result.order_count += row["orders"]
+    if policy.counts_offline:
+        offline = OfflinePurchase.objects.filter(
+            employee=employee,
+            state=OfflinePurchase.State.PENDING,
+            purchased_on__gte=periods.first_day(year, month),
+            purchased_on__lte=periods.last_day(year, month),
+        ).aggregate(total=Sum("amount"), n=Count("pk"))
+        result.offline, result.offline_count = offline["total"] or 0, offline["n"]
+    return result
+
+
 def compute(
     employee: Employee,
     year: int,
@@ -211,7 +336,7 @@ def compute(
             .order_by("completed_at", "id")
         )
         for order in completed:
-            if order.business.status != Status.ACTIVE:
+            if not business_counts(order.business.status):
                 result.excluded.append(
                     Exclusion(
                         "inactive_umkm",
@@ -225,7 +350,7 @@ def compute(
                 continue
             amount = 0
             for line in order.lines.all():
-                if eligible is not None and line.category_id not in eligible:
+                if not category_counts(line.category_id, eligible):
                     result.excluded.append(
                         Exclusion(
                             "ineligible_category",

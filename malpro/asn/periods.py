@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from malpro.core.exceptions import ApplicationError
@@ -41,6 +42,11 @@ def bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
 
 def label(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
+
+
+def human(year: int, month: int) -> str:
+    """The month as "November 2026", in the active language."""
+    return date_format(dt.date(year, month, 1), "F Y")
 
 
 def previous(year: int, month: int, steps: int = 1) -> tuple[int, int]:

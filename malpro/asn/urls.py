@@ -6,6 +6,7 @@ app_name = "asn"
 urlpatterns = [
     path("asn/", views.home, name="home"),
     path("asn/pembelian-langsung/", views.offline_new, name="offline_new"),
+    path("asn/pembelian-langsung/pindai-qris/", views.offline_scan, name="offline_scan"),
     path(
         "asn/pembelian-langsung/<int:purchase_id>/nota/",
         views.offline_receipt,

@@ -6,7 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from malpro.accounts import services as account_services
 from malpro.asn import (
@@ -27,6 +30,8 @@ from malpro.asn.forms import (
     FlagReviewForm,
     OfflinePurchaseForm,
     RosterUploadForm,
+    ShopFinderForm,
+    ShopQRISForm,
 )
 from malpro.asn.models import Bundle, IntegrityFlag, NipClaim, OfflinePurchase
 from malpro.core import validators
@@ -93,13 +98,21 @@ def home(request):
         result = obligation.obligation_for(employee, year, month)
     except ApplicationError as exc:
         return render(request, "asn/home.html", {"employee": employee, "error": exc.message})
+    today = timezone.localdate()
+    current = (year, month) == (today.year, today.month)
     return render(
         request,
         "asn/home.html",
         {
             "employee": employee,
             "result": result,
+            # Under way counts only for the month it may still land in.
+            "pending": obligation.pending_for(employee, year, month, policy=result.policy)
+            if current
+            else None,
+            "counting_categories": selectors.counting_categories(policy=result.policy),
             "period": periods.label(year, month),
+            "period_human": periods.human(year, month),
             "history": selectors.standing_history(employee=employee),
             "bundles": selectors.bundles_active(),
             "offline": selectors.offline_recent(employee=employee),
@@ -110,12 +123,35 @@ def home(request):
     )
 
 
+def _shop_finder(request, *, scan_form=None, found=None, from_qris=False):
+    """Step one of an in-store purchase: find the shop by name or kelurahan, or by a photo of
+    its QRIS. Works without JavaScript: a GET search and a POST upload."""
+    finder = ShopFinderForm(request.GET if "q" in request.GET else None)
+    more = False
+    if found is None and finder.is_bound and finder.is_valid():
+        found = selectors.offline_shops_search(query=finder.cleaned_data["q"])
+        more = len(found) > selectors.FINDER_LIMIT
+        found = found[: selectors.FINDER_LIMIT]
+    context = {
+        "finder": finder,
+        "found": found,
+        "more": more,
+        "scan_form": scan_form or ShopQRISForm(),
+        "from_qris": from_qris,
+    }
+    return render(request, "asn/offline_find.html", context)
+
+
 @login_required
 def offline_new(request):
     if not access.can_record_offline(user=request.user):
         return redirect("asn:home")
+    wanted = _number(request.POST.get("business_id") or request.GET.get("usaha"))
+    shop = selectors.offline_shop(business_id=wanted) if wanted else None
+    if shop is None:
+        return _shop_finder(request)
     form = OfflinePurchaseForm(
-        request.POST or None, request.FILES or None, businesses=selectors.offline_shops()
+        request.POST or None, request.FILES or None, initial={"business_id": shop.pk}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,7 +161,24 @@ def offline_new(request):
         else:
             messages.success(request, _("Tercatat; menunggu konfirmasi penjual."))
             return redirect("asn:home")
-    return render(request, "asn/offline_form.html", {"form": form})
+    return render(request, "asn/offline_form.html", {"form": form, "shop": shop})
+
+
+@login_required
+@require_POST
+def offline_scan(request):
+    """The shop of an in-store purchase from a photo of its QRIS (read only, nothing kept)."""
+    if not access.can_record_offline(user=request.user):
+        return redirect("asn:home")
+    form = ShopQRISForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _shop_finder(request, scan_form=form)
+    if len(form.shops) == 1:
+        shop = form.shops[0]
+        messages.success(request, _("Toko ditemukan dari QRIS: %(name)s.") % {"name": shop.name})
+        return redirect(f"{reverse('asn:offline_new')}?{urlencode({'usaha': shop.pk})}")
+    # One QRIS shared by several shops (one owner's outlets): the person picks.
+    return _shop_finder(request, found=form.shops, from_qris=True)
 
 
 @login_required

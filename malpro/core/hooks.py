@@ -16,6 +16,8 @@ POINTS = {
     "notifications.digest": "user -> list of (label, count, path) of work waiting for that "
     "person (umkm: submissions to verify, claims to decide; asn: NIP claims), for the daily "
     "digest",
+    "orders.cart_line": "template shown under each cart line's name, with `item` (asn: whether "
+    "it counts toward the ASN obligation)",
     "orders.after_checkout": "checkout -> a URL to send the buyer to, or None "
     "(payments: the payment page of a cashless checkout)",
 }
