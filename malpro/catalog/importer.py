@@ -9,6 +9,7 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from malpro.catalog import access
 from malpro.catalog.models import Category, Product, ProductChange, ProductStatus, Unit
@@ -43,6 +44,25 @@ COLUMNS = Columns(
     },
     required={"nama", "kategori", "harga"},
 )
+
+# Each column in words, for the upload page (the file keeps the short names above).
+COLUMN_LABELS = {
+    "sku": gettext_lazy("Kode produk buatan Anda sendiri (boleh kosong)"),
+    "nama": gettext_lazy("Nama produk"),
+    "deskripsi": gettext_lazy("Deskripsi"),
+    "kategori": gettext_lazy("Kategori"),
+    "harga": gettext_lazy("Harga (Rp)"),
+    "satuan": gettext_lazy("Satuan (buah, pak, kg, botol…)"),
+    "stok": gettext_lazy("Stok"),
+    "berat_gram": gettext_lazy("Berat (gram)"),
+}
+
+
+def column_guide() -> list[tuple[str, str, bool]]:
+    """(column, label, required) for the upload page."""
+    return [(c, str(COLUMN_LABELS.get(c, c)), c in COLUMNS.required) for c in COLUMNS.canonical]
+
+
 UNIT_ALIASES = {
     "pc": "pcs",
     "buah": "pcs",

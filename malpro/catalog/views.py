@@ -459,7 +459,7 @@ def product_upload(request):
             "form": form,
             "business": business,
             "result": result,
-            "columns": importer.COLUMNS.canonical,
+            "columns": importer.column_guide(),
         },
     )
 
