@@ -39,6 +39,7 @@ class ProductForm(forms.Form):
         required=True,
         max_value=MAX_PRICE,
         help_text=_("Boleh ditulis 15000, 15.000 atau 15rb."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("mis. 15rb")}),
     )
     unit = forms.ChoiceField(label=_("Satuan"), choices=Unit.choices, initial=Unit.PCS)
     stock = forms.IntegerField(label=_("Stok"), min_value=0, max_value=MAX_STOCK, initial=0)
@@ -87,9 +88,7 @@ class NewProductForm(ProductForm):
     photo = forms.ImageField(
         label=_("Foto produk"),
         required=False,
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=_("Foto yang terang dan jelas membuat pembeli yakin. JPG, PNG atau WebP."),
     )
 

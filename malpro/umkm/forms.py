@@ -82,6 +82,7 @@ class BusinessForm(forms.Form):
     annual_sales = RupiahWordsField(
         label=_("Omzet setahun (Rp)"),
         required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("mis. 60 juta")}),
         help_text=_("Perkiraan hasil penjualan setahun, misalnya 60 juta."),
     )
     agency_codes = forms.MultipleChoiceField(
@@ -267,9 +268,7 @@ class EssentialsForm(BusinessForm):
         choices = []
         for agency in agencies:
             hint = AGENCY_HINTS.get(agency.code)
-            choices.append(
-                (agency.code, f"{agency.short_name}: {hint}" if hint else agency.name)
-            )
+            choices.append((agency.code, f"{agency.short_name}: {hint}" if hint else agency.name))
         self._agency_codes = [code for code, _label in choices]
         choices.append((AGENCY_UNSURE, _("Belum tahu: pilihkan sesuai jenis usaha saya")))
         self.fields["agency"].choices = choices
@@ -311,7 +310,7 @@ class DocumentsForm(forms.Form):
     ktp = forms.FileField(
         label=_("Foto KTP pemilik"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={**FILE_ATTRS, "capture": "environment"}),
+        widget=forms.ClearableFileInput(attrs=FILE_ATTRS),
         help_text=_(
             "Untuk memastikan pemilik usaha adalah Anda. Hanya petugas yang memeriksa yang dapat "
             "melihatnya; tidak pernah ditampilkan kepada pembeli."

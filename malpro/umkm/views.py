@@ -81,9 +81,7 @@ def my_businesses(request):
     businesses = list(selectors.businesses_of_owner(user=request.user))
     for business in businesses:  # a registration under way resumes where it stopped
         if business.status in selectors.ONBOARDING_STATES:
-            business.resume_url = step_url(
-                business, selectors.onboarding_step(business=business)
-            )
+            business.resume_url = step_url(business, selectors.onboarding_step(business=business))
     return render(
         request,
         "umkm/my_businesses.html",
