@@ -64,4 +64,4 @@ class ReconcileForm(forms.Form):
         label=_("Penyedia"),
         choices=[("simulator", "Simulator"), ("midtrans", "Midtrans"), ("snapbi", "SNAP BI")],
     )
-    file = forms.FileField(label=_("Laporan settlement (CSV/XLSX)"))
+    file = forms.FileField(label=_("Laporan dana masuk dari penyedia (CSV/XLSX)"))

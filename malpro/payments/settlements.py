@@ -85,7 +85,7 @@ def batch_create(*, actor, provider: str) -> PayoutBatch | None:
     if actor is not None:
         _allowed(
             access.can_manage_payouts(user=actor),
-            _("Hanya admin kota yang dapat membuat batch pencairan."),
+            _("Hanya admin kota yang dapat membuat pencairan dana."),
         )
     with transaction.atomic():
         _lock_provider(provider)
@@ -142,13 +142,13 @@ def _allowed(allowed: bool, message) -> None:
 # --- the payout batch machine --------------------------------------------------------------------
 def _conflict(frm: str, to: str) -> str:
     if to == B.APPROVED:
-        return _("Hanya batch draf yang dapat disetujui.")
+        return _("Hanya pencairan berstatus draf yang dapat disetujui.")
     if to == B.PAID:
-        return _("Batch harus disetujui sebelum ditandai sudah ditransfer.")
+        return _("Pencairan harus disetujui sebelum ditandai sudah ditransfer.")
     if to == B.CANCELLED and frm == B.CANCELLED:
-        return _("Batch ini sudah dibatalkan.")
+        return _("Pencairan ini sudah dibatalkan.")
     if to == B.CANCELLED:
-        return _("Batch yang sudah ditransfer tidak dapat dibatalkan.")
+        return _("Pencairan yang sudah ditransfer tidak dapat dibatalkan.")
     return PAYOUT_BATCH.conflict_message % {
         "from": PAYOUT_BATCH.label(frm),
         "to": PAYOUT_BATCH.label(to),
@@ -255,7 +255,7 @@ def batch_export(*, actor, batch_id: int) -> tuple[PayoutBatch, str]:
         pk=batch_id, state__in=(PayoutBatch.State.APPROVED, PayoutBatch.State.PAID)
     ).first()
     if batch is None:
-        raise NotFound(_("Batch pencairan tidak ditemukan."))
+        raise NotFound(_("Pencairan dana tidak ditemukan."))
     audit.record(
         action="payments.payout_csv_downloaded",
         actor=actor,

@@ -228,7 +228,7 @@ def payouts(request):
         batch_id = int_param(request.POST.get("batch_id"))
         try:
             if action in BATCH_MOVES and batch_id is None:
-                raise NotFound(_("Batch pencairan tidak ditemukan."))
+                raise NotFound(_("Pencairan dana tidak ditemukan."))
             if action == "create":
                 made = [
                     settlements.batch_create(actor=request.user, provider=p)
@@ -236,7 +236,7 @@ def payouts(request):
                 ]
                 made = [b for b in made if b]
                 if made:
-                    messages.success(request, _("%(n)d batch dibuat.") % {"n": len(made)})
+                    messages.success(request, _("%(n)d pencairan dibuat.") % {"n": len(made)})
                 else:
                     messages.info(request, _("Tidak ada dana yang perlu dicairkan."))
             elif action in BATCH_MOVES:

@@ -60,7 +60,7 @@ PAYOUT_BATCH = Machine(
     parties=access.payout_batch_parties,
     labels=access.PARTY_LABELS,
     field="state",
-    conflict_message=_("Batch %(from)s tidak dapat diubah menjadi %(to)s."),
+    conflict_message=_("Pencairan berstatus %(from)s tidak dapat diubah menjadi %(to)s."),
     denied_message=_("Hanya admin kota yang dapat menyetujui pencairan dana."),
-    not_found_message=_("Batch pencairan tidak ditemukan."),
+    not_found_message=_("Pencairan dana tidak ditemukan."),
 )

@@ -143,7 +143,7 @@ def test_a_bad_batch_id_is_a_clear_error_not_a_500(web, city_admin, batch_id, ac
     response = client.post("/kota/pencairan/", {"action": action, "batch_id": batch_id})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "Batch pencairan tidak ditemukan." in page
+    assert "Pencairan dana tidak ditemukan." in page
 
 
 @pytest.mark.django_db
