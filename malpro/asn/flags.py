@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from malpro.asn import periods
 from malpro.asn.models import Employee, IntegrityFlag, OfflinePurchase, Period, Standing
 from malpro.asn.workflow import INTEGRITY_FLAG
-from malpro.core import workflow
+from malpro.core import words, workflow
 from malpro.core.money import format_rupiah
 from malpro.orders.models import Checkout, Order, OrderStatus
 from malpro.umkm.models import Business
@@ -352,10 +352,10 @@ def describe(flag: IntegrityFlag) -> list[str]:
         ]
     if flag.kind == Kind.FAST_COMPLETION:
         return [
-            _("Pesanan %(o)s selesai %(m)s menit setelah dipesan (dipesan %(a)s, selesai %(b)s).")
+            _("Pesanan %(o)s selesai %(d)s setelah dipesan (dipesan %(a)s, selesai %(b)s).")
             % {
                 "o": e.get("order", ""),
-                "m": formats.number_format(e.get("minutes", 0), decimal_pos=1),
+                "d": words.duration_words(minutes=e.get("minutes", 0) or 0),
                 "a": _when(e.get("placed_at")),
                 "b": _when(e.get("completed_at")),
             }
@@ -367,11 +367,14 @@ def describe(flag: IntegrityFlag) -> list[str]:
                 "berturut-turut:"
             )
             % {"n": len(e.get("periods", {}))},
-            *(f"{label}: {_rupiah(v)}" for label, v in sorted(e.get("periods", {}).items())),
+            *(
+                f"{words.month_label(label)}: {_rupiah(v)}"
+                for label, v in sorted(e.get("periods", {}).items())
+            ),
         ]
     if flag.kind == Kind.DEVICE_BURST:
         return [
-            _("%(n)d ASN berbeda checkout dari alamat IP %(ip)s antara %(a)s dan %(b)s.")
+            _("%(n)d ASN berbeda berbelanja dari alamat IP %(ip)s antara %(a)s dan %(b)s.")
             % {
                 "n": e.get("asn", 0),
                 "ip": e.get("ip", ""),
