@@ -63,9 +63,10 @@ class CartOut(Schema):
 
 
 class AddressIn(Schema):
-    village_code: str = Field(..., max_length=13)
-    street: SafeLine = Field(..., max_length=255)
-    contact_phone: str = Field(..., max_length=32)
+    # Needed when a seller delivers; picked up at every shop, the account's name and phone do.
+    village_code: str = Field("", max_length=13)
+    street: SafeLine = Field("", max_length=255)
+    contact_phone: str = Field("", max_length=32)
     contact_name: SafeLine = Field("", max_length=120)
     note: SafeText = Field("", max_length=300)
 
@@ -76,7 +77,7 @@ class SellerChoiceIn(Schema):
 
 
 class CheckoutIn(Schema):
-    address: AddressIn
+    address: AddressIn = Field(default_factory=AddressIn)
     sellers: list[SellerChoiceIn] = Field(..., min_length=1, max_length=50)
     payment_method: Literal["cod", "qris", "va"] = "cod"
 

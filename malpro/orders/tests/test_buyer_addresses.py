@@ -252,3 +252,22 @@ def test_a_sold_out_product_shows_a_disabled_stok_habis_button(client, seller):
     button = re.search(r"<button[^>]*sold-out[^>]*>([^<]*)</button>", html)
     assert button and "disabled" in button.group(0) and button.group(1) == "Stok habis"
     assert "Tambah ke keranjang" not in html
+
+
+def test_the_api_takes_a_pickup_only_checkout_without_an_address(api, buyer, seller):
+    pickup = product(shop(seller, name="Warung Bu Tin"), "Tempe Mendoan", price=12000)
+    client = api(buyer)
+    client.post("/api/v1/cart/items", {"product_id": pickup.pk, "quantity": 1})
+    sellers = [{"business_id": pickup.business_id, "delivery": "pickup"}]
+    response = client.post(
+        "/api/v1/checkout", {"sellers": sellers}, headers={"Idempotency-Key": "api-pickup"}
+    )
+    assert response.status_code == 201, response.json()
+    order = Order.objects.get(buyer=buyer)
+    assert order.village_id is None and order.contact_phone == buyer.phone
+    delivered = [{"business_id": pickup.business_id, "delivery": "delivery"}]
+    refused = client.post(
+        "/api/v1/checkout", {"sellers": delivered}, headers={"Idempotency-Key": "api-2"}
+    )
+    assert refused.status_code == 400
+    assert "address.village_code" in refused.json()["extra"]["fields"]
