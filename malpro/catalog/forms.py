@@ -60,7 +60,7 @@ class ProductForm(forms.Form):
     publish = forms.BooleanField(label=_("Tayangkan di marketplace"), required=False, initial=True)
 
     # Shown first; the rest sit behind "Lainnya" (a <details>) on a phone.
-    MAIN = ("name", "category_slug", "price", "stock", "unit", "photo")
+    MAIN = ("name", "category_slug", "price", "stock", "unit", "photo", "publish")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

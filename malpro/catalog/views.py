@@ -253,7 +253,7 @@ def product_new(request):
             if form.cleaned_data.get("photo"):
                 done = _("Produk %(name)s disimpan dengan fotonya.")
             else:
-                done = _("Produk %(name)s disimpan. Tambahkan fotonya di bawah.")
+                done = _("Produk %(name)s disimpan. Tambahkan fotonya.")
             messages.success(request, done % {"name": product.name})
             return redirect("catalog:product_edit", product_id=product.pk)
     return render(

@@ -79,6 +79,7 @@ def test_seller_lists_a_product_with_variants_and_photos_and_a_buyer_finds_it(
 
     page.get_by_label("Nama produk").fill("Keripik Tempe Pedas")
     page.get_by_label("Kategori").select_option(label="Keripik")
+    page.get_by_text("Lainnya: deskripsi, berat, kode barang").click()
     page.get_by_label("Deskripsi").fill(
         "Keripik tempe tipis dengan cabai rawit, digoreng tanpa pengawet."
     )
@@ -86,6 +87,8 @@ def test_seller_lists_a_product_with_variants_and_photos_and_a_buyer_finds_it(
     page.get_by_label("Satuan").select_option(label="pak")
     page.get_by_label("Berat (gram)").fill("250")
     expect(page.get_by_label("Tayangkan di marketplace")).to_be_checked()
+    # The less used fields and the variants are folded away on a phone.
+    page.get_by_text("Punya varian?").click()
     rows = page.locator(".variant-row")
     expect(rows).to_have_count(3)
     for row, (name, price, stock) in zip(
@@ -136,7 +139,7 @@ def test_seller_lists_a_product_with_variants_and_photos_and_a_buyer_finds_it(
 
     # The seller's own list shows it, with the lowest price.
     open_menu(page, "Produk saya")
-    row = page.locator("tbody tr", has_text="Keripik Tempe Pedas")
+    row = page.locator(".prod-list li", has_text="Keripik Tempe Pedas")
     expect(row).to_contain_text("Rp15.000")
     expect(row).to_contain_text("Tayang")
     assert page.js_errors == []

@@ -160,3 +160,16 @@ def test_new_seller_signs_up_registers_in_three_steps_and_opens_the_shop(
     business.refresh_from_db()
     assert business.status == Status.ACTIVE and business.on_marketplace
     assert page.js_errors == []
+
+    # "Produk saya", then the product's edit page: short on a phone (one price and stock form,
+    # the photos, variants and history folded away).
+    page.goto("/jual/produk/")
+    expect(page.locator(".prod-list li", has_text="Keripik Tempe Pedas")).to_contain_text("Tayang")
+    ready(page, "12-my-products")
+    page.get_by_role("link", name="Keripik Tempe Pedas").click()
+    expect(page.locator("h1")).to_have_text("Ubah produk")
+    expect(page.get_by_label("Kode barang (opsional)")).to_be_hidden()  # behind "Lainnya"
+    ready(page, "13-product-edit")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 2000, f"the product's edit page is {height}px tall at 360px"
+    assert page.js_errors == []

@@ -107,7 +107,14 @@ def _essentials(request, business: Business | None):
     return render(
         request,
         "umkm/onboarding_business.html",
-        {"form": form, "business": business, "step": 1, "steps": STEPS},
+        {
+            "form": form,
+            "business": business,
+            "step": 1,
+            "steps": STEPS,
+            # Registered already by an officer or the kelurahan with this phone: claim it.
+            "claimable": business is None and selectors.business_claimable(user=user).exists(),
+        },
     )
 
 

@@ -355,3 +355,26 @@ def test_operator_is_offered_only_her_area_and_refused_another_with_a_field_erro
     data["village_code"] = "35.73.02.1001"
     assert client.post("/umkm/daftar/?atas_nama=1", data).status_code == 302
     assert Business.objects.get(name="Warung Sumbersari").capital == 5_000_000
+
+
+@pytest.mark.django_db
+def test_step_one_points_to_the_claim_when_an_officer_registered_the_business(web, buyer):
+    make_business(status=Status.VERIFIED, phone=buyer.phone)
+    page = text(web(buyer).get("/umkm/mulai/"))
+    assert 'href="/umkm/klaim/">Klaim usaha itu</a>' in page
+
+
+@pytest.mark.django_db
+def test_new_product_page_has_the_photo_and_one_price_and_stock(web, seller):
+    from malpro.catalog.tests.factories import product, shop
+
+    business = shop(seller)
+    page = text(web(seller).get(f"/jual/produk/baru/?usaha={business.pk}"))
+    assert 'name="photo"' in page and 'enctype="multipart/form-data"' in page
+    assert page.count('name="price"') == 1 and page.count('name="stock"') == 1
+    item = product(business, "Keripik")
+    edit = text(web(seller).get(f"/jual/produk/{item.pk}/"))
+    # One price and stock form (the quick one is gone); variants and history folded away.
+    assert edit.count('name="stock"') == 1
+    assert "<summary>Riwayat harga dan stok</summary>" in edit
+    assert "Kode barang (opsional)" in edit and "SKU" not in edit
