@@ -255,13 +255,21 @@ def _address(objects) -> dict:
     return {"address": address}
 
 
-def _address_url(suffix: str):
-    return lambda objects: f"/alamat/{objects['address'].pk}/{suffix}/"
+def _address_edit(objects) -> str:
+    return f"/alamat/{objects['address'].pk}/ubah/"
+
+
+def _address_delete(objects) -> str:
+    return f"/alamat/{objects['address'].pk}/hapus/"
+
+
+def _address_default(objects) -> str:
+    return f"/alamat/{objects['address'].pk}/utama/"
 
 
 def _address_cases() -> list[dict]:
     address = {"make": _address}
-    edit, delete, default = _address_url("ubah"), _address_url("hapus"), _address_url("utama")
+    edit, delete, default = _address_edit, _address_delete, _address_default
     return [
         {"role": None, "method": "get", "url": "/alamat/", "expect": 302},
         {"role": None, "method": "get", "url": "/alamat/tambah/", "expect": 302},
