@@ -16,4 +16,5 @@ BENCHMARKS = {
     "dashboard": "bench.dashboard",
     "equity": "bench.equity",
     "books": "bench.books",
+    "page_weight": "bench.page_weight",
 }

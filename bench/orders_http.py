@@ -244,7 +244,7 @@ def gunicorn_env(base: dict, **extra: str) -> dict:
     """Production settings as harness.django_env makes them, behind a TLS proxy (which the
     clients stand in for), persistent database connections as in production."""
     env = dict(base)
-    env.update(MALPRO_BEHIND_PROXY="1", ALLOWED_HOSTS=HOST)
+    env.update(MALPRO_BEHIND_PROXY="1", MALPRO_TRUSTED_PROXIES="127.0.0.1", ALLOWED_HOSTS=HOST)
     env.update(extra)
     return env
 

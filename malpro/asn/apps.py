@@ -44,6 +44,7 @@ class AsnConfig(AppConfig):
             lambda u: access.can_claim_nip(user=u),
             order=85,
             key="asn:claim_own",
+            icon="badge",
         )
         nav.register(
             _("Konfirmasi klaim NIP"),

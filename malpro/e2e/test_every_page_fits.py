@@ -1,0 +1,131 @@
+"""Every page fits a 360 px phone: no sideways scroll, no control under 44 px (issue 18).
+
+The demo city (the people, shops, orders, payments, ASN programme, books and dashboard history
+that `make run` shows, with a shorter history) is seeded into the live server's database. Then,
+as each demo login and as a visitor, the browser opens the home page, the bottom bar's and
+"Lainnya"'s destinations, and every page those link to, one page per kind (URL name), and
+checks each one. All problems are collected and reported together.
+
+Left out: Django's admin (the city admin's back office, not built for phones), downloads
+(exports, PDFs, photos) and actions that are not pages (log-out, language switch)."""
+
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import Resolver404, resolve
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from malpro.e2e.journey import MIN_TARGET_PX, small_targets
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+PAGES_PER_PERSON = 45
+SKIP = re.compile(
+    r"^/(admin|api|static|media|i18n)/|/(ekspor|unduh|export|download)/|"
+    r"\.(csv|xlsx|pdf|png|jpe?g|svg|js|json|txt)$|/keluar/|/sw\.js$"
+)
+
+
+def _kind(path: str) -> str | None:
+    """The URL name a path resolves to (one visit per kind of page), or None to leave it."""
+    if SKIP.search(path):
+        return None
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def _links(page) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    own = urlsplit(page.url).netloc
+    paths = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.netloc == own and parts.path:
+            paths.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return paths
+
+
+def _check(page, problems: list[str], who: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > page.viewport_size["width"]:
+        problems.append(f"{who} {page.url}: {width}px wide")
+    small = small_targets(page)
+    if small:
+        problems.append(f"{who} {page.url}: under {MIN_TARGET_PX}px: {small[:6]}")
+    errors = getattr(page, "js_errors", [])
+    if errors:
+        problems.append(f"{who} {page.url}: JavaScript errors {errors[:3]}")
+        errors.clear()
+
+
+def _walk(page, who: str, problems: list[str]) -> int:
+    """Opens the person's pages breadth-first from the home page and the menu page."""
+    seen: set[str] = set()
+    queue = ["/", "/menu/"]
+    visited = 0
+    while queue and visited < PAGES_PER_PERSON:
+        path = queue.pop(0)
+        kind = _kind(urlsplit(path).path)
+        if kind is None or kind in seen:
+            continue
+        seen.add(kind)
+        try:
+            response = page.goto(path)
+        except PlaywrightError as exc:
+            if "Download is starting" in str(exc):  # a file, not a page
+                continue
+            raise
+        visited += 1
+        if response is None or response.status >= 400:
+            # A link the person was shown must lead somewhere they may go.
+            status = response.status if response else "no response"
+            problems.append(f"{who} {path}: {status}")
+            getattr(page, "js_errors", []).clear()  # the browser's own report of that status
+            continue
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue  # a file shown in the browser (a document's photo), not a page
+        page.wait_for_load_state()
+        _check(page, problems, who)
+        queue.extend(_links(page))
+    return visited
+
+
+@pytest.fixture
+def demo_city(live_server, settings):
+    from malpro.accounts.models import User
+    from malpro.demo import seeds
+
+    if os.environ.get("MALPRO_EXPECT_DB") == "postgresql":
+        pytest.skip("layout does not depend on the database: the SQLite leg walks every page")
+    seeds.run(history_orders=20)
+    return {key: User.objects.get(phone=f"+62{phone[1:]}").phone for key, phone, *_ in seeds.PEOPLE}
+
+
+def _log_in(page, phone: str) -> None:
+    from malpro.demo.seeds import DEMO_PASSWORD
+
+    page.goto("/akun/masuk/")
+    page.get_by_label("Nomor HP").fill(phone)
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.locator("h1")).to_have_text("Akun saya")
+
+
+def test_every_page_fits_a_phone_for_every_role(demo_city, phone_page, another_phone):
+    problems: list[str] = []
+    visits = {"visitor": _walk(phone_page, "visitor", problems)}
+    for key, phone in demo_city.items():
+        page = another_phone()
+        _log_in(page, phone)
+        visits[key] = _walk(page, key, problems)
+    assert all(count >= 3 for count in visits.values()), visits
+    assert not problems, "\n".join(problems)
