@@ -14,13 +14,15 @@ from django.utils.translation import ngettext
 # "2026-11" (or "2026-1"), "2026-Q4" and "2026": the keys forms and URLs carry.
 _MONTH_KEY = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 _QUARTER_KEY = re.compile(r"([0-9]{4})-[Qq]([1-4])")
+_MONTH_SLASH = re.compile(r"([0-9]{1,2})/([0-9]{4})")  # 11/2026
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
-def month_label(value) -> str:
+def month_label(value, *, short: bool = False) -> str:
     """A month in words: "November 2026". Takes a key ("2026-11"), a date or datetime, a
     (year, month) pair or anything with `year` and `month` (the ASN programme's Period);
-    a quarter key ("2026-Q4") reads "Triwulan IV 2026". Anything else comes back as text."""
+    a quarter key ("2026-Q4") reads "Triwulan IV 2026". Anything else comes back as text.
+    `short`: "Nov 2026", for chart axes."""
     if value is None or value == "":
         return ""
     year = month = None
@@ -34,14 +36,28 @@ def month_label(value) -> str:
         text = str(value).strip()
         if m := _MONTH_KEY.fullmatch(text):
             year, month = int(m.group(1)), int(m.group(2))
+        elif m := _MONTH_SLASH.fullmatch(text):
+            year, month = int(m.group(2)), int(m.group(1))
         elif m := _QUARTER_KEY.fullmatch(text):
             return _("Triwulan %(q)s %(y)s") % {"q": _ROMAN[int(m.group(2))], "y": m.group(1)}
         else:
             return text
     try:
-        return date_format(dt.date(int(year), int(month), 1), "F Y")
+        return date_format(dt.date(int(year), int(month), 1), "M Y" if short else "F Y")
     except (TypeError, ValueError):
         return str(value)
+
+
+def day_label(value) -> str:
+    """A day in words: "3 November 2026" (a date or an ISO date string)."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
+    return "" if value is None else str(value)
 
 
 def duration_words(*, seconds=None, minutes=None, hours=None) -> str:

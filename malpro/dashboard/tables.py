@@ -15,12 +15,14 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from malpro.core import words
 from malpro.core.money import format_rupiah
 from malpro.dashboard import metrics
 from malpro.dashboard.access import Scope
 from malpro.dashboard.periods import Period
 
 TEXT, INT, MONEY, SHARE, CHANGE, HOURS = "text", "int", "money", "share", "change", "hours"
+DAY, MONTH = "day", "month"  # a row's date (ISO) or month (11/2026), shown in words
 MEASURES = {
     "gmv": gettext_lazy("Nilai transaksi (GMV)"),
     "orders": gettext_lazy("Pesanan selesai"),
@@ -50,7 +52,11 @@ def show(kind: str, value) -> str:
     if kind == CHANGE:
         return ("+" if value > 0 else "") + _decimal(100 * value) + "%"
     if kind == HOURS:
-        return _("%(hours)s jam") % {"hours": _decimal(value)}
+        return words.duration_words(hours=value)
+    if kind == DAY:
+        return words.day_label(value)
+    if kind == MONTH:
+        return words.month_label(value)
     if isinstance(value, float):
         return _decimal(value, 4)
     return str(value)
@@ -64,7 +70,7 @@ class Column:
 
     @property
     def numeric(self) -> bool:
-        return self.kind != TEXT
+        return self.kind not in (TEXT, DAY, MONTH)
 
 
 @dataclass
@@ -236,7 +242,7 @@ def series(data: Data) -> Table:
         "deret",
         _("Penjualan per bulan") if monthly else _("Penjualan per hari"),
         [
-            Column("step", _("Bulan") if monthly else _("Tanggal")),
+            Column("step", _("Bulan") if monthly else _("Tanggal"), MONTH if monthly else DAY),
             Column("gmv", _("GMV"), MONEY),
             Column("orders", _("Pesanan"), INT),
             Column("cashless", _("Non-tunai"), MONEY),
@@ -368,7 +374,7 @@ def registrations(data: Data) -> Table:
         "pendaftaran",
         _("Pendaftaran dan verifikasi"),
         [
-            Column("step", _("Bulan") if monthly else _("Tanggal")),
+            Column("step", _("Bulan") if monthly else _("Tanggal"), MONTH if monthly else DAY),
             Column("self", _("Daftar sendiri"), INT),
             Column("assisted", _("Didaftarkan petugas"), INT),
             Column("verified", _("Diverifikasi"), INT),
@@ -427,7 +433,7 @@ def asn_trend(data: Data) -> Table:
         "tren-asn",
         _("Tren program ASN (6 bulan)"),
         [
-            Column("month", _("Bulan")),
+            Column("month", _("Bulan"), MONTH),
             Column("asn", _("ASN"), INT),
             Column("compliant", _("Patuh"), INT),
             Column("share", _("Kepatuhan"), SHARE),

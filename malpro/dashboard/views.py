@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
+from malpro.core import words
 from malpro.core.exceptions import ApplicationError, PermissionDenied
 from malpro.core.money import format_rupiah
 from malpro.core.tabular import XLSX_CONTENT_TYPE
@@ -112,19 +113,24 @@ def _period_options(current: periods.Period | None) -> list[tuple[str, list[tupl
     return groups
 
 
+def _axis(label: str) -> str:
+    """A series' step under its column: the day of the month ("3") or the month ("Nov 2026")."""
+    return label[-2:].lstrip("0") if len(label) == 10 else words.month_label(label, short=True)
+
+
 def _chart(table: tables.Table):
     """The chart drawn above a table (None: the table alone)."""
     key, rows = table.key, table.rows
     if key == "deret":
         return charts.columns(
-            [(r[0][-2:].lstrip("0") if len(r[0]) == 10 else r[0], r[1]) for r in rows],
+            [(_axis(r[0]), r[1]) for r in rows],
             title=_("GMV %(step)s") % {"step": table.title.lower()},
             desc=_("Nilai transaksi pesanan selesai, tabel di bawah memuat angkanya."),
             fmt=compact_rupiah,
         )
     if key == "pendaftaran":
         return charts.columns(
-            [(r[0][-2:].lstrip("0") if len(r[0]) == 10 else r[0], r[1] + r[2]) for r in rows],
+            [(_axis(r[0]), r[1] + r[2]) for r in rows],
             title=_("UMKM baru terdaftar"),
             desc=_("Pendaftaran sendiri dan oleh petugas; angka di tabel di bawah."),
         )
@@ -161,7 +167,7 @@ def _chart(table: tables.Table):
         fmt = lambda v: show(tables.SHARE, v)  # noqa: E731
     elif key == "tren-asn":
         return charts.columns(
-            [(r[0], r[3] or 0) for r in rows],
+            [(_axis(r[0]), r[3] or 0) for r in rows],
             title=table.title,
             desc=_("Bagian ASN yang memenuhi kewajiban belanja per bulan."),
             fmt=lambda v: show(tables.SHARE, v),
