@@ -28,6 +28,8 @@ class Cart(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("keranjang")
+        verbose_name_plural = _("keranjang")
         constraints = [
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | Q(session_key__isnull=False),
@@ -48,6 +50,8 @@ class CartItem(models.Model):
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("isi keranjang")
+        verbose_name_plural = _("isi keranjang")
         ordering = ["added_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -74,6 +78,10 @@ class ShopDelivery(models.Model):
     min_order = models.BigIntegerField(_("minimal belanja untuk diantar (Rp)"), default=0)
     pickup_note = models.CharField(_("keterangan pengambilan"), max_length=200, blank=True)
 
+    class Meta:
+        verbose_name = _("pengaturan pengiriman toko")
+        verbose_name_plural = _("pengaturan pengiriman toko")
+
 
 class DeliveryFee(models.Model):
     business = models.ForeignKey(
@@ -83,6 +91,8 @@ class DeliveryFee(models.Model):
     fee = models.BigIntegerField(_("ongkos kirim (Rp)"))
 
     class Meta:
+        verbose_name = _("ongkos kirim")
+        verbose_name_plural = _("ongkos kirim")
         constraints = [
             models.UniqueConstraint(fields=["business", "district"], name="orders_fee_unique"),
             models.CheckConstraint(condition=Q(fee__gte=0), name="orders_fee_gte0"),
@@ -112,8 +122,8 @@ class Checkout(models.Model):
     user_agent = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("checkout")
-        verbose_name_plural = _("checkout")
+        verbose_name = _("transaksi pembelian")
+        verbose_name_plural = _("transaksi pembelian")
         constraints = [
             models.UniqueConstraint(
                 fields=["buyer", "idempotency_key"], name="orders_checkout_idempotent"
@@ -224,6 +234,8 @@ class OrderLine(models.Model):
     line_total = models.BigIntegerField()
 
     class Meta:
+        verbose_name = _("baris pesanan")
+        verbose_name_plural = _("baris pesanan")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
@@ -251,6 +263,8 @@ class OrderEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("riwayat pesanan")
+        verbose_name_plural = _("riwayat pesanan")
         ordering = ["created_at", "id"]
 
 
