@@ -143,3 +143,28 @@ def test_buyer_with_a_saved_address_orders_pays_later_and_finds_by_a_misspelling
     expect(page.locator(".price.big")).to_have_text("Rp55.000")
     assert order.street == "Jl. Sumbersari Gg. 2 No. 5" and order.delivery_fee == 5000
     assert page.js_errors == []
+
+
+def test_a_virtual_account_is_copied_and_each_bank_says_how_to_pay(
+    phone_page, sign_in, buyer, seller
+):
+    from malpro.payments.tests.helpers import cashless_checkout
+
+    checkout, payment, _item = cashless_checkout(buyer, seller, method="va")
+    page = phone_page
+    sign_in(page, buyer)
+    page.goto("/pesanan/")
+    page.get_by_role("link", name="Bayar sekarang").click()
+    expect(page.locator("h1")).to_have_text("Pembayaran")
+    expect(page.get_by_label("Nomor virtual account")).to_have_value(payment.va_number)
+    expect(page.get_by_label("Jumlah transfer (harus persis)")).to_have_value(str(payment.amount))
+    copy = page.get_by_role("button", name="Salin").first
+    expect(copy).to_be_visible()  # the script offers it; without one the field is selectable
+    copy.click()
+    expect(page.get_by_role("button", name="Tersalin")).to_be_visible()
+    for bank in ("BCA", "BRI", "BNI", "Mandiri", "BSI", "Bank Jatim"):
+        expect(page.locator("details > summary", has_text=bank)).to_have_count(1)
+    page.locator("details > summary", has_text="BRI").click()
+    expect(page.get_by_text("Buka BRImo, pilih BRIVA.")).to_be_visible()
+    ready(page, "11-bayar-va")
+    assert checkout.pk and page.js_errors == []
