@@ -4,7 +4,8 @@ The demo city (the people, shops, orders, payments, ASN programme, books and das
 that `make run` shows, with a shorter history) is seeded into the live server's database. Then,
 as each demo login and as a visitor, the browser opens the home page, the bottom bar's and
 "Lainnya"'s destinations, and every page those link to, one page per kind (URL name), and
-checks each one. All problems are collected and reported together.
+checks each one, in Indonesian: no English words of the known kinds, no raw "2026-11"
+periods. All problems are collected and reported together.
 
 Left out: Django's admin (the city admin's back office, not built for phones), downloads
 (exports, PDFs, photos) and actions that are not pages (log-out, language switch)."""
@@ -30,6 +31,15 @@ SKIP = re.compile(
     r"^/(admin|api|static|media|i18n)/|/(ekspor|unduh|export|download)/|"
     r"\.(csv|xlsx|pdf|png|jpe?g|svg|js|json|txt)$|/keluar/|/sw\.js$"
 )
+
+
+# English a person must not meet on an Indonesian page (issue 18), and machine formats: a raw
+# "2026-11" period or "2026-11-29" date, a duration "0,0 menit".
+ENGLISH = re.compile(
+    r"\b(Checkout|SKU|[Bb]atch|[Ss]ettlement|Integrity|Periods?|Submit|Cancel|Upload|"
+    r"Download|Dashboard|Payouts?|Reconciliation|Loading|Search)\b"
+)
+MACHINE = re.compile(r"\b20\d\d-(0[1-9]|1[0-2])(-[0-3]\d)?\b|\b\d+,\d menit\b")
 
 
 def _kind(path: str) -> str | None:
@@ -61,6 +71,11 @@ def _check(page, problems: list[str], who: str) -> None:
     small = small_targets(page)
     if small:
         problems.append(f"{who} {page.url}: under {MIN_TARGET_PX}px: {small[:6]}")
+    text = page.evaluate("document.body.innerText")
+    for pattern, what in ((ENGLISH, "English"), (MACHINE, "machine format")):
+        found = sorted({m.group(0) for m in pattern.finditer(text)})
+        if found:
+            problems.append(f"{who} {page.url}: {what} {found[:6]}")
     errors = getattr(page, "js_errors", [])
     if errors:
         problems.append(f"{who} {page.url}: JavaScript errors {errors[:3]}")
