@@ -260,6 +260,7 @@ class Pending:
     unpaid_count: int = 0
     offline: int = 0
     offline_count: int = 0
+    offline_ids: set[int] = field(default_factory=set)
 
     @property
     def total(self) -> int:
@@ -289,13 +290,15 @@ def pending_for(employee: Employee, year: int, month: int, *, policy: Policy) ->
                 result.orders += row["total"] or 0
                 result.order_count += row["orders"]
     if policy.counts_offline:
-        offline = OfflinePurchase.objects.filter(
+        for pk, amount in OfflinePurchase.objects.filter(
             employee=employee,
             state=OfflinePurchase.State.PENDING,
             purchased_on__gte=periods.first_day(year, month),
             purchased_on__lte=periods.last_day(year, month),
-        ).aggregate(total=Sum("amount"), n=Count("pk"))
-        result.offline, result.offline_count = offline["total"] or 0, offline["n"]
+        ).values_list("pk", "amount"):
+            result.offline += amount
+            result.offline_count += 1
+            result.offline_ids.add(pk)
     return result
 
 

@@ -100,16 +100,21 @@ def home(request):
         return render(request, "asn/home.html", {"employee": employee, "error": exc.message})
     today = timezone.localdate()
     current = (year, month) == (today.year, today.month)
+    pending = (
+        obligation.pending_for(employee, year, month, policy=result.policy) if current else None
+    )
+    excluded = result.excluded
+    if pending is not None:  # an unconfirmed in-store purchase is under way, not refused
+        excluded = [e for e in excluded if e.offline_id not in pending.offline_ids]
     return render(
         request,
         "asn/home.html",
         {
             "employee": employee,
             "result": result,
-            # Under way counts only for the month it may still land in.
-            "pending": obligation.pending_for(employee, year, month, policy=result.policy)
-            if current
-            else None,
+            # Under way is shown for the month it may still land in.
+            "pending": pending,
+            "excluded": excluded,
             "counting_categories": selectors.counting_categories(policy=result.policy),
             "period": periods.label(year, month),
             "period_human": periods.human(year, month),

@@ -175,6 +175,19 @@ def test_pending_counts_unpaid_orders_and_unconfirmed_in_store_purchases(
 
 
 @pytest.mark.django_db
+def test_an_unconfirmed_in_store_purchase_is_under_way_not_refused(
+    web, asn, asn_user, staples_only, goods
+):
+    from malpro.asn.tests.factories import offline_purchase
+
+    offline_purchase(asn=asn_user, seller=goods["beras"].business.owner, amount=50_000)
+    shown = page(web(asn_user), "/asn/")
+    assert 'data-figure="pending">Rp50.000' in shown
+    assert "menunggu konfirmasi penjual (Rp50.000)" in shown
+    assert "Pembelian langsung belum dikonfirmasi" not in shown  # not under "Tidak dihitung"
+
+
+@pytest.mark.django_db
 def test_belanja_sekarang_goes_to_the_counting_category(web, asn, asn_user, staples_only):
     shown = page(web(asn_user), "/asn/")
     assert 'href="/cari/?category=sembako" data-action="shop-now"' in shown
