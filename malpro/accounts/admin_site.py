@@ -8,8 +8,8 @@ from malpro.accounts.forms import AdminLoginForm
 class MalproAdminSite(admin.AdminSite):
     """The back office, for city administrators (by role), through the rate-limited login."""
 
-    site_header = _("Malpro: back office kota")
-    site_title = _("Malpro admin")
+    site_header = _("Malpro: kantor kota")
+    site_title = _("Malpro: pengelolaan")
     index_title = _("Administrasi")
     login_form = AdminLoginForm
 

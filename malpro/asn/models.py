@@ -348,7 +348,7 @@ class IntegrityFlag(models.Model):
         RELATED_PARTY = "related_party", _("Belanja berulang ke usaha milik kerabat/sendiri")
         FAST_COMPLETION = "fast_completion", _("Selesai beberapa menit tanpa pengiriman")
         ROUND_EXACT = "round_exact", _("Jumlah bulat persis kewajiban berulang")
-        DEVICE_BURST = "device_burst", _("Banyak ASN checkout dari satu alamat IP")
+        DEVICE_BURST = "device_burst", _("Banyak ASN berbelanja dari satu alamat IP")
         POST_CLOSE = "post_close", _("Pembatalan/pengembalian setelah periode ditutup")
         CONCENTRATION = "concentration", _("Satu UMKM menerima porsi belanja OPD terlalu besar")
 
