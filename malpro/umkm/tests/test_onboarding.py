@@ -378,3 +378,10 @@ def test_new_product_page_has_the_photo_and_one_price_and_stock(web, seller):
     assert edit.count('name="stock"') == 1
     assert "<summary>Riwayat harga dan stok</summary>" in edit
     assert "Kode barang (opsional)" in edit and "SKU" not in edit
+
+
+@pytest.mark.django_db
+def test_an_officer_sees_the_status_without_the_owners_button(web, seller, officer):
+    business = make_business(owner=seller, status=Status.VERIFIED)
+    page = text(web(officer).get(f"/umkm/{business.pk}/pengajuan/"))
+    assert "Pemilik tinggal membuka tokonya" in page and "Buka toko sekarang" not in page
