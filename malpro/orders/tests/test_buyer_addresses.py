@@ -271,3 +271,21 @@ def test_the_api_takes_a_pickup_only_checkout_without_an_address(api, buyer, sel
     )
     assert refused.status_code == 400
     assert "address.village_code" in refused.json()["extra"]["fields"]
+
+
+def test_another_persons_saved_address_cannot_be_used_at_checkout(web, buyer, other_buyer, item):
+    theirs = keep(other_buyer, street="Jl. Rahasia 7")
+    fill_cart(buyer, (item, 1))
+    page = web(buyer).post(
+        "/checkout/",
+        {
+            "token": "t-x",
+            "address_choice": str(theirs.pk),
+            f"delivery_{item.business_id}": "delivery",
+            "payment_method": "cod",
+        },
+    )
+    html = page.content.decode()
+    assert page.status_code == 200 and not Order.objects.exists()
+    assert "Alamat itu sudah tidak ada; pilih alamat lain." in html
+    assert "Jl. Rahasia 7" not in html
