@@ -78,8 +78,9 @@ def _check(page, problems: list[str], who: str) -> None:
             problems.append(f"{who} {page.url}: {what} {found[:6]}")
     errors = getattr(page, "js_errors", [])
     if errors:
-        problems.append(f"{who} {page.url}: JavaScript errors {errors[:3]}")
+        problems.append(f"{who} {page.url}: JavaScript errors {errors[:3]} {page.sources[:3]}")
         errors.clear()
+    page.sources.clear()
 
 
 def _walk(page, who: str, problems: list[str], skip: frozenset = frozenset()) -> set[str]:
@@ -87,6 +88,15 @@ def _walk(page, who: str, problems: list[str], skip: frozenset = frozenset()) ->
     kind, leaving out the kinds in `skip`; returns the kinds it opened."""
     opened: set[str] = set()
     queue = ["/", "/menu/"]
+    page.sources = []  # where the console's errors come from
+    page.on(
+        "console",
+        lambda m: (
+            page.sources.append(f"{m.location.get('url')}:{m.location.get('lineNumber')}")
+            if m.type == "error"
+            else None
+        ),
+    )
     while queue and len(opened) < PAGES_PER_PERSON:
         path = queue.pop(0)
         kind = _kind(urlsplit(path).path)
