@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import Client, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from malpro.accounts import services as account_services
 from malpro.accounts.roles import Role
@@ -89,6 +89,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fresh_state(request, settings, tmp_path):
     # Rate-limit counters live in the cache; media files go to a per-test folder.
     cache.clear()
+    # Each test starts in the city's language: a request in English (the language cookie)
+    # leaves English active in the thread, as Django's LocaleMiddleware does.
+    translation.activate(settings.LANGUAGE_CODE)
     sms.outbox.clear()
     memory_outbox.clear()
     settings.MALPRO_SMS_BACKEND = "memory"

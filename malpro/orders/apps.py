@@ -47,6 +47,13 @@ class OrdersConfig(AppConfig):
             icon="orders",
         )
         nav.register(
+            _("Alamat saya"),
+            "orders:addresses",
+            lambda u: access.can_manage_addresses(user=u),
+            order=22,
+            icon="home",
+        )
+        nav.register(
             _("Pesanan masuk"),
             "orders:inbox",
             lambda u: access.can_view_inbox(user=u),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malpro.asn.models import Employee, NipClaim
-from malpro.orders.models import Order
+from malpro.orders.models import Order, SavedAddress
 from malpro.privacy.models import AccessRecord, Consent, ErasureRequest
 from malpro.umkm.models import Business, Claim
 
@@ -52,6 +52,18 @@ def personal_data(*, user) -> dict:
             ],
         }
         for o in Order.objects.filter(buyer=user).prefetch_related("lines").order_by("placed_at")
+    ]
+    addresses = [
+        {
+            "label": a.label,
+            "recipient": a.recipient,
+            "phone": a.phone,
+            "street": a.street,
+            "village_code": a.village_id,
+            "is_default": a.is_default,
+            "created_at": _iso(a.created_at),
+        }
+        for a in SavedAddress.objects.filter(user=user).order_by("pk")
     ]
     businesses = [
         {
@@ -115,6 +127,7 @@ def personal_data(*, user) -> dict:
             "phone": employee.phone,
         },
         "orders": orders,
+        "saved_addresses": addresses,
         "businesses": businesses,
         "claims": claims,
         "consents": [

@@ -16,7 +16,7 @@ from malpro.asn.models import NipClaim
 from malpro.core import audit
 from malpro.core.exceptions import ApplicationError, NotFound
 from malpro.notifications.models import Notification
-from malpro.orders.models import Order
+from malpro.orders.models import Order, SavedAddress
 from malpro.privacy import records
 from malpro.privacy.models import ErasureRequest
 from malpro.umkm.models import Claim
@@ -127,6 +127,8 @@ def _pseudonymise(user) -> None:
     Order.objects.filter(buyer=user).update(
         contact_name=ERASED_NAME, contact_phone="", street=ERASED_TEXT, note=""
     )
+    # Kept addresses serve only the person's next checkout.
+    SavedAddress.objects.filter(user=user).delete()
     for claim in Claim.objects.filter(user=user):
         _clear(claim, "nik")
     # The NIP belongs to the city's staff roster (kept by BKPSDM); the claim's copy goes.

@@ -143,3 +143,29 @@ def test_the_page_button_sends_an_erasure_request(web, buyer):
     client.post("/data-saya/hapus/", {"note": ""})
     assert ErasureRequest.objects.get().user == buyer
     assert "sedang diperiksa" in client.get("/data-saya/").content.decode()
+
+
+@pytest.mark.django_db
+def test_saved_addresses_are_in_the_export_and_go_with_an_erasure(api, buyer, city_admin):
+    from malpro.orders import services as orders
+    from malpro.orders.models import SavedAddress
+    from malpro.privacy import services
+
+    orders.address_save(
+        user=buyer,
+        data=orders.SavedAddressInput(
+            label="Rumah",
+            recipient="Citra",
+            phone="0812-3456-7890",
+            village_code="35.73.05.1003",
+            street="Jl. Kalpataru 12",
+            is_default=True,
+        ),
+    )
+    exported = api(buyer).get("/api/v1/me/data-export").json()["saved_addresses"]
+    assert [(a["label"], a["street"], a["phone"]) for a in exported] == [
+        ("Rumah", "Jl. Kalpataru 12", "+6281234567890")
+    ]
+    erasure = services.erasure_request_create(user=buyer)
+    services.erasure_approve(actor=city_admin, request_id=erasure.pk)
+    assert not SavedAddress.objects.filter(user=buyer).exists()
