@@ -209,7 +209,9 @@ class User(AbstractBaseUser, PermissionsMixin, HashedModel):
 class RoleAssignment(models.Model):
     """One role held by one user, with its scope: an agency for officers, an area for operators."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("pengguna")
+    )
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
     agency = models.ForeignKey(
         Agency, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT
@@ -229,7 +231,12 @@ class RoleAssignment(models.Model):
         on_delete=models.PROTECT,
     )
     granted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("diberikan oleh"),
     )
     granted_at = models.DateTimeField(_("diberikan pada"), default=timezone.now)
 

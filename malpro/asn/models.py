@@ -122,11 +122,13 @@ class Exemption(models.Model):
         LEAVE = "leave", _("Cuti")
         SECONDMENT = "secondment", _("Tugas belajar / diperbantukan")
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="exemptions")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    start = models.DateField()
-    end = models.DateField()
-    note = models.CharField(max_length=200, blank=True)
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="exemptions", verbose_name=_("ASN")
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("jenis"))
+    start = models.DateField(verbose_name=_("mulai"))
+    end = models.DateField(verbose_name=_("sampai"))
+    note = models.CharField(max_length=200, blank=True, verbose_name=_("catatan"))
 
     class Meta:
         verbose_name = _("pengecualian kewajiban")
@@ -205,10 +207,12 @@ class PolicyAmount(models.Model):
         TPP = "tpp_class", _("Kelas TPP")
         GOLONGAN = "golongan", _("Golongan (huruf romawi)")
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="amounts")
-    basis = models.CharField(max_length=10, choices=Basis.choices)
-    value = models.CharField(max_length=10)
-    amount = models.BigIntegerField()
+    policy = models.ForeignKey(
+        Policy, on_delete=models.CASCADE, related_name="amounts", verbose_name=_("kebijakan")
+    )
+    basis = models.CharField(max_length=10, choices=Basis.choices, verbose_name=_("dasar"))
+    value = models.CharField(max_length=10, verbose_name=_("nilai dasar"))
+    amount = models.BigIntegerField(verbose_name=_("nominal (Rp)"))
 
     class Meta:
         verbose_name = _("nominal kewajiban")
@@ -326,16 +330,20 @@ class Bundle(models.Model):
 
 
 class BundleItem(models.Model):
-    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="items")
+    bundle = models.ForeignKey(
+        Bundle, on_delete=models.CASCADE, related_name="items", verbose_name=_("paket")
+    )
     label = models.CharField(_("barang"), max_length=100)  # "Beras 5 kg"
-    category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        "catalog.Category", on_delete=models.PROTECT, related_name="+", verbose_name=_("kategori")
+    )
     keywords = models.CharField(
         _("kata kunci nama produk"),
         max_length=100,
         blank=True,
         help_text=_("Kosong = semua produk kategori ini."),
     )
-    quantity = models.PositiveSmallIntegerField(default=1)
+    quantity = models.PositiveSmallIntegerField(default=1, verbose_name=_("jumlah"))
 
     class Meta:
         verbose_name = _("isi paket")
