@@ -222,6 +222,9 @@ def pdf(data: dict) -> bytes:
             f"{o['placed_at'][:10]} · {o['seller_name']} · Rp{o['total']:,} · {o['status']} · "
             f"{o['delivery']['street']}".replace(",", "."),
         )
+    heading(_("Alamat tersimpan (%(n)s)") % {"n": len(data["saved_addresses"])})
+    for a in data["saved_addresses"]:
+        line(a["label"], f"{a['recipient']} · {a['phone']} · {a['street']}")
     heading(_("Usaha milik saya (%(n)s)") % {"n": len(data["businesses"])})
     for b in data["businesses"]:
         line(b["name"], f"NIK {b['owner_nik']} · {b['phone']} · {b['address']} · {b['status']}")
