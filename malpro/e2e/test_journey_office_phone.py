@@ -88,7 +88,7 @@ def test_operator_filters_the_registry_within_their_area(phone_page, sign_in, op
 
 
 def test_officer_reads_the_asn_report_and_the_dashboard_in_words(
-    phone_page, sign_in, officer, seller, asn_user
+    phone_page, sign_in, officer, seller, asn_user, tmp_path
 ):
     policy(default=100_000)
     employee(user=asn_user, agency="DISKOPINDAG")
@@ -112,11 +112,27 @@ def test_officer_reads_the_asn_report_and_the_dashboard_in_words(
     assert box["x"] + box["width"] <= 360
     ready(page, "04-asn-report")
 
+    # The import mapping names each column in words.
+    sheet = tmp_path / "umkm.csv"
+    sheet.write_text(
+        "Nama UMKM;Pemilik;Kelurahan;Kolom lain\nKeripik Sari;Sari Wulandari;Samaan;x\n"
+    )
+    page.goto("/umkm/registri/impor/")
+    page.get_by_label("Berkas CSV atau XLSX").set_input_files(str(sheet))
+    page.get_by_role("button", name="Unggah dan periksa kolom").click()
+    mapping = page.get_by_label("Nama UMKM")
+    expect(mapping.locator("option:checked")).to_have_text("Nama usaha")
+    expect(page.get_by_label("Kelurahan").locator("option:checked")).to_have_text(
+        "Kelurahan (nama atau kode)"
+    )
+    expect(page.get_by_text("nama_usaha", exact=True)).to_have_count(0)
+    ready(page, "05-import-mapping")
+
     page.goto("/dasbor/")
     expect(page.locator(".dash-scope")).to_contain_text(month.label)
     assert month.label == words.month_label(month.key)  # "November 2026", not 2026-11
     expect(page.get_by_label("Periode").locator("option:checked")).to_have_text(month.label)
-    ready(page, "05-dashboard")
+    ready(page, "06-dashboard")
 
 
 def test_seller_prints_a_packing_slip(phone_page, sign_in, seller, buyer):
@@ -137,7 +153,7 @@ def test_seller_prints_a_packing_slip(phone_page, sign_in, seller, buyer):
     button = page.get_by_role("button", name="Cetak slip")
     expect(button).to_be_visible()
     expect(page.locator("[data-print-fallback]")).to_be_hidden()
-    ready(page, "06-packing-slip")
+    ready(page, "07-packing-slip")
     button.click()
     assert page.evaluate("window.__printed") == 1
     assert not page.js_errors, page.js_errors
