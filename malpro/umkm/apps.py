@@ -22,7 +22,7 @@ class UmkmConfig(AppConfig):
         hooks.register("notifications.digest", consumers.waiting_for)
 
         # "Usaha saya" for those who have a business; everyone else starts from "Mulai jualan"
-        # (the same page: register a first business or claim one an officer registered).
+        # (the guided registration, which points to the claim when an officer registered one).
         nav.register(
             _("Usaha saya"),
             "umkm:mine",
@@ -33,7 +33,7 @@ class UmkmConfig(AppConfig):
         )
         nav.register(
             _("Mulai jualan"),
-            "umkm:mine",
+            "umkm:start",
             lambda u: u.is_authenticated and not access.has_own_business(user=u),
             order=30,
             key="umkm:start",
