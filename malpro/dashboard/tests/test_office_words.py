@@ -36,3 +36,10 @@ def test_durations_in_words():
         assert show(HOURS, 12.5) == "12 jam 30 menit"
         assert show(HOURS, 0.005) == "kurang dari 1 menit"
         assert show(HOURS, 50) == "2 hari 2 jam"
+
+
+def test_open_data_lists_months_in_words(client):
+    year = timezone.localdate().year
+    page = client.get("/data/").content.decode()
+    assert f'<th scope="row">Januari {year}</th>' in page
+    assert f'<th scope="row">{year}-01</th>' not in page
