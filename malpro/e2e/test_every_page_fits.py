@@ -116,7 +116,12 @@ def _walk(page, who: str, problems: list[str], skip: frozenset = frozenset()) ->
             getattr(page, "js_errors", []).clear()  # the browser's own report of that status
             continue
         if not response.headers.get("content-type", "").startswith("text/html"):
-            continue  # a file shown in the browser (a document's photo), not a page
+            # A file shown in the browser (a receipt's photo), not a page; the browser's image
+            # viewer's own console messages are not ours.
+            page.wait_for_load_state()
+            getattr(page, "js_errors", []).clear()
+            page.sources.clear()
+            continue
         page.wait_for_load_state()
         _check(page, problems, who)
         queue.extend(_links(page))
