@@ -11,6 +11,7 @@ urlpatterns = [
     path("", catalog_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("menu/", core_views.menu, name="menu"),
+    path("favicon.ico", core_views.favicon),
     path("kota/peristiwa/", core_views.event_deliveries, name="event_deliveries"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("malpro.accounts.urls")),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -199,3 +200,9 @@ def event_deliveries(request):
 def menu(request):
     """ "Lainnya": every menu entry that is not in the phone's bottom bar, and the account."""
     return render(request, "core/menu.html")
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (a photo opened on its own)."""
+    return redirect(static("malpro/icon.svg"), permanent=True)

@@ -36,6 +36,18 @@ def _own_business(request, business_id: int) -> Business:
     return business
 
 
+def _registration_under_way(request, business_id: int):
+    """(business, None) for the person's own registration still in its steps; otherwise
+    (None, the answer): 404 for another's, its status page once it has been submitted."""
+    try:
+        business = _own_business(request, business_id)
+    except NotFound as exc:
+        return None, _deny(request, exc)
+    if business.status not in selectors.ONBOARDING_STATES:
+        return None, redirect("umkm:status", business_id=business.pk)
+    return business, None
+
+
 def start(request):
     """ "Mulai jualan": anonymous visitors sign up (or log in) first and come back here; a
     person with a registration under way resumes it; otherwise step 1."""
@@ -60,12 +72,9 @@ def _start(request):
 @verified_phone_required
 def essentials(request, business_id: int):
     """Step 1 again, for a registration under way (a draft, or rejected to be fixed)."""
-    try:
-        business = _own_business(request, business_id)
-    except NotFound as exc:
-        return _deny(request, exc)
-    if business.status not in selectors.ONBOARDING_STATES:
-        return redirect("umkm:status", business_id=business.pk)
+    business, elsewhere = _registration_under_way(request, business_id)
+    if elsewhere:
+        return elsewhere
     return _essentials(request, business)
 
 
@@ -121,12 +130,9 @@ def _essentials(request, business: Business | None):
 @verified_phone_required
 def documents(request, business_id: int):
     """Step 2: the KTP photo (required to submit) and the optional permits' documents."""
-    try:
-        business = _own_business(request, business_id)
-    except NotFound as exc:
-        return _deny(request, exc)
-    if business.status not in selectors.ONBOARDING_STATES:
-        return redirect("umkm:status", business_id=business.pk)
+    business, elsewhere = _registration_under_way(request, business_id)
+    if elsewhere:
+        return elsewhere
     ktp_filed = selectors.ktp_filed(business=business)
     posted = request.method == "POST"
     form = DocumentsForm(

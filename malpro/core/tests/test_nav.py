@@ -81,3 +81,9 @@ def test_logging_out_is_on_the_account_page(web, buyer):
     assert 'action="/akun/keluar/"' in profile and "Keluar" in profile
     client.post("/akun/keluar/")
     assert client.get("/akun/profil/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_favicon_is_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("malpro/icon.svg")
