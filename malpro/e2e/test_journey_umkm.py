@@ -23,8 +23,8 @@ DISKOPINDAG = "Dinas Koperasi, Perindustrian dan Perdagangan"
 
 
 def registry_count(page, n: int):
-    """The "<n> usaha · CSV · XLSX" line above the registry table."""
-    expect(page.locator("#registry-rows > p").first).to_have_text(re.compile(rf"^\s*{n} usaha\b"))
+    """The "<n> usaha" line above the registry's cards, beside CSV and XLSX."""
+    expect(page.locator("#registry-rows .registry-count > p").first).to_have_text(re.compile(rf"^\s*{n} usaha\b"))
 
 
 def status_badge(page):
@@ -307,7 +307,7 @@ def test_officer_imports_a_csv_with_a_column_mapped_by_hand(phone_page, officer,
     expect(page.get_by_label("No. HP")).to_have_value("telepon")
     expect(page.get_by_label("OPD Binaan")).to_have_value("binaan")
     expect(page.get_by_label("Nama Kelompok Usaha")).to_have_value("")
-    expect(page.get_by_text("Kolom wajib belum ada: nama_usaha")).to_be_visible()
+    expect(page.get_by_text("Kolom wajib belum ada: Nama usaha")).to_be_visible()
     assert_fits_phone(page)
     page.get_by_label("Nama Kelompok Usaha").select_option("nama_usaha")
 
@@ -334,11 +334,12 @@ def test_officer_imports_a_csv_with_a_column_mapped_by_hand(phone_page, officer,
     expect(status.get_by_role("link", name="Unduh laporan lengkap (CSV)")).to_be_visible()
     problems = status.locator("table tbody tr")
     expect(problems.filter(has_text="Atlantis tidak ditemukan")).to_have_count(1)
+    # The columns are named in words, as on the mapping page.
     row_of = {
-        "5": ("kode_kelurahan", "Atlantis tidak ditemukan"),
-        "6": ("nib", "13 digit"),
-        "7": ("modal_usaha", "rupiah bulat"),
-        "4": ("sektor", "tidak dikenali"),
+        "5": ("Kelurahan (nama atau kode)", "Atlantis tidak ditemukan"),
+        "6": ("NIB", "13 digit"),
+        "7": ("Modal usaha (Rp)", "rupiah bulat"),
+        "4": ("Sektor usaha", "tidak dikenali"),
     }
     for number, (column, words) in row_of.items():
         row = problems.filter(
@@ -431,9 +432,10 @@ def test_operator_registers_for_the_owner_who_then_claims_it(phone_page, another
     owner.get_by_label("Kode dari SMS").fill(_sms_code())
     owner.get_by_role("button", name="Verifikasi", exact=True).click()
     expect(owner.get_by_text("Nomor HP Anda terverifikasi.")).to_be_visible()
-    # An account without a business starts from "Mulai jualan", which leads to the claim page.
+    # An account without a business starts from "Mulai jualan", whose first step sees the
+    # business registered with this phone and leads to the claim instead.
     open_menu(owner, "Mulai jualan")
-    owner.get_by_role("link", name="Klaim usaha yang didaftarkan petugas").click()
+    owner.get_by_role("link", name="Klaim usaha itu").click()
     expect(owner).to_have_url(re.compile(r"/umkm/klaim/$"))
     card = owner.locator("form", has_text="Bakso Kota Cak Hadi")
     expect(card.get_by_text("Hadi Santoso · Samaan, Kec. Klojen")).to_be_visible()
