@@ -24,7 +24,9 @@ DISKOPINDAG = "Dinas Koperasi, Perindustrian dan Perdagangan"
 
 def registry_count(page, n: int):
     """The "<n> usaha" line above the registry's cards, beside CSV and XLSX."""
-    expect(page.locator("#registry-rows .registry-count > p").first).to_have_text(re.compile(rf"^\s*{n} usaha\b"))
+    expect(page.locator("#registry-rows .registry-count > p").first).to_have_text(
+        re.compile(rf"^\s*{n} usaha\b")
+    )
 
 
 def status_badge(page):
