@@ -50,7 +50,7 @@ class ShopQRISForm(forms.Form):
     photo = forms.FileField(
         label=_("Foto QRIS di kasir toko"),
         help_text=_("Foto stiker QRIS-nya dari dekat. Di HP, tombol ini membuka kamera."),
-        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
         error_messages={"required": _("Pilih atau ambil foto QRIS toko dulu.")},
     )
 
@@ -89,7 +89,7 @@ class OfflinePurchaseForm(forms.Form):
     )
     receipt = forms.ImageField(
         label=_("Foto nota"),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
 
 

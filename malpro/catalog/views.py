@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from malpro.accounts.decorators import verified_phone_required
 from malpro.catalog import access, importer, selectors, services, text
 from malpro.catalog.forms import (
     HideForm,
@@ -272,7 +273,7 @@ def product_new(request):
 ONBOARDING_STATES = (Status.DRAFT, Status.REJECTED)
 
 
-@login_required
+@verified_phone_required
 def onboarding_product(request, business_id: int):
     """Step 3 of the guided registration ("Mulai jualan", umkm.onboarding): the first product
     with its photo, prepared now and shown to buyers once the shop opens; then submitting."""

@@ -53,7 +53,10 @@ def _open(upload) -> Image.Image:
     )
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # MAX_PIXELS below is the limit here; Pillow's process-wide one (set for catalog
+            # photos) would refuse a 48-megapixel phone photo, and beyond twice it Pillow
+            # still raises DecompressionBombError.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(upload)
             if image.format not in FORMATS:
                 raise not_image

@@ -41,7 +41,7 @@ class StaticQRISPhotoForm(forms.Form):
         help_text=_(
             "Foto seluruh stiker dari dekat, di tempat terang. Di HP, tombol ini membuka kamera."
         ),
-        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
         error_messages={"required": _("Pilih atau ambil foto stiker QRIS dulu.")},
     )
 

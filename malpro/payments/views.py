@@ -67,6 +67,8 @@ def pay_qr_png(request, checkout_id):
     payment = _payment_or_404(request, checkout_id)
     if not payment.qris_payload or payment.status not in ("pending", "created"):
         raise Http404
+    if payment.expires_at and payment.expires_at <= timezone.now():
+        raise Http404  # past its time, as the payment page says: a saved QR would not pay
     out = io.BytesIO()
     segno.make(payment.qris_payload, error="m").save(out, kind="png", scale=10, border=4)
     response = HttpResponse(out.getvalue(), content_type="image/png")

@@ -512,16 +512,23 @@ def documents_add(*, actor, business: Business, uploads: list[tuple[str, object]
     kinds = {"ktp": Document.Kind.KTP, "nib": Document.Kind.NIB, "pirt": Document.Kind.PIRT}
     kinds["halal"] = Document.Kind.HALAL
     added = []
-    for name, upload in uploads:
-        try:
-            added.append(
-                document_add(actor=actor, business=business, kind=kinds[name], upload=upload)
-            )
-        except ApplicationError as exc:
-            fields = exc.extra.get("fields") or {}
-            if "file" in fields:
-                raise type(exc)(exc.message, {"fields": {name: fields["file"]}}) from None
-            raise
+    try:
+        for name, upload in uploads:
+            try:
+                added.append(
+                    document_add(actor=actor, business=business, kind=kinds[name], upload=upload)
+                )
+            except ApplicationError as exc:
+                fields = exc.extra.get("fields") or {}
+                if "file" in fields:
+                    raise type(exc)(exc.message, {"fields": {name: fields["file"]}}) from None
+                raise
+    except Exception:
+        # The rows roll back with the transaction; the files already written must go too,
+        # or a KTP photo would stay on disk linked to nothing.
+        for document in added:
+            document.file.delete(save=False)
+        raise
     return added
 
 

@@ -326,6 +326,10 @@ def test_a_qris_photo_that_finds_no_shop_says_why(web, asn_user, in_store, shops
     shown = response.content.decode()
     assert response.status_code == 200 and not response.redirect_chain
     assert says in shown and 'aria-invalid="true"' in shown
+    # The page answers the photo's POST; searching from it again goes to the finder itself.
+    assert '<form method="get" action="/asn/pembelian-langsung/" role="search"' in shown
+    again = web(asn_user).get("/asn/pembelian-langsung/", {"q": "Samaan"})
+    assert again.status_code == 200 and "Toko Kue Samaan Jaya" in again.content.decode()
 
 
 @pytest.mark.django_db

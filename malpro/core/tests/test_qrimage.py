@@ -53,3 +53,13 @@ def test_a_file_over_the_byte_limit_is_refused(monkeypatch):
     with pytest.raises(qrimage.QRImageError) as info:
         qrimage.qr_texts(upload(qr_photo(TEXT)))
     assert info.value.code == "too_large" and "terlalu besar" in info.value.message
+
+
+def test_a_48_megapixel_phone_photo_is_opened():
+    """Pillow's process-wide limit (40 MP, set for catalog photos) does not refuse a photo
+    under MAX_PIXELS, such as a 48 MP camera's 8000x6000. (Opening only: reading every
+    variant of so large a blank photo takes seconds.)"""
+    photo = io.BytesIO()
+    Image.new("1", (8000, 6000), 1).save(photo, "PNG")
+    image = qrimage._open(upload(photo.getvalue(), "big.png"))
+    assert image.size == (8000, 6000)

@@ -51,3 +51,5 @@ def test_a_payment_past_its_time_says_so_and_what_to_do(web, buyer, seller):
     html = web(buyer).get(f"/bayar/{checkout.pk}/").content.decode()
     assert "Waktu pembayaran sudah habis" in html and "Belanja lagi" in html
     assert "Simpan QR ke galeri" not in html
+    # A QR saved now would not pay: the file is gone too.
+    assert web(buyer).get(f"/bayar/{checkout.pk}/qris.png").status_code == 404

@@ -4,6 +4,7 @@ required-ness as submitting for verification, amounts in words, and the status p
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -166,7 +167,7 @@ def draft(newcomer):
 
 
 @pytest.mark.django_db
-def test_step_two_requires_the_ktp_photo_and_keeps_it_private(web, newcomer, draft):
+def test_step_two_requires_the_ktp_photo_and_keeps_it_private(web, newcomer, draft, settings):
     client = web(newcomer)
     page = text(client.get(f"/umkm/{draft.pk}/mulai/dokumen/"))
     assert "Langkah 2 dari 3" in page and "tidak pernah ditampilkan kepada pembeli" in page
@@ -181,6 +182,8 @@ def test_step_two_requires_the_ktp_photo_and_keeps_it_private(web, newcomer, dra
     )
     assert "Jenis berkas tidak didukung" in response.context["form"].errors["pirt"][0]
     assert not Document.objects.filter(business=draft).exists()  # all or none
+    private = Path(settings.STORAGES["private"]["OPTIONS"]["location"])
+    assert not [f for f in private.rglob("*") if f.is_file()]  # the KTP photo's file too
     response = client.post(
         f"/umkm/{draft.pk}/mulai/dokumen/", {"ktp": SimpleUploadedFile("ktp.jpg", JPEG)}
     )
