@@ -49,7 +49,9 @@ class ShopQRISForm(forms.Form):
 
     photo = forms.FileField(
         label=_("Foto QRIS di kasir toko"),
-        help_text=_("Foto stiker QRIS-nya dari dekat. Di HP, tombol ini membuka kamera."),
+        help_text=_(
+            "Foto stiker QRIS-nya dari dekat. Di HP, ambil foto langsung atau pilih dari galeri."
+        ),
         widget=forms.FileInput(attrs={"accept": "image/*"}),
         error_messages={"required": _("Pilih atau ambil foto QRIS toko dulu.")},
     )

@@ -127,7 +127,7 @@ class Exemption(models.Model):
     )
     kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("jenis"))
     start = models.DateField(verbose_name=_("mulai"))
-    end = models.DateField(verbose_name=_("sampai"))
+    end = models.DateField(verbose_name=_("sampai tanggal"))
     note = models.CharField(max_length=200, blank=True, verbose_name=_("catatan"))
 
     class Meta:

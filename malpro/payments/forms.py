@@ -39,7 +39,8 @@ class StaticQRISPhotoForm(forms.Form):
     photo = forms.FileField(
         label=_("Foto stiker QRIS toko"),
         help_text=_(
-            "Foto seluruh stiker dari dekat, di tempat terang. Di HP, tombol ini membuka kamera."
+            "Foto seluruh stiker dari dekat, di tempat terang. "
+            "Di HP, ambil foto langsung atau pilih dari galeri."
         ),
         widget=forms.FileInput(attrs={"accept": "image/*"}),
         error_messages={"required": _("Pilih atau ambil foto stiker QRIS dulu.")},

@@ -184,7 +184,7 @@ def payout_batch_transition(*, actor, batch_id: int, to: str, reason: str = "") 
             if batch.created_by_id is not None and batch.created_by_id == actor.pk:
                 raise PermissionDenied(
                     _(
-                        "Batch ini Anda buat sendiri; persetujuan harus oleh admin kota lain "
+                        "Pencairan ini Anda buat sendiri; persetujuan harus oleh admin kota lain "
                         "(prinsip empat mata)."
                     )
                 )
@@ -195,7 +195,7 @@ def payout_batch_transition(*, actor, batch_id: int, to: str, reason: str = "") 
             if batch.approved_by_id == actor.pk:
                 raise PermissionDenied(
                     _(
-                        "Anda yang menyetujui batch ini; konfirmasi transfer harus oleh admin "
+                        "Anda yang menyetujui pencairan ini; konfirmasi transfer harus oleh admin "
                         "kota lain (prinsip empat mata)."
                     )
                 )
@@ -215,7 +215,7 @@ def payout_batch_transition(*, actor, batch_id: int, to: str, reason: str = "") 
                 raise ApplicationError.for_field(
                     "reason",
                     _(
-                        "Batch yang sudah disetujui hanya dapat dibatalkan dengan alasan (mis. "
+                        "Pencairan yang sudah disetujui hanya dapat dibatalkan dengan alasan (mis. "
                         "bank menolak transfer); pastikan bank tidak memproses berkasnya."
                     ),
                 )

@@ -214,9 +214,9 @@ def _writer_or_403(request):
 
 # The payouts page's buttons: the batch's next state and what to tell the admin.
 BATCH_MOVES = {
-    "approve": (PayoutBatch.State.APPROVED, gettext_lazy("Batch disetujui.")),
-    "paid": (PayoutBatch.State.PAID, gettext_lazy("Batch ditandai sudah ditransfer.")),
-    "cancel": (PayoutBatch.State.CANCELLED, gettext_lazy("Batch dibatalkan.")),
+    "approve": (PayoutBatch.State.APPROVED, gettext_lazy("Pencairan disetujui.")),
+    "paid": (PayoutBatch.State.PAID, gettext_lazy("Pencairan ditandai sudah ditransfer.")),
+    "cancel": (PayoutBatch.State.CANCELLED, gettext_lazy("Pencairan dibatalkan.")),
 }
 
 
