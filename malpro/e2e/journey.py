@@ -10,13 +10,15 @@ def open_menu(page, label: str) -> None:
     otherwise through "Lainnya"."""
     bar = page.get_by_role("navigation", name="Menu utama")
     link = bar.get_by_role("link", name=label, exact=True)
-    if link.count():
+    if not link.count():
+        with page.expect_navigation():
+            bar.get_by_role("link", name="Lainnya", exact=True).click()
+        link = page.get_by_role("navigation", name="Menu lainnya").get_by_role(
+            "link", name=label, exact=True
+        )
+    # The next step starts on the new page, not on the one being left.
+    with page.expect_navigation():
         link.click()
-        return
-    bar.get_by_role("link", name="Lainnya", exact=True).click()
-    page.get_by_role("navigation", name="Menu lainnya").get_by_role(
-        "link", name=label, exact=True
-    ).click()
 
 
 def menu_labels(page) -> list[str]:
