@@ -7,9 +7,9 @@ import datetime as dt
 import re
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from malpro.core import words
 from malpro.core.exceptions import ApplicationError
 
 
@@ -45,8 +45,8 @@ def label(year: int, month: int) -> str:
 
 
 def human(year: int, month: int) -> str:
-    """The month as "November 2026", in the active language."""
-    return date_format(dt.date(year, month, 1), "F Y")
+    """The month as "November 2026", in the active language (core.words.month_label)."""
+    return words.month_label((year, month))
 
 
 def previous(year: int, month: int, steps: int = 1) -> tuple[int, int]:
